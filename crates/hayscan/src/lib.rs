@@ -1,0 +1,139 @@
+//! hayscan: find many patterns in text at once.
+//!
+//! A [`Matcher`] is compiled once from a list of patterns (literal strings or regexes) and
+//! [`Options`], then searched any number of times, from any number of threads. Pattern ids
+//! are indexes into the input list. Every offset is a byte offset.
+//!
+//! ```
+//! use hayscan::{Matcher, Options};
+//!
+//! let m = Matcher::new(&["apple", "banana"], &Options::default()).unwrap();
+//! let found: Vec<_> = m.find_iter(b"an apple and a banana").map(|m| m.pattern).collect();
+//! assert_eq!(found, [0, 1]);
+//! ```
+//!
+//! [`Stream`] scans input that arrives in chunks and reports matches with absolute offsets;
+//! [`Handlers`] is the registry the bindings use to fan stream matches out to callbacks.
+//!
+//! This crate is safe Rust with no FFI types: the C ABI (`hayscan-ffi`) and the Node addon
+//! only convert types and forward to it.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod fold;
+mod handlers;
+pub(crate) mod matcher;
+mod stream;
+
+pub use error::{Error, Result};
+pub use handlers::{HandlerId, Handlers};
+pub use matcher::{Cursor, FindIter, Matcher};
+pub use stream::Stream;
+
+pub use std::ops::ControlFlow;
+
+/// Pattern syntax.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Syntax {
+    /// Patterns are byte strings matched exactly (Aho-Corasick).
+    #[default]
+    Literal,
+    /// Patterns are regular expressions (regex-automata's meta engine, one multi-pattern
+    /// automaton). Patterns must be valid UTF-8.
+    Regex,
+}
+
+/// Which matches are reported when several patterns could match at overlapping places.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MatchKind {
+    /// Non-overlapping matches; at the leftmost position, the pattern that comes first in
+    /// the list wins (like a regex alternation `a|b|c`). The default.
+    #[default]
+    LeftmostFirst,
+    /// Non-overlapping matches; at the leftmost position, the longest pattern wins (like
+    /// PHP's `strtr`). Literal syntax only.
+    LeftmostLongest,
+    /// Every occurrence of every pattern, including overlapping ones, ordered by end
+    /// offset. Literal syntax only; cannot be used with replacement.
+    Overlapping,
+}
+
+/// How a [`Matcher`] is built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Literal strings or regexes.
+    pub syntax: Syntax,
+    /// See [`MatchKind`].
+    pub match_kind: MatchKind,
+    /// Match regardless of case. Unicode-aware in both syntaxes: regexes use Unicode
+    /// simple case folding; literal sets fold each character to its lowercase form when
+    /// that form has the same UTF-8 length (so "ÉTÉ" matches "été" and "ПРИВЕТ" matches
+    /// "привет"; length-changing pairs such as "ẞ"/"ß" or the Kelvin sign are not folded).
+    pub case_insensitive: bool,
+    /// Regex streams scan line by line; a line longer than this many bytes is cut into
+    /// frames of this size, and a match that would cross a cut is not found. Ignored for
+    /// literal syntax. Must be at least 1.
+    pub max_line_len: usize,
+}
+
+/// Default for [`Options::max_line_len`]: 1 MiB.
+pub const DEFAULT_MAX_LINE_LEN: usize = 1 << 20;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            syntax: Syntax::Literal,
+            match_kind: MatchKind::LeftmostFirst,
+            case_insensitive: false,
+            max_line_len: DEFAULT_MAX_LINE_LEN,
+        }
+    }
+}
+
+impl Options {
+    /// Default options with the regex syntax.
+    pub fn regex() -> Self {
+        Options {
+            syntax: Syntax::Regex,
+            ..Options::default()
+        }
+    }
+}
+
+/// One match: the pattern's index in the input list and a half-open byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Match {
+    /// Index of the pattern in the list the matcher was built from.
+    pub pattern: u32,
+    /// Byte offset of the first byte of the match.
+    pub start: usize,
+    /// Byte offset one past the last byte of the match.
+    pub end: usize,
+}
+
+impl Match {
+    /// The match's byte range.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True for a match of an empty pattern (or a regex that matched the empty string).
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// What a push scan did: how many matches it delivered and whether the callback stopped it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Matches handed to the callback (including the one whose callback asked to stop).
+    pub matches: usize,
+    /// True if the callback returned `ControlFlow::Break`.
+    pub stopped: bool,
+}

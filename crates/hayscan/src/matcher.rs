@@ -1,0 +1,487 @@
+//! The compiled pattern set and every whole-buffer operation on it.
+//!
+//! All iteration goes through one resumable step, [`Matcher::next_match`], so `scan`,
+//! `find_iter`, `count`, replacement and the C pull iterator share one definition of
+//! "the next match" (including the rule for empty matches, which is the regex crate's:
+//! an empty match may not end where the previous match ended).
+
+use std::ops::ControlFlow;
+
+use aho_corasick::{self as ac, AhoCorasick, AhoCorasickKind};
+use regex_automata::{meta, util::syntax, Input};
+
+use crate::fold;
+use crate::{Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
+
+/// Literal sets whose patterns total at most this many bytes use aho-corasick's DFA: it
+/// searches dense text about 2-3x faster than the NFA and its memory stays modest up to
+/// here. Larger sets let the crate pick (a contiguous NFA).
+const DFA_MAX_PATTERN_BYTES: usize = 100_000;
+
+#[derive(Debug)]
+enum Engine {
+    Literal {
+        ac: AhoCorasick,
+        /// Patterns were case-folded (see `fold`); haystacks must be folded too.
+        fold: bool,
+        /// The set has an empty pattern, so (in leftmost kinds) a match starts at every
+        /// position and the search is anchored at the resume point. aho-corasick's
+        /// unanchored leftmost search does not give regex semantics with empty patterns
+        /// (`["ab", ""]` on "aab" would skip the empty match at 0).
+        anchored: bool,
+        /// Overlapping kind only: ids of the empty patterns, which are kept out of the
+        /// automaton (aho-corasick reports some empty overlapping matches twice) and
+        /// reported at every position, before the other matches ending there.
+        empties: Box<[u32]>,
+        /// Overlapping kind with empty patterns: automaton pattern id -> pattern id.
+        ids: Option<Box<[u32]>>,
+    },
+    Regex(meta::Regex),
+}
+
+/// A compiled set of patterns. Immutable, `Send + Sync`: share it across threads freely.
+#[derive(Debug)]
+pub struct Matcher {
+    engine: Engine,
+    options: Options,
+    pattern_count: usize,
+    /// Longest literal pattern in bytes (0 for regex sets); bounds stream buffering.
+    max_pattern_len: usize,
+}
+
+/// Where a resumable search stands. Obtained from [`Matcher::cursor`] and advanced by
+/// [`Matcher::next_match`]; it must be used with one matcher and one unchanged haystack.
+#[derive(Debug, Default)]
+pub struct Cursor {
+    pos: usize,
+    last_end: Option<usize>,
+    overlapping: Overlapping,
+    folded: Option<Vec<u8>>,
+    done: bool,
+}
+
+impl Matcher {
+    /// Compiles `patterns` with `options`.
+    ///
+    /// Errors: [`Error::InvalidPattern`] (regex syntax errors, non-UTF-8 regexes) with the
+    /// pattern's index, [`Error::Unsupported`] for combinations hayscan does not provide
+    /// (regex with leftmost-longest or overlapping), [`Error::InvalidArgument`] for
+    /// `max_line_len == 0`, [`Error::Build`] when the set exceeds an engine limit.
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Matcher> {
+        if options.max_line_len == 0 {
+            return Err(Error::InvalidArgument(
+                "max_line_len must be at least 1".into(),
+            ));
+        }
+        if u32::try_from(patterns.len()).is_err() {
+            return Err(Error::InvalidArgument("too many patterns".into()));
+        }
+        let engine = match options.syntax {
+            Syntax::Literal => build_literal(patterns, options)?,
+            Syntax::Regex => build_regex(patterns, options)?,
+        };
+        let max_pattern_len = match options.syntax {
+            Syntax::Literal => patterns.iter().map(|p| p.as_ref().len()).max().unwrap_or(0),
+            Syntax::Regex => 0,
+        };
+        Ok(Matcher {
+            engine,
+            options: options.clone(),
+            pattern_count: patterns.len(),
+            max_pattern_len,
+        })
+    }
+
+    /// The options the matcher was built with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Number of patterns (pattern ids are `0..pattern_count()`).
+    pub fn pattern_count(&self) -> usize {
+        self.pattern_count
+    }
+
+    /// Length in bytes of the longest literal pattern; 0 for regex sets.
+    pub fn max_pattern_len(&self) -> usize {
+        self.max_pattern_len
+    }
+
+    /// Heap memory used by the compiled automaton, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        match &self.engine {
+            Engine::Literal { ac, .. } => ac.memory_usage(),
+            Engine::Regex(re) => re.memory_usage(),
+        }
+    }
+
+    /// True if any pattern matches anywhere in `haystack`.
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        match &self.engine {
+            Engine::Literal { anchored: true, .. } => true, // the empty pattern matches
+            Engine::Literal {
+                ac, fold: false, ..
+            } => ac.is_match(haystack),
+            Engine::Literal { ac, fold: true, .. } => ac.is_match(&fold::fold(haystack)[..]),
+            Engine::Regex(re) => re.is_match(haystack),
+        }
+    }
+
+    /// The first match (the one `find_iter` would yield first), if any.
+    pub fn find(&self, haystack: &[u8]) -> Option<Match> {
+        self.next_match(haystack, &mut self.cursor())
+    }
+
+    /// Iterator over all matches, in order.
+    pub fn find_iter<'m, 'h>(&'m self, haystack: &'h [u8]) -> FindIter<'m, 'h> {
+        FindIter {
+            matcher: self,
+            haystack,
+            cursor: self.cursor(),
+        }
+    }
+
+    /// Number of matches.
+    pub fn count(&self, haystack: &[u8]) -> usize {
+        self.find_iter(haystack).count()
+    }
+
+    /// Calls `on_match` for each match in order until it returns `Break`.
+    pub fn scan(
+        &self,
+        haystack: &[u8],
+        mut on_match: impl FnMut(Match) -> ControlFlow<()>,
+    ) -> ScanReport {
+        let mut report = ScanReport::default();
+        for m in self.find_iter(haystack) {
+            report.matches += 1;
+            if on_match(m).is_break() {
+                report.stopped = true;
+                break;
+            }
+        }
+        report
+    }
+
+    /// Replaces every match. `replacements` holds one replacement for all patterns, or one
+    /// per pattern (indexed by pattern id).
+    ///
+    /// Errors: [`Error::InvalidArgument`] if `replacements.len()` is neither 1 nor the
+    /// pattern count; [`Error::Unsupported`] for overlapping matchers.
+    pub fn replace_all<R: AsRef<[u8]>>(
+        &self,
+        haystack: &[u8],
+        replacements: &[R],
+    ) -> Result<Vec<u8>> {
+        let per_pattern = match replacements.len() {
+            1 => false,
+            n if n == self.pattern_count => true,
+            n => {
+                return Err(Error::InvalidArgument(format!(
+                    "expected 1 replacement or {} (one per pattern), got {n}",
+                    self.pattern_count
+                )))
+            }
+        };
+        let (out, _) = self.replace_with(haystack, |m, dst| {
+            let idx = if per_pattern { m.pattern as usize } else { 0 };
+            dst.extend_from_slice(replacements[idx].as_ref());
+            ControlFlow::Continue(())
+        })?;
+        Ok(out)
+    }
+
+    /// Builds a copy of `haystack` in which each match is replaced by what `replace`
+    /// appends to the buffer it is given. If `replace` returns `Break`, whatever it
+    /// appended for that match is discarded, that match and the rest of the haystack are
+    /// copied unchanged, and the report says `stopped`.
+    ///
+    /// Errors: [`Error::Unsupported`] for overlapping matchers (overlapping matches cannot
+    /// all be replaced).
+    pub fn replace_with(
+        &self,
+        haystack: &[u8],
+        mut replace: impl FnMut(&Match, &mut Vec<u8>) -> ControlFlow<()>,
+    ) -> Result<(Vec<u8>, ScanReport)> {
+        if self.options.match_kind == MatchKind::Overlapping {
+            return Err(Error::Unsupported(
+                "replacement with the overlapping match kind".into(),
+            ));
+        }
+        let mut out = Vec::with_capacity(haystack.len());
+        let mut report = ScanReport::default();
+        let mut copied = 0;
+        for m in self.find_iter(haystack) {
+            report.matches += 1;
+            let before = out.len();
+            out.extend_from_slice(&haystack[copied..m.start]);
+            let mark = out.len();
+            if replace(&m, &mut out).is_break() {
+                out.truncate(before);
+                report.stopped = true;
+                break;
+            }
+            debug_assert!(out.len() >= mark);
+            copied = m.end;
+        }
+        out.extend_from_slice(&haystack[copied..]);
+        Ok((out, report))
+    }
+
+    /// A fresh cursor for [`Matcher::next_match`].
+    pub fn cursor(&self) -> Cursor {
+        Cursor::default()
+    }
+
+    /// The next match after the ones `cursor` has already produced for `haystack`, or
+    /// `None` when there are no more. `haystack` must be the same bytes on every call
+    /// with the same cursor.
+    pub fn next_match(&self, haystack: &[u8], cursor: &mut Cursor) -> Option<Match> {
+        if cursor.done {
+            return None;
+        }
+        let folded = match &self.engine {
+            Engine::Literal { fold: true, .. } => {
+                Some(cursor.folded.take().unwrap_or_else(|| fold::fold(haystack)))
+            }
+            _ => None,
+        };
+        let hay = folded.as_deref().unwrap_or(haystack);
+        let found = if self.options.match_kind == MatchKind::Overlapping {
+            self.next_overlapping(hay, &mut cursor.overlapping)
+        } else {
+            self.next_leftmost(hay, &mut cursor.pos, &mut cursor.last_end)
+        };
+        cursor.folded = folded;
+        if found.is_none() {
+            cursor.done = true;
+            cursor.folded = None;
+        }
+        found
+    }
+
+    /// One step of non-overlapping iteration over an already folded haystack. `pos` is
+    /// where the search resumes, `last_end` where the previous match ended.
+    pub(crate) fn next_leftmost(
+        &self,
+        hay: &[u8],
+        pos: &mut usize,
+        last_end: &mut Option<usize>,
+    ) -> Option<Match> {
+        loop {
+            if *pos > hay.len() {
+                return None;
+            }
+            let m = self.find_at(hay, *pos)?;
+            if m.is_empty() && Some(m.end) == *last_end {
+                *pos += 1;
+                continue;
+            }
+            *pos = m.end;
+            *last_end = Some(m.end);
+            return Some(m);
+        }
+    }
+
+    /// The leftmost match starting at or after `start` in an already folded haystack,
+    /// ignoring the empty-match rule (see `next_leftmost`).
+    pub(crate) fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
+        match &self.engine {
+            Engine::Literal { ac, anchored, .. } => {
+                let mut input = ac::Input::new(hay).span(start..hay.len());
+                if *anchored {
+                    input = input.anchored(ac::Anchored::Yes);
+                }
+                ac.find(input).map(|m| Match {
+                    pattern: m.pattern().as_u32(),
+                    start: m.start(),
+                    end: m.end(),
+                })
+            }
+            Engine::Regex(re) => {
+                let input = Input::new(hay).span(start..hay.len());
+                re.search(&input).map(|m| Match {
+                    pattern: m.pattern().as_u32(),
+                    start: m.start(),
+                    end: m.end(),
+                })
+            }
+        }
+    }
+
+    /// The next overlapping match in an already folded haystack: ordered by end offset;
+    /// at one end offset, empty patterns first (by id), then the automaton's order.
+    pub(crate) fn next_overlapping(&self, hay: &[u8], st: &mut Overlapping) -> Option<Match> {
+        let Engine::Literal {
+            ac, empties, ids, ..
+        } = &self.engine
+        else {
+            unreachable!("overlapping regex matchers are refused at build time")
+        };
+        if st.pending.is_none() && !st.automaton_done {
+            ac.find_overlapping(hay, &mut st.automaton);
+            st.pending = st.automaton.get_match().map(|m| {
+                let id = m.pattern().as_u32();
+                Match {
+                    pattern: ids.as_ref().map_or(id, |ids| ids[id as usize]),
+                    start: m.start(),
+                    end: m.end(),
+                }
+            });
+            st.automaton_done = st.pending.is_none();
+        }
+        let bound = st.pending.map_or(hay.len(), |m| m.end);
+        if !empties.is_empty() && st.empty_pos <= bound {
+            let m = Match {
+                pattern: empties[st.empty_idx],
+                start: st.empty_pos,
+                end: st.empty_pos,
+            };
+            st.empty_idx += 1;
+            if st.empty_idx == empties.len() {
+                st.empty_idx = 0;
+                st.empty_pos += 1;
+            }
+            return Some(m);
+        }
+        st.pending.take()
+    }
+
+    /// True if haystacks are folded before searching.
+    pub(crate) fn folds(&self) -> bool {
+        matches!(self.engine, Engine::Literal { fold: true, .. })
+    }
+}
+
+/// Progress of an overlapping search (see [`Matcher::next_overlapping`]).
+#[derive(Debug)]
+pub(crate) struct Overlapping {
+    automaton: ac::automaton::OverlappingState,
+    automaton_done: bool,
+    /// The automaton's next match, held back while empty matches before it are reported.
+    pending: Option<Match>,
+    empty_pos: usize,
+    empty_idx: usize,
+}
+
+impl Default for Overlapping {
+    fn default() -> Self {
+        Overlapping {
+            automaton: ac::automaton::OverlappingState::start(),
+            automaton_done: false,
+            pending: None,
+            empty_pos: 0,
+            empty_idx: 0,
+        }
+    }
+}
+
+/// Iterator returned by [`Matcher::find_iter`].
+#[derive(Debug)]
+pub struct FindIter<'m, 'h> {
+    matcher: &'m Matcher,
+    haystack: &'h [u8],
+    cursor: Cursor,
+}
+
+impl Iterator for FindIter<'_, '_> {
+    type Item = Match;
+
+    fn next(&mut self) -> Option<Match> {
+        self.matcher.next_match(self.haystack, &mut self.cursor)
+    }
+}
+
+fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engine> {
+    let fold = options.case_insensitive && patterns.iter().any(|p| !p.as_ref().is_ascii());
+    let kind = match options.match_kind {
+        MatchKind::LeftmostFirst => ac::MatchKind::LeftmostFirst,
+        MatchKind::LeftmostLongest => ac::MatchKind::LeftmostLongest,
+        MatchKind::Overlapping => ac::MatchKind::Standard,
+    };
+    let total: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
+    let mut builder = AhoCorasick::builder();
+    builder
+        .match_kind(kind)
+        .ascii_case_insensitive(options.case_insensitive && !fold);
+    if total <= DFA_MAX_PATTERN_BYTES {
+        builder.kind(Some(AhoCorasickKind::DFA));
+    }
+    let anchored = options.match_kind != MatchKind::Overlapping
+        && patterns.iter().any(|p| p.as_ref().is_empty());
+    if anchored {
+        builder.start_kind(ac::StartKind::Anchored);
+    }
+    // Overlapping sets keep empty patterns out of the automaton (see `Engine::Literal`).
+    let mut empties = Vec::new();
+    let mut ids = Vec::new();
+    if options.match_kind == MatchKind::Overlapping {
+        for (i, p) in patterns.iter().enumerate() {
+            if p.as_ref().is_empty() {
+                empties.push(i as u32);
+            } else {
+                ids.push(i as u32);
+            }
+        }
+    }
+    let kept = |i: &usize| empties.is_empty() || !patterns[*i].as_ref().is_empty();
+    let indexes = (0..patterns.len()).filter(kept);
+    let built = if fold {
+        builder.build(indexes.map(|i| fold::fold(patterns[i].as_ref())))
+    } else {
+        builder.build(indexes.map(|i| patterns[i].as_ref()))
+    };
+    let ac = built.map_err(|e| Error::Build(e.to_string()))?;
+    let ids = (!empties.is_empty()).then(|| ids.into_boxed_slice());
+    Ok(Engine::Literal {
+        ac,
+        fold,
+        anchored,
+        empties: empties.into_boxed_slice(),
+        ids,
+    })
+}
+
+fn build_regex<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engine> {
+    match options.match_kind {
+        MatchKind::LeftmostFirst => {}
+        MatchKind::LeftmostLongest => {
+            return Err(Error::Unsupported(
+                "match kind leftmost-longest with regex syntax (use leftmost-first)".into(),
+            ))
+        }
+        MatchKind::Overlapping => {
+            return Err(Error::Unsupported(
+                "match kind overlapping with regex syntax (use literal syntax)".into(),
+            ))
+        }
+    }
+    let mut strs = Vec::with_capacity(patterns.len());
+    for (index, p) in patterns.iter().enumerate() {
+        let s = std::str::from_utf8(p.as_ref()).map_err(|e| Error::InvalidPattern {
+            index,
+            message: format!("regex pattern is not valid UTF-8: {e}"),
+        })?;
+        strs.push(s);
+    }
+    let re = meta::Regex::builder()
+        .syntax(syntax::Config::new().case_insensitive(options.case_insensitive))
+        .build_many(&strs)
+        .map_err(|e| match e.pattern() {
+            Some(pid) => Error::InvalidPattern {
+                index: pid.as_usize(),
+                message: regex_message(&e),
+            },
+            None => Error::Build(regex_message(&e)),
+        })?;
+    Ok(Engine::Regex(re))
+}
+
+/// The syntax error's own text when there is one (the meta builder's Display only says
+/// "error parsing pattern N"), else the error's Display.
+fn regex_message(e: &meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(se) => se.to_string(),
+        None => e.to_string(),
+    }
+}

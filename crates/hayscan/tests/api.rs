@@ -1,0 +1,125 @@
+//! Matcher API behaviour not covered by the shared vectors: callbacks that stop,
+//! replacement stop semantics, threads, error messages.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use hayscan::{Error, MatchKind, Matcher, Options};
+
+#[test]
+fn scan_stops_when_the_callback_breaks() {
+    let m = Matcher::new(&["a"], &Options::default()).unwrap();
+    let mut seen = 0;
+    let report = m.scan(b"aaaaa", |_| {
+        seen += 1;
+        if seen == 3 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!((report.matches, report.stopped), (3, true));
+}
+
+#[test]
+fn replace_with_stop_keeps_the_rest_unchanged() {
+    let m = Matcher::new(&["x"], &Options::default()).unwrap();
+    let mut n = 0;
+    let (out, report) = m
+        .replace_with(b"1x2x3x4", |_, dst| {
+            n += 1;
+            dst.extend_from_slice(b"<written>");
+            if n == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    assert_eq!(out, b"1<written>2x3x4");
+    assert_eq!((report.matches, report.stopped), (2, true));
+}
+
+#[test]
+fn replace_with_can_write_anything_including_nothing() {
+    let m = Matcher::new(&["cat", "dog"], &Options::default()).unwrap();
+    let (out, _) = m
+        .replace_with(b"cat dog", |mt, dst| {
+            if mt.pattern == 0 {
+                dst.extend_from_slice(b"\0\xff");
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(out, b"\0\xff ");
+}
+
+#[test]
+fn matcher_is_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Matcher>();
+    let words: Vec<String> = (0..1000).map(|i| format!("w{i}x")).collect();
+    let m = Arc::new(Matcher::new(&words, &Options::default()).unwrap());
+    let hay: String = (0..1000).rev().map(|i| format!("w{i}x ")).collect();
+    let want: Vec<_> = m.find_iter(hay.as_bytes()).collect();
+    assert_eq!(want.len(), 1000);
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (m, hay) = (Arc::clone(&m), hay.clone());
+            std::thread::spawn(move || m.find_iter(hay.as_bytes()).collect::<Vec<_>>())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), want);
+    }
+}
+
+#[test]
+fn errors_name_what_is_wrong() {
+    let e = Matcher::new(&["ok", "(unclosed"], &Options::regex()).unwrap_err();
+    let Error::InvalidPattern { index, message } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(*index, 1);
+    assert!(message.contains("unclosed"), "{message}");
+    assert!(e.to_string().starts_with("invalid pattern at index 1"));
+
+    let opts = Options {
+        match_kind: MatchKind::Overlapping,
+        ..Options::regex()
+    };
+    let e = Matcher::new(&["a"], &opts).unwrap_err();
+    assert!(
+        matches!(&e, Error::Unsupported(m) if m.contains("overlapping") && m.contains("regex")),
+        "{e}"
+    );
+
+    let m = Matcher::new(&["a", "b"], &Options::default()).unwrap();
+    let e = m.replace_all(b"ab", &["1", "2", "3"]).unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidArgument(m) if m.contains("got 3")),
+        "{e}"
+    );
+}
+
+#[test]
+fn introspection() {
+    let m = Matcher::new(&["abc", "de"], &Options::default()).unwrap();
+    assert_eq!(m.pattern_count(), 2);
+    assert_eq!(m.max_pattern_len(), 3);
+    assert!(m.memory_usage() > 0);
+    let r = Matcher::new(&["a+", "b"], &Options::regex()).unwrap();
+    assert!(r.memory_usage() > 0);
+}
+
+#[test]
+fn hundred_thousand_patterns() {
+    let words: Vec<String> = (0..100_000).map(|i| format!("kw{i:06}")).collect();
+    let m = Matcher::new(&words, &Options::default()).unwrap();
+    assert_eq!(m.pattern_count(), 100_000);
+    let found: Vec<_> = m.find_iter(b"xx kw099999 kw000000 kw05").collect();
+    assert_eq!(
+        found.iter().map(|m| m.pattern).collect::<Vec<_>>(),
+        [99_999, 0]
+    );
+}
