@@ -221,6 +221,8 @@ fn finish_twice_fails_and_positions_are_absolute() {
 /// The semantics spelled out naively: at the resume position, the leftmost start wins; at
 /// that start the first listed (leftmost-first) or longest (leftmost-longest) pattern wins;
 /// an empty match may not end where the previous match ended.
+// `pos` changes only right before leaving the inner loop for the next search.
+#[allow(clippy::mut_range_bound)]
 fn naive_leftmost(patterns: &[Vec<u8>], hay: &[u8], longest: bool) -> Vec<Match> {
     let mut out: Vec<Match> = Vec::new();
     let mut pos = 0;
