@@ -1,0 +1,122 @@
+//! Status codes, the thread-local "last error", and the panic guard every export runs in.
+
+use safer_ffi::c_char;
+use std::any::Any;
+use std::cell::RefCell;
+use std::ffi::CString;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use safer_ffi::prelude::*;
+
+/// Result of every fallible hayscan function. Values are explicit and never reused.
+#[derive_ReprC]
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hayscan_status {
+    /// Success; out-parameters are filled.
+    Ok = 0,
+    /// An argument is NULL where it may not be, out of range, or not a live handle of the
+    /// expected type; or an option value is unknown.
+    InvalidArgument = 1,
+    /// A pattern could not be compiled; `hayscan_last_error_pattern_index()` says which.
+    InvalidPattern = 2,
+    /// A combination hayscan does not provide (e.g. regex syntax with overlapping
+    /// matches, or replacement with overlapping matches).
+    Unsupported = 3,
+    /// The pattern set as a whole could not be compiled (e.g. an engine size limit).
+    BuildFailed = 4,
+    /// The stream was finished (by `hayscan_stream_finish` or a handler that stopped it).
+    StreamFinished = 5,
+    /// The stream is running one of its own handlers and cannot be fed from inside it.
+    Busy = 6,
+    /// hayscan panicked (a bug); the message says where. The process keeps running, and
+    /// the handles involved stay safe to free.
+    Panic = 7,
+}
+
+/// A failure on its way to becoming a status code and a last-error message.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    status: hayscan_status,
+    message: String,
+    pattern_index: i64,
+}
+
+impl Fail {
+    pub(crate) fn arg(message: impl Into<String>) -> Fail {
+        Fail {
+            status: hayscan_status::InvalidArgument,
+            message: message.into(),
+            pattern_index: -1,
+        }
+    }
+
+    pub(crate) fn busy() -> Fail {
+        Fail {
+            status: hayscan_status::Busy,
+            message: "the stream is busy: it cannot be fed or finished from its own handler".into(),
+            pattern_index: -1,
+        }
+    }
+}
+
+impl From<hayscan_core::Error> for Fail {
+    fn from(e: hayscan_core::Error) -> Fail {
+        use hayscan_core::Error as E;
+        let (status, pattern_index) = match &e {
+            E::InvalidPattern { index, .. } => (hayscan_status::InvalidPattern, *index as i64),
+            E::InvalidArgument(_) => (hayscan_status::InvalidArgument, -1),
+            E::Unsupported(_) => (hayscan_status::Unsupported, -1),
+            E::Build(_) => (hayscan_status::BuildFailed, -1),
+            E::StreamFinished => (hayscan_status::StreamFinished, -1),
+        };
+        Fail {
+            status,
+            message: e.to_string(),
+            pattern_index,
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<(CString, i64)> = RefCell::new((CString::default(), -1));
+}
+
+fn set_last_error(message: &str, pattern_index: i64) {
+    let message = CString::new(message.replace('\0', "\\0")).expect("NUL bytes were replaced");
+    LAST_ERROR.with(|last| *last.borrow_mut() = (message, pattern_index));
+}
+
+pub(crate) fn last_error_message() -> *const c_char {
+    // The CString's heap buffer stays put until the next failure replaces it.
+    LAST_ERROR.with(|last| last.borrow().0.as_ptr().cast())
+}
+
+pub(crate) fn last_error_pattern_index() -> i64 {
+    LAST_ERROR.with(|last| last.borrow().1)
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic payload");
+    format!("hayscan panicked: {what}")
+}
+
+/// Runs an export's body: a failure becomes its status and the thread's last error; a
+/// panic becomes `Panic` and never unwinds into C.
+pub(crate) fn guard(body: impl FnOnce() -> Result<(), Fail>) -> hayscan_status {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => hayscan_status::Ok,
+        Ok(Err(fail)) => {
+            set_last_error(&fail.message, fail.pattern_index);
+            fail.status
+        }
+        Err(payload) => {
+            set_last_error(&panic_message(&*payload), -1);
+            hayscan_status::Panic
+        }
+    }
+}
