@@ -1,0 +1,318 @@
+//! JavaScript input to bytes, and byte offsets back to the caller's units.
+//!
+//! A string is converted to UTF-8 once per call (unavoidable: the core searches bytes) and
+//! its matches are reported in UTF-16 code units. A `Uint8Array` (including `Buffer`) is
+//! borrowed without a copy and its matches are reported in bytes.
+//!
+//! Byte offsets become UTF-16 offsets with [`Utf16Map`], a cursor that walks the UTF-8
+//! bytes from one requested offset to the next, so a whole scan costs one pass over the
+//! text, not one pass per match. Every UTF-8 lead byte is one UTF-16 unit, except the lead
+//! of a 4-byte sequence (a character outside the BMP, i.e. a surrogate pair), which is two;
+//! continuation bytes are none. Lone surrogates in a JS string are converted by V8 to
+//! U+FFFD (3 bytes, one unit), so offsets stay exact for any string.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use napi::bindgen_prelude::*;
+use napi::{sys, Env, JsValue};
+
+use crate::error::{throw, Code};
+
+/// Input of one call.
+#[derive(Debug)]
+pub(crate) enum Haystack<'a> {
+    /// A string, converted to UTF-8; offsets are reported in UTF-16 code units.
+    Text(Vec<u8>),
+    /// The bytes of a `Uint8Array`, borrowed for the call; offsets are bytes.
+    Bytes(&'a [u8]),
+}
+
+impl Haystack<'_> {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Haystack::Text(b) => b,
+            Haystack::Bytes(b) => b,
+        }
+    }
+
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(self, Haystack::Text(_))
+    }
+
+    /// The offset converter for this input (see [`Units`]).
+    pub(crate) fn units(&self) -> Units {
+        match self {
+            Haystack::Text(b) => Units::for_text(b),
+            Haystack::Bytes(_) => Units::Bytes,
+        }
+    }
+}
+
+/// The kind of a JavaScript value as far as input goes.
+pub(crate) enum Input<'a> {
+    Text(Vec<u8>),
+    Bytes(&'a [u8]),
+    Other,
+}
+
+/// Classifies `value` as a string (converted to UTF-8), a `Uint8Array` (borrowed) or
+/// something else. The borrow is valid until the native call returns, provided no
+/// JavaScript runs in between (JavaScript could detach the buffer).
+pub(crate) fn classify<'a>(env: &Env, value: &Unknown<'a>) -> Result<Input<'a>> {
+    let raw = value.value().value;
+    match value.get_type()? {
+        ValueType::String => Ok(Input::Text(string_to_utf8(env.raw(), raw)?)),
+        ValueType::Object => {
+            let mut is_typed = false;
+            // SAFETY: `raw` is a live value of this env.
+            check_status!(unsafe { sys::napi_is_typedarray(env.raw(), raw, &mut is_typed) })?;
+            if !is_typed {
+                return Ok(Input::Other);
+            }
+            let mut kind = 0;
+            let mut len = 0;
+            let mut data = ptr::null_mut();
+            let mut arraybuffer = ptr::null_mut();
+            let mut offset = 0;
+            // SAFETY: `raw` is a typed array of this env.
+            check_status!(unsafe {
+                sys::napi_get_typedarray_info(
+                    env.raw(),
+                    raw,
+                    &mut kind,
+                    &mut len,
+                    &mut data,
+                    &mut arraybuffer,
+                    &mut offset,
+                )
+            })?;
+            if kind != sys::TypedarrayType::uint8_array {
+                return Ok(Input::Other);
+            }
+            if len == 0 || data.is_null() {
+                return Ok(Input::Bytes(&[]));
+            }
+            // SAFETY: V8 guarantees `len` readable bytes at `data` while the array is
+            // attached; callers do not run JavaScript while the borrow is alive.
+            Ok(Input::Bytes(unsafe {
+                std::slice::from_raw_parts(data.cast::<u8>(), len)
+            }))
+        }
+        _ => Ok(Input::Other),
+    }
+}
+
+/// Reads a haystack argument: a string or a `Uint8Array`.
+pub(crate) fn read<'a>(env: &Env, value: &Unknown<'a>, what: &str) -> Result<Haystack<'a>> {
+    match classify(env, value)? {
+        Input::Text(b) => Ok(Haystack::Text(b)),
+        Input::Bytes(b) => Ok(Haystack::Bytes(b)),
+        Input::Other => throw(
+            env,
+            Code::InvalidArgument,
+            format!("{what} must be a string or a Uint8Array (Buffer)"),
+            None,
+        ),
+    }
+}
+
+/// Reads a string or `Uint8Array` as owned bytes (patterns, replacements).
+pub(crate) fn read_owned(env: &Env, value: &Unknown<'_>, what: &str) -> Result<Vec<u8>> {
+    match classify(env, value)? {
+        Input::Text(b) => Ok(b),
+        Input::Bytes(b) => Ok(b.to_vec()),
+        Input::Other => throw(
+            env,
+            Code::InvalidArgument,
+            format!("{what} must be a string or a Uint8Array (Buffer)"),
+            None,
+        ),
+    }
+}
+
+/// Reads an array of strings / `Uint8Array`s as owned byte strings.
+pub(crate) fn read_list(env: &Env, value: &Unknown<'_>, what: &str) -> Result<Vec<Vec<u8>>> {
+    let raw = value.value().value;
+    let mut is_array = false;
+    // SAFETY: `raw` is a live value of this env.
+    check_status!(unsafe { sys::napi_is_array(env.raw(), raw, &mut is_array) })?;
+    if !is_array {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            format!("{what} must be an array of strings or Uint8Arrays"),
+            None,
+        );
+    }
+    let mut len = 0;
+    // SAFETY: `raw` is an array of this env.
+    check_status!(unsafe { sys::napi_get_array_length(env.raw(), raw, &mut len) })?;
+    let mut out = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        let mut item = ptr::null_mut();
+        // SAFETY: index within the array's length.
+        check_status!(unsafe { sys::napi_get_element(env.raw(), raw, i, &mut item) })?;
+        // SAFETY: `item` was just produced by this env.
+        let item = unsafe { Unknown::from_raw_unchecked(env.raw(), item) };
+        out.push(read_owned(env, &item, &format!("{what}[{i}]"))?);
+    }
+    Ok(out)
+}
+
+/// Converts a JavaScript string to UTF-8 (lone surrogates become U+FFFD).
+pub(crate) fn string_to_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8>> {
+    let mut len = 0;
+    // SAFETY: a length query (null buffer) on a string value of this env.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
+    })?;
+    let mut buf: Vec<u8> = Vec::with_capacity(len + 1);
+    let mut written = 0;
+    // SAFETY: the buffer has room for `len` bytes plus the terminating NUL Node writes.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            buf.as_mut_ptr().cast::<c_char>(),
+            len + 1,
+            &mut written,
+        )
+    })?;
+    // SAFETY: Node initialised `written <= len` bytes.
+    unsafe { buf.set_len(written) };
+    Ok(buf)
+}
+
+/// Appends the UTF-8 form of a JavaScript string to `dst` (one copy, no temporary).
+pub(crate) fn append_utf8(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    dst: &mut Vec<u8>,
+) -> Result<()> {
+    let mut len = 0;
+    // SAFETY: a length query on a string value of this env.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
+    })?;
+    dst.reserve(len + 1);
+    let at = dst.len();
+    let mut written = 0;
+    // SAFETY: `dst` has room for `len` bytes plus the NUL Node writes after them.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            dst.as_mut_ptr().add(at).cast::<c_char>(),
+            len + 1,
+            &mut written,
+        )
+    })?;
+    // SAFETY: Node initialised `written <= len` bytes after `at`.
+    unsafe { dst.set_len(at + written) };
+    Ok(())
+}
+
+/// Converts byte offsets of one haystack to the caller's units.
+#[derive(Debug)]
+pub(crate) enum Units {
+    /// Offsets are reported in bytes (byte input, or ASCII text where bytes = units).
+    Bytes,
+    /// Text with non-ASCII characters: walk the bytes.
+    Utf16(Utf16Map),
+}
+
+impl Units {
+    pub(crate) fn for_text(bytes: &[u8]) -> Units {
+        if bytes.is_ascii() {
+            Units::Bytes
+        } else {
+            Units::Utf16(Utf16Map::default())
+        }
+    }
+
+    /// The unit offset of byte offset `at` in `bytes` (the haystack this converter was
+    /// made for).
+    #[inline]
+    pub(crate) fn convert(&mut self, bytes: &[u8], at: usize) -> usize {
+        match self {
+            Units::Bytes => at,
+            Units::Utf16(map) => map.units_at(bytes, at),
+        }
+    }
+}
+
+/// A position in UTF-8 bytes and the matching UTF-16 offset; moves in either direction.
+/// Moving forward costs the bytes skipped; the only backward moves (overlapping matches
+/// start before the previous one ended) are bounded by the longest pattern.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Utf16Map {
+    byte: usize,
+    unit: usize,
+}
+
+impl Utf16Map {
+    /// A map positioned at `byte`, which is at UTF-16 offset `unit`.
+    pub(crate) fn at(byte: usize, unit: usize) -> Utf16Map {
+        Utf16Map { byte, unit }
+    }
+
+    pub(crate) fn byte(&self) -> usize {
+        self.byte
+    }
+
+    pub(crate) fn unit(&self) -> usize {
+        self.unit
+    }
+
+    /// The UTF-16 offset of byte offset `target`; `bytes[0]` is at byte offset 0 of this
+    /// map's coordinates.
+    #[inline]
+    pub(crate) fn units_at(&mut self, bytes: &[u8], target: usize) -> usize {
+        if target >= self.byte {
+            self.unit += utf16_len(&bytes[self.byte..target]);
+        } else {
+            self.unit -= utf16_len(&bytes[target..self.byte]);
+        }
+        self.byte = target;
+        self.unit
+    }
+}
+
+/// Number of UTF-16 units encoded by `bytes` (see the module docs for the rule).
+#[inline]
+pub(crate) fn utf16_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_match_rust_encoding() {
+        let text = "a€😀bé😀";
+        let bytes = text.as_bytes();
+        let mut map = Utf16Map::default();
+        let mut units = 0;
+        let mut forward = Vec::new();
+        for (i, c) in text.char_indices() {
+            assert_eq!(map.units_at(bytes, i), units);
+            forward.push((i, units));
+            units += c.len_utf16();
+        }
+        assert_eq!(map.units_at(bytes, bytes.len()), units);
+        for &(i, u) in forward.iter().rev() {
+            assert_eq!(map.units_at(bytes, i), u, "backwards to {i}");
+        }
+    }
+
+    #[test]
+    fn ascii_text_uses_byte_offsets() {
+        assert!(matches!(Units::for_text(b"plain"), Units::Bytes));
+        assert!(matches!(Units::for_text("é".as_bytes()), Units::Utf16(_)));
+    }
+}

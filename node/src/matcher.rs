@@ -1,0 +1,558 @@
+//! `NativeMatcher` (a compiled pattern set) and `NativeCursor` (resumable pull iteration).
+//!
+//! Matches leave the addon as flat runs of numbers — `[pattern, start, end, pattern, ...]`
+//! in a `Float64Array` — and the JavaScript wrapper turns them into objects: one boundary
+//! crossing per batch instead of several Node-API calls per match. Offsets are `f64`
+//! because a `Buffer` may be longer than `u32::MAX` bytes.
+//!
+//! Every method takes `&self`: JavaScript may call back into an object while one of its
+//! methods runs a callback, so state lives in `RefCell`s that are never borrowed across a
+//! callback.
+
+use std::cell::RefCell;
+use std::ptr;
+use std::sync::Arc;
+
+use hayscan::{ControlFlow, Cursor, Matcher, Options};
+use napi::bindgen_prelude::*;
+use napi::{sys, Env, JsValue};
+use napi_derive::napi;
+
+use crate::call::{self, CallError};
+use crate::error::{throw, throw_core, Code};
+use crate::haystack::{self, Haystack, Input, Units};
+use crate::live::Live;
+use crate::stream::NativeStream;
+
+/// How a matcher is built. Every field is optional.
+#[napi(object)]
+#[derive(Debug, Default)]
+pub struct MatcherOptions {
+    /// `'literal'` (default): patterns are exact strings (Aho-Corasick). `'regex'`: patterns
+    /// are regular expressions (Rust `regex` syntax), searched in one pass.
+    #[napi(ts_type = "'literal' | 'regex'")]
+    pub syntax: Option<String>,
+    /// Which matches are reported where patterns compete: `'leftmost-first'` (default; the
+    /// pattern listed first wins, like a regex alternation), `'leftmost-longest'` (the
+    /// longest wins, like PHP's `strtr`; literals only) or `'overlapping'` (every match;
+    /// literals only, no replacement).
+    #[napi(ts_type = "'leftmost-first' | 'leftmost-longest' | 'overlapping'")]
+    pub match_kind: Option<String>,
+    /// Match regardless of case (Unicode-aware). Default `false`.
+    pub case_insensitive: Option<bool>,
+    /// Regex streams scan line by line; a line longer than this many bytes is cut into
+    /// frames of this size (a match crossing a cut is not found). Default 1 MiB.
+    pub max_line_len: Option<f64>,
+}
+
+/// What a push scan did.
+#[napi(object)]
+#[derive(Debug)]
+pub struct ScanReport {
+    /// Matches delivered (including the one whose callback stopped the scan).
+    pub matches: f64,
+    /// True if a callback returned `false`.
+    pub stopped: bool,
+}
+
+impl From<hayscan::ScanReport> for ScanReport {
+    fn from(r: hayscan::ScanReport) -> Self {
+        ScanReport {
+            matches: r.matches as f64,
+            stopped: r.stopped,
+        }
+    }
+}
+
+/// An open matcher: the compiled set and its live-object token.
+#[derive(Debug)]
+struct Open {
+    matcher: Arc<Matcher>,
+    _live: Live,
+}
+
+/// A compiled set of patterns (the native half of `Matcher`).
+#[napi]
+#[derive(Debug)]
+pub struct NativeMatcher {
+    inner: RefCell<Option<Open>>,
+}
+
+#[napi]
+impl NativeMatcher {
+    /// Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options`.
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "patterns: Array<string | Uint8Array>, options?: MatcherOptions | undefined | null"
+    )]
+    pub fn new(env: Env, patterns: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        let patterns = haystack::read_list(&env, &patterns, "patterns")?;
+        let options = parse_options(&env, options)?;
+        match Matcher::new(&patterns, &options) {
+            Ok(m) => Ok(NativeMatcher {
+                inner: RefCell::new(Some(Open {
+                    matcher: Arc::new(m),
+                    _live: Live::new(),
+                })),
+            }),
+            Err(e) => throw_core(&env, e),
+        }
+    }
+
+    /// Number of patterns.
+    #[napi(getter, catch_unwind)]
+    pub fn pattern_count(&self, env: Env) -> Result<f64> {
+        self.with(&env, |m| Ok(m.pattern_count() as f64))
+    }
+
+    /// Heap bytes used by the compiled automaton.
+    #[napi(getter, catch_unwind)]
+    pub fn memory_usage(&self, env: Env) -> Result<f64> {
+        self.with(&env, |m| Ok(m.memory_usage() as f64))
+    }
+
+    /// True after `close()`.
+    #[napi(getter, catch_unwind)]
+    pub fn closed(&self) -> bool {
+        self.inner.borrow().is_none()
+    }
+
+    /// True if any pattern matches.
+    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
+    pub fn is_match(&self, env: Env, haystack: Unknown<'_>) -> Result<bool> {
+        let hay = haystack::read(&env, &haystack, "haystack")?;
+        self.with(&env, |m| Ok(m.is_match(hay.bytes())))
+    }
+
+    /// Number of matches.
+    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
+    pub fn count(&self, env: Env, haystack: Unknown<'_>) -> Result<f64> {
+        let hay = haystack::read(&env, &haystack, "haystack")?;
+        self.with(&env, |m| Ok(m.count(hay.bytes()) as f64))
+    }
+
+    /// Writes the first match as `[pattern, start, end]` into `out` and returns true, or
+    /// returns false if there is none.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "haystack: string | Uint8Array, out: Float64Array"
+    )]
+    pub fn find(
+        &self,
+        env: Env,
+        haystack: Unknown<'_>,
+        mut out: Float64ArraySlice<'_>,
+    ) -> Result<bool> {
+        let hay = haystack::read(&env, &haystack, "haystack")?;
+        // SAFETY: the wrapper's private scratch array; no JavaScript runs while it is held.
+        let out = unsafe { out.as_mut() };
+        if out.len() < 3 {
+            return throw(&env, Code::InvalidArgument, "out must hold 3 numbers", None);
+        }
+        let found = self.with(&env, |m| Ok(m.find(hay.bytes())))?;
+        let Some(found) = found else {
+            return Ok(false);
+        };
+        let bytes = hay.bytes();
+        let mut units = hay.units();
+        out[0] = f64::from(found.pattern);
+        out[1] = units.convert(bytes, found.start) as f64;
+        out[2] = units.convert(bytes, found.end) as f64;
+        Ok(true)
+    }
+
+    /// Every match, as a flat `[pattern, start, end, ...]` array.
+    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
+    pub fn find_all(&self, env: Env, haystack: Unknown<'_>) -> Result<Float64Array> {
+        let hay = haystack::read(&env, &haystack, "haystack")?;
+        let bytes = hay.bytes();
+        let mut units = hay.units();
+        let flat = self.with(&env, |m| {
+            let mut flat = Vec::new();
+            for found in m.find_iter(bytes) {
+                flat.push(f64::from(found.pattern));
+                flat.push(units.convert(bytes, found.start) as f64);
+                flat.push(units.convert(bytes, found.end) as f64);
+            }
+            Ok(flat)
+        })?;
+        Ok(Float64Array::new(flat))
+    }
+
+    /// A resumable iteration over the matches of `haystack`. A string is copied into the
+    /// cursor; a `Uint8Array` must be passed again to every `next` call.
+    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
+    pub fn cursor(&self, env: Env, haystack: Unknown<'_>) -> Result<NativeCursor> {
+        let hay = haystack::read(&env, &haystack, "haystack")?;
+        let matcher = self.matcher(&env)?;
+        let (text, units, byte_len) = match hay {
+            Haystack::Text(b) => {
+                let units = Units::for_text(&b);
+                let len = b.len();
+                (Some(b), units, len)
+            }
+            Haystack::Bytes(b) => (None, Units::Bytes, b.len()),
+        };
+        Ok(NativeCursor {
+            state: RefCell::new(Some(CursorState {
+                cursor: matcher.cursor(),
+                matcher,
+                text,
+                units,
+                byte_len,
+                _live: Live::new(),
+            })),
+        })
+    }
+
+    /// Replaces every match: `replacements` holds one replacement for all patterns or one
+    /// per pattern. Returns a string for string input, a `Buffer` for byte input.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "haystack: string | Uint8Array, replacements: Array<string | Uint8Array>",
+        ts_return_type = "string | Buffer"
+    )]
+    pub fn replace_all<'e>(
+        &self,
+        env: &'e Env,
+        haystack: Unknown<'_>,
+        replacements: Unknown<'_>,
+    ) -> Result<Unknown<'e>> {
+        let hay = haystack::read(env, &haystack, "haystack")?;
+        let with = haystack::read_list(env, &replacements, "replacements")?;
+        let out = self.with(env, |m| Ok(m.replace_all(hay.bytes(), &with)))?;
+        match out {
+            Ok(out) => output(env, hay.is_text(), out),
+            Err(e) => throw_core(env, e),
+        }
+    }
+
+    /// Replaces each match by what `replace(pattern, start, end)` returns (a string or a
+    /// `Uint8Array`); `false` stops: that match and the rest are kept unchanged. A throw
+    /// stops the scan and is rethrown as is.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false",
+        ts_return_type = "string | Buffer"
+    )]
+    pub fn replace_with<'e>(
+        &self,
+        env: &'e Env,
+        haystack: Unknown<'_>,
+        replace: Unknown<'_>,
+    ) -> Result<Unknown<'e>> {
+        if replace.get_type()? != ValueType::Function {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                "replace must be a function",
+                None,
+            );
+        }
+        let func = replace.value().value;
+        // The callback may modify or detach a Buffer it can reach, so byte input is copied.
+        let (bytes, is_text) = match haystack::read(env, &haystack, "haystack")? {
+            Haystack::Text(b) => (b, true),
+            Haystack::Bytes(b) => (b.to_vec(), false),
+        };
+        let matcher = self.matcher(env)?;
+        let mut units = if is_text {
+            Units::for_text(&bytes)
+        } else {
+            Units::Bytes
+        };
+        let mut failure: Option<Failure> = None;
+        let result = matcher.replace_with(&bytes, |m, dst| {
+            match replacement(env, func, &bytes, &mut units, m, dst) {
+                Ok(true) => ControlFlow::Continue(()),
+                Ok(false) => ControlFlow::Break(()),
+                Err(f) => {
+                    failure = Some(f);
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        if let Some(f) = failure {
+            return match f {
+                Failure::Call(e) => e.into_result(env),
+                Failure::BadReturn => throw(
+                    env,
+                    Code::InvalidArgument,
+                    "the replace callback must return a string, a Uint8Array or false",
+                    None,
+                ),
+            };
+        }
+        match result {
+            Ok((out, _)) => output(env, is_text, out),
+            Err(e) => throw_core(env, e),
+        }
+    }
+
+    /// A new push stream over this matcher (it keeps the compiled set alive).
+    #[napi(catch_unwind)]
+    pub fn stream(&self, env: Env) -> Result<NativeStream> {
+        Ok(NativeStream::new(self.matcher(&env)?))
+    }
+
+    /// Releases the compiled set (once running iterations and streams are done with it).
+    /// Idempotent; later calls other than `close()` throw a `CLOSED` error.
+    #[napi(catch_unwind)]
+    pub fn close(&self) {
+        let open = self.inner.borrow_mut().take();
+        drop(open);
+    }
+}
+
+impl NativeMatcher {
+    /// Runs `f` on the open matcher, or throws `CLOSED`. `f` must not run JavaScript.
+    fn with<T>(&self, env: &Env, f: impl FnOnce(&Matcher) -> Result<T>) -> Result<T> {
+        match self.inner.borrow().as_ref() {
+            Some(open) => f(&open.matcher),
+            None => closed(env),
+        }
+    }
+
+    /// A counted handle on the matcher, for operations that run JavaScript.
+    fn matcher(&self, env: &Env) -> Result<Arc<Matcher>> {
+        self.with(env, |_| Ok(()))?;
+        let inner = self.inner.borrow();
+        Ok(Arc::clone(
+            &inner.as_ref().expect("checked open just above").matcher,
+        ))
+    }
+}
+
+fn closed<T>(env: &Env) -> Result<T> {
+    throw(env, Code::Closed, "the matcher is closed", None)
+}
+
+/// Why a replacement callback did not produce a replacement.
+enum Failure {
+    Call(CallError),
+    BadReturn,
+}
+
+/// Calls the replace callback for `m` and appends its answer to `dst`. Ok(false): stop.
+fn replacement(
+    env: &Env,
+    func: sys::napi_value,
+    bytes: &[u8],
+    units: &mut Units,
+    m: &hayscan::Match,
+    dst: &mut Vec<u8>,
+) -> std::result::Result<bool, Failure> {
+    let napi = |e: Error| Failure::Call(CallError::Napi(e));
+    let args = [
+        call::number(env, f64::from(m.pattern)).map_err(napi)?,
+        call::number(env, units.convert(bytes, m.start) as f64).map_err(napi)?,
+        call::number(env, units.convert(bytes, m.end) as f64).map_err(napi)?,
+    ];
+    let ret = call::call(env, func, &args).map_err(Failure::Call)?;
+    if call::type_of(env, ret).map_err(napi)? == ValueType::String {
+        haystack::append_utf8(env.raw(), ret, dst).map_err(napi)?;
+        return Ok(true);
+    }
+    if call::is_false(env, ret).map_err(napi)? {
+        return Ok(false);
+    }
+    // SAFETY: `ret` was just returned into this env.
+    let ret = unsafe { Unknown::from_raw_unchecked(env.raw(), ret) };
+    match haystack::classify(env, &ret).map_err(napi)? {
+        Input::Bytes(b) => {
+            dst.extend_from_slice(b);
+            Ok(true)
+        }
+        Input::Text(_) | Input::Other => Err(Failure::BadReturn),
+    }
+}
+
+/// The result of a whole-buffer operation in the caller's type: a string for string
+/// input, a `Buffer` (no copy) for byte input.
+pub(crate) fn output<'e>(env: &'e Env, is_text: bool, bytes: Vec<u8>) -> Result<Unknown<'e>> {
+    if is_text {
+        let mut s = ptr::null_mut();
+        // SAFETY: `bytes` is readable for its length; V8 copies it (invalid UTF-8 from byte
+        // replacements becomes U+FFFD).
+        check_status!(unsafe {
+            sys::napi_create_string_utf8(
+                env.raw(),
+                bytes.as_ptr().cast(),
+                bytes.len() as isize,
+                &mut s,
+            )
+        })?;
+        // SAFETY: `s` was just created in this env.
+        return Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), s) });
+    }
+    let buf = BufferSlice::from_data(env, bytes)?;
+    // SAFETY: the buffer was just created in this env.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), buf.value().value) })
+}
+
+fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
+    let mut out = Options::default();
+    let Some(value) = options else {
+        return Ok(out);
+    };
+    if value.get_type()? != ValueType::Object {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            "options must be an object",
+            None,
+        );
+    }
+    // SAFETY: `value` is an object of this env.
+    let parsed = match unsafe { MatcherOptions::from_napi_value(env.raw(), value.value().value) } {
+        Ok(p) => p,
+        Err(e) => {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                format!("invalid options: {}", e.reason),
+                None,
+            )
+        }
+    };
+    if let Some(s) = parsed.syntax {
+        out.syntax = match s.as_str() {
+            "literal" => hayscan::Syntax::Literal,
+            "regex" => hayscan::Syntax::Regex,
+            other => {
+                return throw(
+                    env,
+                    Code::InvalidArgument,
+                    format!("options.syntax must be 'literal' or 'regex', got '{other}'"),
+                    None,
+                )
+            }
+        };
+    }
+    if let Some(k) = parsed.match_kind {
+        out.match_kind = match k.as_str() {
+            "leftmost-first" => hayscan::MatchKind::LeftmostFirst,
+            "leftmost-longest" => hayscan::MatchKind::LeftmostLongest,
+            "overlapping" => hayscan::MatchKind::Overlapping,
+            other => {
+                return throw(
+                    env,
+                    Code::InvalidArgument,
+                    format!(
+                        "options.matchKind must be 'leftmost-first', 'leftmost-longest' or \
+                         'overlapping', got '{other}'"
+                    ),
+                    None,
+                )
+            }
+        };
+    }
+    if let Some(ci) = parsed.case_insensitive {
+        out.case_insensitive = ci;
+    }
+    if let Some(n) = parsed.max_line_len {
+        if !(n >= 1.0 && n.fract() == 0.0 && n <= usize::MAX as f64) {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                format!("options.maxLineLen must be a positive integer, got {n}"),
+                None,
+            );
+        }
+        out.max_line_len = n as usize;
+    }
+    Ok(out)
+}
+
+/// A resumable iteration (the native half of `Matcher.prototype.matches`).
+#[napi]
+#[derive(Debug)]
+pub struct NativeCursor {
+    state: RefCell<Option<CursorState>>,
+}
+
+#[derive(Debug)]
+struct CursorState {
+    matcher: Arc<Matcher>,
+    cursor: Cursor,
+    /// The UTF-8 copy of a string haystack; `None` for byte input (passed to each call).
+    text: Option<Vec<u8>>,
+    units: Units,
+    byte_len: usize,
+    _live: Live,
+}
+
+#[napi]
+impl NativeCursor {
+    /// Writes up to `out.length / 3` next matches as `[pattern, start, end, ...]` into
+    /// `out` and returns how many; 0 means the iteration is over (and its memory released).
+    /// For byte input, pass the same `Uint8Array` as `haystack` every time.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "out: Float64Array, haystack?: Uint8Array"
+    )]
+    pub fn next(
+        &self,
+        env: Env,
+        mut out: Float64ArraySlice<'_>,
+        haystack: Option<Unknown<'_>>,
+    ) -> Result<u32> {
+        // SAFETY: the wrapper's private batch array; no JavaScript runs while it is held.
+        let out = unsafe { out.as_mut() };
+        let mut guard = self.state.borrow_mut();
+        let Some(state) = guard.as_mut() else {
+            return Ok(0);
+        };
+        let given = match &haystack {
+            Some(h) => match haystack::classify(&env, h)? {
+                Input::Bytes(b) => Some(b),
+                _ => None,
+            },
+            None => None,
+        };
+        let CursorState {
+            matcher,
+            cursor,
+            text,
+            units,
+            byte_len,
+            ..
+        } = state;
+        let bytes: &[u8] = match (text.as_deref(), given) {
+            (Some(t), _) => t,
+            (None, Some(b)) if b.len() == *byte_len => b,
+            (None, _) => {
+                return throw(
+                    &env,
+                    Code::InvalidArgument,
+                    "pass the iteration's Uint8Array, unchanged in length, to every next()",
+                    None,
+                )
+            }
+        };
+        let mut n = 0;
+        let mut done = false;
+        for slot in out.chunks_exact_mut(3) {
+            let Some(m) = matcher.next_match(bytes, cursor) else {
+                done = true;
+                break;
+            };
+            slot[0] = f64::from(m.pattern);
+            slot[1] = units.convert(bytes, m.start) as f64;
+            slot[2] = units.convert(bytes, m.end) as f64;
+            n += 1;
+        }
+        if done {
+            *guard = None;
+        }
+        Ok(n)
+    }
+
+    /// Ends the iteration early and releases its memory. Idempotent.
+    #[napi(catch_unwind)]
+    pub fn close(&self) {
+        let state = self.state.borrow_mut().take();
+        drop(state);
+    }
+}
