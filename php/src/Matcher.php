@@ -1,0 +1,537 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Hayscan;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * A compiled set of patterns, searched all at once.
+ *
+ * ```php
+ * $m = new Hayscan\Matcher(['fox', 'dog'], ['case_insensitive' => true]);
+ * $m->isMatch('The quick brown Fox');   // true
+ * foreach ($m->matches($text) as $hit) { echo $hit->pattern, ' ', $hit->start, ' ', $hit->text, "\n"; }
+ * ```
+ *
+ * Options (all optional):
+ * - `syntax`: {@see Syntax} or 'literal' (default) / 'regex' ({@see Matcher::regex()} sets it);
+ * - `match_kind`: {@see MatchKind} or 'leftmost_first' (default) / 'leftmost_longest' / 'overlapping';
+ * - `case_insensitive`: bool, Unicode-aware (default false);
+ * - `max_line_len`: int, regex streams only: longer lines are scanned in frames of this size (default 1 MiB).
+ *
+ * Pattern ids are the indexes of the pattern list. Offsets are bytes. Strings (patterns,
+ * haystacks, replacements) may hold any bytes, NUL and invalid UTF-8 included.
+ *
+ * The native matcher is freed by close() or, failing that, when the object is destroyed.
+ * Any method called after close() throws {@see ClosedException}.
+ */
+final class Matcher
+{
+    /** Matches fetched per native call by findAll() and matches(). */
+    public const BATCH = 256;
+
+    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'max_line_len'];
+
+    private ?CData $handle = null;
+
+    /** Out-parameter cells reused by calls that never run PHP code in between. */
+    private static ?CData $flag = null;
+    private static ?CData $flagPtr = null;
+    private static ?CData $size = null;
+    private static ?CData $sizePtr = null;
+    private static ?CData $hit = null;
+    private static ?CData $hitPtr = null;
+    private static ?CData $batch = null;
+
+    /**
+     * @param list<string> $patterns the pattern with id i is $patterns[i]; an empty list never matches
+     * @param array{syntax?: Syntax|string, match_kind?: MatchKind|string, case_insensitive?: bool, max_line_len?: int} $options
+     *
+     * @throws InvalidPatternException a pattern does not compile (getPatternIndex() says which)
+     * @throws UnsupportedException e.g. regex syntax with leftmost_longest or overlapping
+     * @throws InvalidArgumentException an unknown option or option value
+     * @throws LibraryException the FFI extension or the library is unavailable
+     */
+    public function __construct(array $patterns, array $options = [])
+    {
+        if (!array_is_list($patterns)) {
+            throw new InvalidArgumentException('patterns must be a list: a pattern\'s id is its index in the list');
+        }
+        foreach ($patterns as $i => $pattern) {
+            if (!is_string($pattern)) {
+                throw new \TypeError(sprintf('Hayscan\Matcher: pattern %d must be a string, %s given', $i, get_debug_type($pattern)));
+            }
+        }
+        $ffi = Library::ffi();
+        $opts = self::options($ffi, $options);
+        // One packed string plus one length array: no per-pattern allocation or call,
+        // which is what makes 100,000-pattern sets cheap to build.
+        $count = count($patterns);
+        $lens = null;
+        if ($count > 0) {
+            $lens = $ffi->new("size_t[$count]");
+            $packed = pack(FFI::sizeof($lens[0]) === 8 ? 'Q*' : 'L*', ...array_map(strlen(...), $patterns));
+            FFI::memcpy($lens, $packed, strlen($packed));
+        }
+        $data = implode('', $patterns);
+        $out = Library::new('hayscan_matcher_t *');
+        $status = $ffi->hayscan_matcher_new_packed($data, strlen($data), $lens, $count, FFI::addr($opts), FFI::addr($out));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        $this->handle = $out;
+    }
+
+    /**
+     * A matcher whose patterns are regular expressions (Rust `regex` syntax, e.g. `\d+`,
+     * `(?i)secret`, `\bword\b`), reported leftmost-first.
+     *
+     * @param list<string> $patterns
+     * @param array{match_kind?: MatchKind|string, case_insensitive?: bool, max_line_len?: int} $options
+     */
+    public static function regex(array $patterns, array $options = []): self
+    {
+        if (array_key_exists('syntax', $options) && $options['syntax'] !== Syntax::Regex && $options['syntax'] !== Syntax::Regex->value) {
+            throw new InvalidArgumentException('Matcher::regex() builds regex matchers: drop the syntax option, or use new Matcher()');
+        }
+        $options['syntax'] = Syntax::Regex;
+        return new self($patterns, $options);
+    }
+
+    /** Whether any pattern occurs in $text. */
+    public function isMatch(string $text): bool
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_is_match($handle, $text, strlen($text), self::$flagPtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::$flag->cdata !== 0;
+    }
+
+    /** The first match (leftmost, per the match kind), or null. */
+    public function find(string $text): ?Hit
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_find($handle, $text, strlen($text), self::$hitPtr, self::$flagPtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        if (self::$flag->cdata === 0) {
+            return null;
+        }
+        $m = self::$hit;
+        $start = $m->start;
+        $end = $m->end;
+        return new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+    }
+
+    /**
+     * Every match, in order. Fetched from the library in batches of {@see BATCH}; for huge
+     * results prefer matches() (lazy) or count().
+     *
+     * @return list<Hit>
+     */
+    public function findAll(string $text): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $iter = Library::new('hayscan_iter_t *');
+        // The iterator borrows $text's bytes (no copy); $text lives until iter_free below.
+        $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        $hits = [];
+        $buf = self::$batch;
+        try {
+            while (true) {
+                $status = $ffi->hayscan_iter_next($iter, $buf, self::BATCH, self::$sizePtr);
+                if ($status !== Status::OK) {
+                    throw Library::fail($status);
+                }
+                $n = self::$size->cdata;
+                if ($n === 0) {
+                    break;
+                }
+                for ($i = 0; $i < $n; $i++) {
+                    $m = $buf[$i];
+                    $start = $m->start;
+                    $end = $m->end;
+                    $hits[] = new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+                }
+            }
+        } finally {
+            $ffi->hayscan_iter_free($iter);
+        }
+        return $hits;
+    }
+
+    /** Number of matches in $text (no Hit objects are made). */
+    public function count(string $text): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_count($handle, $text, strlen($text), self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::$size->cdata;
+    }
+
+    /**
+     * Calls $callback(Hit $hit) for each match, in order, until it returns false.
+     *
+     * A Throwable thrown by the callback stops the scan and is rethrown, unchanged, by
+     * scan(). The callback may use this or any other matcher.
+     *
+     * @param callable(Hit): (bool|null|void) $callback
+     * @return int the number of matches delivered (including the one whose callback stopped the scan)
+     */
+    public function scan(string $text, callable $callback): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $report = Library::new('hayscan_scan_report_t');
+        $trampoline = Callbacks::scanTrampoline();
+        $frame = Callbacks::push($callback(...), $text);
+        try {
+            $status = $ffi->hayscan_matcher_scan($handle, $text, strlen($text), $trampoline, null, FFI::addr($report));
+        } finally {
+            Callbacks::pop($frame);
+        }
+        if ($frame->error !== null) {
+            throw $frame->error;
+        }
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return $report->matches;
+    }
+
+    /**
+     * Yields each match lazily, fetching them from the library in batches of {@see BATCH}.
+     * `break` out of a foreach at any time: the native iterator is freed when the generator
+     * is destroyed. The matcher may be closed meanwhile; a started iteration still completes.
+     *
+     * @return \Generator<int, Hit, mixed, void>
+     */
+    public function matches(string $text): \Generator
+    {
+        $this->handle ?? throw self::closed();
+        return $this->iterate($text);
+    }
+
+    /**
+     * Replaces every match and returns the new string.
+     *
+     * @param list<string>|string $replacement one string for every pattern, or one per pattern (indexed by pattern id)
+     *
+     * @throws InvalidArgumentException the list does not hold one replacement per pattern
+     * @throws UnsupportedException with the overlapping match kind
+     */
+    public function replaceAll(string $text, array|string $replacement): string
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (is_string($replacement)) {
+            $replacement = [$replacement];
+        } elseif (!array_is_list($replacement)) {
+            throw new InvalidArgumentException('replacements must be one string, or a list with one string per pattern id');
+        }
+        $count = count($replacement);
+        $list = null;
+        if ($count > 0) {
+            foreach ($replacement as $i => $r) {
+                if (!is_string($r)) {
+                    throw new \TypeError(sprintf('Hayscan\Matcher::replaceAll(): replacement %d must be a string, %s given', $i, get_debug_type($r)));
+                }
+            }
+            // A struct field cannot point into a PHP string, so the replacements are copied
+            // once into one C buffer that the (pointer, length) list points into.
+            $list = $ffi->new("hayscan_bytes_t[$count]");
+            $joined = implode('', $replacement);
+            $total = strlen($joined);
+            $buf = null;
+            if ($total > 0) {
+                $buf = $ffi->new("char[$total]");
+                FFI::memcpy($buf, $joined, $total);
+            }
+            $at = 0;
+            foreach ($replacement as $i => $r) {
+                $len = strlen($r);
+                if ($len > 0) {
+                    $list[$i]->ptr = FFI::addr($buf[$at]);
+                    $list[$i]->len = $len;
+                    $at += $len;
+                }
+            }
+        }
+        $out = Library::new('char *');
+        $outLen = Library::new('size_t');
+        $status = $ffi->hayscan_matcher_replace_all($handle, $text, strlen($text), $list, $count, FFI::addr($out), FFI::addr($outLen));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::take($ffi, $out, $outLen->cdata);
+    }
+
+    /**
+     * Replaces each match by what $callback(Hit $hit) returns: a string ('' deletes the
+     * match), or false to stop (that match and the rest of $text stay unchanged).
+     * A Throwable thrown by the callback stops the replacement and is rethrown unchanged.
+     *
+     * @param callable(Hit): (string|\Stringable|false) $callback
+     */
+    public function replaceWith(string $text, callable $callback): string
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $out = Library::new('char *');
+        $outLen = Library::new('size_t');
+        $report = Library::new('hayscan_scan_report_t');
+        $trampoline = Callbacks::replaceTrampoline();
+        $frame = Callbacks::push($callback(...), $text);
+        try {
+            $status = $ffi->hayscan_matcher_replace_with($handle, $text, strlen($text), $trampoline, null, FFI::addr($out), FFI::addr($outLen), FFI::addr($report));
+        } finally {
+            Callbacks::pop($frame);
+        }
+        $result = $status === Status::OK ? self::take($ffi, $out, $outLen->cdata) : '';
+        if ($frame->error !== null) {
+            throw $frame->error;
+        }
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return $result;
+    }
+
+    /** A new stream over this matcher's patterns, for input that arrives in chunks. */
+    public function stream(): Stream
+    {
+        return new Stream($this);
+    }
+
+    /** Number of patterns in the set. */
+    public function patternCount(): int
+    {
+        return $this->sizeQuery('hayscan_matcher_pattern_count');
+    }
+
+    /** Heap memory used by the compiled automaton, in bytes. */
+    public function memoryUsage(): int
+    {
+        return $this->sizeQuery('hayscan_matcher_memory_usage');
+    }
+
+    /** Frees the native matcher now. Idempotent. Streams made from it keep working. */
+    public function close(): void
+    {
+        if ($this->handle !== null) {
+            $handle = $this->handle;
+            $this->handle = null;
+            Library::ffi()->hayscan_matcher_free($handle);
+        }
+    }
+
+    public function isClosed(): bool
+    {
+        return $this->handle === null;
+    }
+
+    public function __destruct()
+    {
+        $this->close();
+    }
+
+    /**
+     * The native handle, for Stream.
+     *
+     * @internal
+     */
+    public function nativeHandle(): CData
+    {
+        return $this->handle ?? throw self::closed();
+    }
+
+    /** @return array<string, mixed> */
+    public function __debugInfo(): array
+    {
+        return ['closed' => $this->handle === null];
+    }
+
+    /** A native handle cannot be copied. */
+    private function __clone()
+    {
+    }
+
+    /** @return never */
+    public function __serialize(): array
+    {
+        throw new \LogicException('a Hayscan\Matcher cannot be serialized: build it again from its patterns');
+    }
+
+    /** @param array<mixed> $data */
+    public function __unserialize(array $data): void
+    {
+        throw new \LogicException('a Hayscan\Matcher cannot be unserialized: build it again from its patterns');
+    }
+
+    /** @return \Generator<int, Hit, mixed, void> */
+    private function iterate(string $text): \Generator
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $iter = Library::new('hayscan_iter_t *');
+        // The iterator borrows $text's bytes: this generator frame keeps $text alive (and
+        // PHP strings are immutable) until iter_free runs in the finally block, which a
+        // `break` out of foreach reaches when the generator is destroyed.
+        $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        try {
+            // Own buffers: the generator is suspended between yields, when other calls may
+            // use the shared cells.
+            $buf = $ffi->new('hayscan_match_t[' . self::BATCH . ']');
+            $n = Library::new('size_t');
+            $nPtr = FFI::addr($n);
+            while (true) {
+                $status = $ffi->hayscan_iter_next($iter, $buf, self::BATCH, $nPtr);
+                if ($status !== Status::OK) {
+                    throw Library::fail($status);
+                }
+                $count = $n->cdata;
+                if ($count === 0) {
+                    return;
+                }
+                for ($i = 0; $i < $count; $i++) {
+                    $m = $buf[$i];
+                    $start = $m->start;
+                    $end = $m->end;
+                    yield new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+                }
+            }
+        } finally {
+            $ffi->hayscan_iter_free($iter);
+        }
+    }
+
+    private function sizeQuery(string $function): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->$function($handle, self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::$size->cdata;
+    }
+
+    /** Copies a buffer the library returned into a PHP string and frees it. */
+    private static function take(FFI $ffi, CData $ptr, int $len): string
+    {
+        try {
+            return $len === 0 ? '' : FFI::string($ptr, $len);
+        } finally {
+            $ffi->hayscan_bytes_free($ptr, $len);
+        }
+    }
+
+    private static function cells(): void
+    {
+        self::$size = Library::new('size_t');
+        self::$sizePtr = FFI::addr(self::$size);
+        self::$hit = Library::new('hayscan_match_t');
+        self::$hitPtr = FFI::addr(self::$hit);
+        self::$batch = Library::ffi()->new('hayscan_match_t[' . self::BATCH . ']');
+        self::$flag = Library::new('uint32_t');
+        self::$flagPtr = FFI::addr(self::$flag);
+    }
+
+    private static function closed(): ClosedException
+    {
+        return new ClosedException('this Hayscan\Matcher is closed');
+    }
+
+    /** @param array<mixed> $options */
+    private static function options(FFI $ffi, array $options): CData
+    {
+        foreach (array_keys($options) as $key) {
+            if (!in_array($key, self::OPTIONS, true)) {
+                throw new InvalidArgumentException("unknown option '$key' (known: " . implode(', ', self::OPTIONS) . ')');
+            }
+        }
+        $opts = Library::new('hayscan_options_t');
+        $status = $ffi->hayscan_options_init(FFI::addr($opts));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        if (array_key_exists('syntax', $options)) {
+            $opts->syntax = match (self::enum(Syntax::class, 'syntax', $options['syntax'])) {
+                Syntax::Literal => Library::SYNTAX_LITERAL,
+                Syntax::Regex => Library::SYNTAX_REGEX,
+            };
+        }
+        if (array_key_exists('match_kind', $options)) {
+            $opts->match_kind = match (self::enum(MatchKind::class, 'match_kind', $options['match_kind'])) {
+                MatchKind::LeftmostFirst => Library::MATCH_LEFTMOST_FIRST,
+                MatchKind::LeftmostLongest => Library::MATCH_LEFTMOST_LONGEST,
+                MatchKind::Overlapping => Library::MATCH_OVERLAPPING,
+            };
+        }
+        if (array_key_exists('case_insensitive', $options)) {
+            if (!is_bool($options['case_insensitive'])) {
+                throw new InvalidArgumentException('option case_insensitive must be a bool, ' . get_debug_type($options['case_insensitive']) . ' given');
+            }
+            $opts->case_insensitive = $options['case_insensitive'] ? 1 : 0;
+        }
+        if (array_key_exists('max_line_len', $options)) {
+            $max = $options['max_line_len'];
+            if (!is_int($max) || $max < 0) {
+                throw new InvalidArgumentException('option max_line_len must be a non-negative int, ' . var_export($max, true) . ' given');
+            }
+            $opts->max_line_len = $max;
+        }
+        return $opts;
+    }
+
+    /**
+     * @template T of \BackedEnum
+     * @param class-string<T> $enum
+     * @return T
+     */
+    private static function enum(string $enum, string $option, mixed $value): \BackedEnum
+    {
+        if ($value instanceof $enum) {
+            return $value;
+        }
+        $found = is_string($value) ? $enum::tryFrom($value) : null;
+        if ($found === null) {
+            $valid = implode("', '", array_map(static fn (\BackedEnum $c): string => (string) $c->value, $enum::cases()));
+            throw new InvalidArgumentException("option $option must be a $enum or one of '$valid', " . var_export($value, true) . ' given');
+        }
+        return $found;
+    }
+}

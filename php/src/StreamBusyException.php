@@ -1,0 +1,18 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Hayscan;
+
+/**
+ * A stream was fed or finished from inside one of its own handlers.
+ *
+ * Code: {@see Status::BUSY}.
+ */
+final class StreamBusyException extends Exception
+{
+    public function __construct(string $message, ?\Throwable $previous = null)
+    {
+        parent::__construct($message, Status::BUSY, $previous);
+    }
+}
