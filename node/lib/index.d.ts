@@ -1,0 +1,163 @@
+// Types of the public API (lib/index.js). Option and report types come from the
+// napi-rs-generated native.d.ts, so they cannot drift from the Rust definitions.
+/// <reference types="node" />
+import type { Transform } from 'node:stream'
+import type { MatcherOptions, ScanReport } from '../native'
+
+export type { MatcherOptions, ScanReport }
+
+/** Input accepted everywhere: a string (UTF-16 offsets) or bytes (byte offsets, no copy). */
+export type Haystack = string | Uint8Array
+
+/** A match in byte input: pattern id (index in the pattern list) and byte offsets. */
+export interface Match {
+  /** Index of the pattern in the list the matcher was built from. */
+  pattern: number
+  /** Offset of the first unit of the match (bytes, or UTF-16 code units for strings). */
+  start: number
+  /** Offset one past the last unit of the match. */
+  end: number
+}
+
+/** A match in string input: offsets in UTF-16 code units, and the matched text. */
+export interface TextMatch extends Match {
+  /** `haystack.slice(start, end)`. */
+  text: string
+}
+
+/** Options of `stream().on`, `createTransform` and `scanAsync`. */
+export interface HandlerOptions {
+  /** Only matches of these pattern ids (all patterns when omitted). */
+  patterns?: number[]
+}
+
+/** Every `code` a HayscanError can carry. */
+export declare const ErrorCode: Readonly<{
+  INVALID_PATTERN: 'INVALID_PATTERN'
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT'
+  UNSUPPORTED: 'UNSUPPORTED'
+  BUILD: 'BUILD'
+  STREAM_FINISHED: 'STREAM_FINISHED'
+  CLOSED: 'CLOSED'
+  BUSY: 'BUSY'
+}>
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** The error hayscan raises. Exceptions thrown by your callbacks pass through unchanged. */
+export declare class HayscanError extends Error {
+  constructor(message: string, code: ErrorCodeValue, patternIndex?: number)
+  readonly name: 'HayscanError'
+  /** What went wrong, e.g. `'INVALID_PATTERN'`. */
+  code: ErrorCodeValue
+  /** For `'INVALID_PATTERN'`: the index of the pattern at fault; otherwise undefined. */
+  patternIndex: number | undefined
+}
+
+/**
+ * A compiled set of literal strings or regexes, searched in one pass. Build it once and
+ * search with it many times. `close()` releases it at once; otherwise the garbage
+ * collector does.
+ */
+export declare class Matcher {
+  /**
+   * Compiles `patterns` (pattern id = index). Throws a HayscanError: `INVALID_PATTERN`
+   * (with `patternIndex`), `UNSUPPORTED` (e.g. regex with `'overlapping'`),
+   * `INVALID_ARGUMENT` or `BUILD`.
+   */
+  constructor(patterns: ReadonlyArray<string | Uint8Array>, options?: MatcherOptions)
+  /** Same as `new Matcher(patterns, { ...options, syntax: 'regex' })`. */
+  static regex(patterns: ReadonlyArray<string | Uint8Array>, options?: Omit<MatcherOptions, 'syntax'>): Matcher
+
+  /** Number of patterns. */
+  readonly patternCount: number
+  /** Heap bytes used by the compiled automaton. */
+  readonly memoryUsage: number
+  /** True after `close()`. */
+  readonly closed: boolean
+
+  /** True if any pattern matches. */
+  isMatch(haystack: Haystack): boolean
+  /** The first match, or null. */
+  find(haystack: string): TextMatch | null
+  find(haystack: Uint8Array): Match | null
+  find(haystack: Haystack): Match | TextMatch | null
+  /** Every match, in order. */
+  findAll(haystack: string): TextMatch[]
+  findAll(haystack: Uint8Array): Match[]
+  findAll(haystack: Haystack): Array<Match | TextMatch>
+  /** Number of matches. */
+  count(haystack: Haystack): number
+  /**
+   * Calls `onMatch` for each match in order; returning `false` stops the scan. A throw
+   * stops the scan and reaches the caller unchanged. Callbacks may use the matcher.
+   */
+  scan(haystack: string, onMatch: (match: TextMatch) => unknown): ScanReport
+  scan(haystack: Uint8Array, onMatch: (match: Match) => unknown): ScanReport
+  scan(haystack: Haystack, onMatch: (match: Match | TextMatch) => unknown): ScanReport
+  /** A lazy iterator over the matches; leaving a `for...of` early releases it. */
+  matches(haystack: string): IterableIterator<TextMatch>
+  matches(haystack: Uint8Array): IterableIterator<Match>
+  matches(haystack: Haystack): IterableIterator<Match | TextMatch>
+  /**
+   * Replaces every match with `replacement` (one for all patterns) or
+   * `replacement[match.pattern]`. Throws `UNSUPPORTED` for overlapping matchers and
+   * `INVALID_ARGUMENT` for a list whose length is neither 1 nor `patternCount`.
+   */
+  replaceAll(haystack: string, replacement: string | Uint8Array | ReadonlyArray<string | Uint8Array>): string
+  replaceAll(haystack: Uint8Array, replacement: string | Uint8Array | ReadonlyArray<string | Uint8Array>): Buffer
+  /**
+   * Replaces each match by what `replace` returns; returning `false` stops (that match
+   * and the rest stay unchanged). A throw reaches the caller unchanged.
+   */
+  replaceWith(haystack: string, replace: (match: TextMatch) => string | Uint8Array | false): string
+  replaceWith(haystack: Uint8Array, replace: (match: Match) => string | Uint8Array | false): Buffer
+  /** A push stream over this matcher. */
+  stream(): MatchStream
+  /**
+   * A Transform stream: write Buffers (byte offsets) or strings (UTF-16 offsets), read
+   * match objects (`readableObjectMode`).
+   */
+  createTransform(options?: HandlerOptions): Transform
+  /** Scans an iterable or async iterable of chunks (e.g. a readable stream), yielding matches. */
+  scanAsync(
+    source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+    options?: HandlerOptions,
+  ): AsyncGenerator<Match | TextMatch, void, undefined>
+  /** Releases the native resources now. Idempotent; other methods then throw `CLOSED`. */
+  close(): void
+}
+
+/**
+ * Push-based scanning of input arriving in chunks; matches carry absolute offsets (bytes
+ * for Buffer chunks, UTF-16 code units for string chunks; one stream takes one kind).
+ * Obtain one with `matcher.stream()`.
+ */
+export declare class MatchStream {
+  private constructor()
+  /**
+   * Registers `handler` for every match (or those of `options.patterns`) and returns its
+   * id. Returning `false` stops the stream; a throw stops it and propagates from `write`.
+   * Handlers may call `on`/`off` (also on themselves) and `close`.
+   */
+  on(handler: (match: Match & Partial<TextMatch>) => unknown, options?: HandlerOptions): number
+  /** Unregisters a handler; false for an unknown id. */
+  off(id: number): boolean
+  /** Number of registered handlers. */
+  readonly handlerCount: number
+  /** Units written so far. */
+  readonly position: number
+  /** True after `end()`, `close()`, or a handler stopping the stream. */
+  readonly finished: boolean
+  /** Scans the next chunk; handlers receive the matches that are now final. */
+  write(chunk: string | Uint8Array): ScanReport
+  /** Writes `chunk` if given, reports the pending matches and releases the stream. */
+  end(chunk?: string | Uint8Array): ScanReport
+  /** Releases the stream and its handlers without reporting pending matches. Idempotent. */
+  close(): void
+}
+
+/** Live native objects in this process (open matchers, iterators, streams, handlers). */
+export declare function liveObjects(): number
+/** The hayscan version. */
+export declare function version(): string

@@ -1,0 +1,184 @@
+'use strict'
+// Runs every case of tests/vectors/*.json (format: tests/vectors/README.md) through the
+// public API, twice: with Buffer input (byte offsets, compared as is) and, when the
+// haystack is valid UTF-8, with string input (offsets converted to UTF-16 here).
+
+const { describe, it } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { Matcher, HayscanError } = require('..')
+
+const VECTORS = path.join(__dirname, '..', '..', 'tests', 'vectors')
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function bytes (v) {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8')
+  return Buffer.from(v.base64, 'base64')
+}
+
+function asText (buf) {
+  try {
+    return utf8.decode(buf)
+  } catch {
+    return null
+  }
+}
+
+function options (o) {
+  if (!o) return undefined
+  const out = {}
+  if (o.syntax !== undefined) out.syntax = o.syntax
+  if (o.match_kind !== undefined) out.matchKind = o.match_kind.replace('_', '-')
+  if (o.case_insensitive !== undefined) out.caseInsensitive = o.case_insensitive
+  if (o.max_line_len !== undefined) out.maxLineLen = o.max_line_len
+  return out
+}
+
+// UTF-16 offset of byte offset `at` in valid UTF-8 `buf`, by the documented rule: the
+// units of every character whose first byte is before `at`.
+function utf16At (text, at) {
+  let byte = 0
+  let units = 0
+  for (const ch of text) {
+    if (byte >= at) break
+    byte += Buffer.byteLength(ch, 'utf8')
+    units += ch.length
+  }
+  return units
+}
+
+function triples (list) {
+  return list.map((m) => [m.pattern, m.start, m.end])
+}
+
+// Splits `input` (Buffer or string) into chunks whose sizes cycle through `sizes`.
+function chunked (input, sizes) {
+  const out = []
+  let at = 0
+  for (let i = 0; at < input.length; i = (i + 1) % sizes.length) {
+    const end = Math.min(at + sizes[i], input.length)
+    out.push(input.slice(at, end))
+    at = end
+  }
+  return out
+}
+
+function checkError (err, want) {
+  assert.ok(err instanceof HayscanError, `expected a HayscanError, got ${err}`)
+  assert.ok(err instanceof Error)
+  assert.equal(err.code, want.code)
+  if (want.pattern_index !== undefined) assert.equal(err.patternIndex, want.pattern_index)
+}
+
+function checkMatches (m, hay, want, text) {
+  assert.deepEqual(triples(m.findAll(hay)), want, 'findAll')
+  assert.equal(m.count(hay), want.length, 'count')
+  const first = m.find(hay)
+  assert.deepEqual(first && [first.pattern, first.start, first.end], want[0] || null, 'find')
+  assert.equal(m.isMatch(hay), want.length > 0, 'isMatch')
+  const scanned = []
+  const report = m.scan(hay, (x) => { scanned.push(x) })
+  assert.deepEqual(triples(scanned), want, 'scan')
+  assert.deepEqual(report, { matches: want.length, stopped: false }, 'scan report')
+  assert.deepEqual(triples([...m.matches(hay)]), want, 'matches()')
+  if (text !== undefined) {
+    for (const x of [...m.findAll(hay), ...scanned]) {
+      assert.equal(x.text, text.slice(x.start, x.end), 'text')
+    }
+  }
+}
+
+function checkReplace (m, hay, rep, expectText) {
+  const withList = rep.with.map(bytes)
+  const withArg = expectText ? withList.map((b) => asText(b) ?? b) : withList
+  const replaceFn = (x) => withArg.length === 1 ? withArg[0] : (withArg[x.pattern] ?? '')
+  if (rep.error) {
+    assert.throws(() => m.replaceAll(hay, withArg), (e) => { checkError(e, rep.error); return true })
+    if (withArg.length === 1 || withArg.length === m.patternCount) {
+      assert.throws(() => m.replaceWith(hay, replaceFn), (e) => { checkError(e, rep.error); return true })
+    }
+    return
+  }
+  const want = bytes(rep.output)
+  const all = m.replaceAll(hay, withArg)
+  const via = m.replaceWith(hay, replaceFn)
+  if (expectText) {
+    assert.equal(all, asText(want), 'replaceAll')
+    assert.equal(via, asText(want), 'replaceWith')
+  } else {
+    assert.ok(Buffer.isBuffer(all) && Buffer.isBuffer(via))
+    assert.deepEqual(all, want, 'replaceAll')
+    assert.deepEqual(via, want, 'replaceWith')
+  }
+}
+
+function checkStream (m, input, sizesList, want) {
+  for (const sizes of sizesList) {
+    const s = m.stream()
+    const got = []
+    s.on((x) => { got.push(x) })
+    for (const chunk of chunked(input, sizes)) s.write(chunk)
+    s.end()
+    assert.deepEqual(triples(got), want, `stream with chunk sizes ${JSON.stringify(sizes)}`)
+    if (typeof input === 'string') {
+      for (const x of got) assert.equal(x.text, input.slice(x.start, x.end), 'stream text')
+    }
+  }
+}
+
+function runCase (c, mode) {
+  const patternBytes = c.patterns.map(bytes)
+  // Patterns as JS strings where they are text (as users write them), else Buffers;
+  // the `buffer-patterns` mode passes every pattern as a Buffer.
+  const patterns = mode === 'buffer-patterns'
+    ? patternBytes
+    : patternBytes.map((b, i) => typeof c.patterns[i] === 'string' ? c.patterns[i] : b)
+  const opts = options(c.options)
+  const expect = c.expect
+  if (expect.error) {
+    assert.throws(() => new Matcher(patterns, opts), (e) => { checkError(e, expect.error); return true })
+    return
+  }
+  const m = new Matcher(patterns, opts)
+  try {
+    const hayBytes = bytes(c.haystack)
+    const text = mode === 'string' ? asText(hayBytes) : null
+    const toUnits = (list) => list.map(([p, s, e]) => [p, utf16At(text, s), utf16At(text, e)])
+    const hay = text === null ? hayBytes : text
+    if (expect.matches) {
+      const want = text === null ? expect.matches : toUnits(expect.matches)
+      checkMatches(m, hay, want, text ?? undefined)
+    }
+    if (expect.replace) checkReplace(m, hay, expect.replace, text !== null)
+    if (expect.stream) {
+      const wantBytes = expect.stream.matches || expect.matches
+      const want = text === null ? wantBytes : toUnits(wantBytes)
+      checkStream(m, hay, expect.stream.chunks, want)
+    }
+  } finally {
+    m.close()
+  }
+}
+
+const files = fs.readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort()
+let total = 0
+for (const file of files) {
+  const doc = JSON.parse(fs.readFileSync(path.join(VECTORS, file), 'utf8'))
+  describe(`vectors/${file}`, () => {
+    for (const c of doc.cases) {
+      total++
+      const skip = c.skip && c.skip.node
+      const isText = asText(bytes(c.haystack)) !== null
+      for (const mode of ['buffer', 'buffer-patterns', 'string']) {
+        const why = skip || (mode === 'string' && !isText && 'haystack is not UTF-8: Buffer runs only')
+        it(`${c.name} [${mode}]`, { skip: why }, () => runCase(c, mode))
+      }
+    }
+  })
+}
+
+it('there are vectors to run', () => {
+  assert.ok(files.length >= 3, `vector files: ${files}`)
+  assert.ok(total >= 60, `only ${total} vectors`)
+})
