@@ -1,0 +1,400 @@
+# frozen_string_literal: true
+
+module Hayscan
+  # A compiled set of patterns (literal strings or regexes). Immutable and thread-safe:
+  # share one Matcher between any number of threads. Pattern ids in matches are indexes
+  # into the list given to `new`.
+  #
+  #   m = Hayscan::Matcher.new(%w[fox dog])
+  #   m.find_all("the fox and the dog").map(&:text) #=> ["fox", "dog"]
+  class Matcher
+    SYNTAXES = { literal: 0, regex: 1 }.freeze
+    MATCH_KINDS = { leftmost_first: 0, leftmost_longest: 1, overlapping: 2 }.freeze
+
+    # Haystacks of at least this many bytes are scanned with the GVL released, so other
+    # Ruby threads run meanwhile; below it, releasing the GVL costs more than the scan.
+    NOGVL_BYTES = 64 * 1024
+    # The pull iterator's batch grows from FIRST_BATCH matches (cheap when a block breaks
+    # early) to MAX_BATCH (one native call per MAX_BATCH matches on dense text).
+    FIRST_BATCH = 16
+    MAX_BATCH = 1024
+    # Strings up to this size may be stored inline in a movable object slot (23 bytes on
+    # Ruby 3.1, up to 640 bytes with Ruby 3.2's variable-width allocation).
+    INLINE_MAX = 1024
+    MATCH_TEMPLATES = Hash.new { |h, n| h[n] = (Native::MATCH_TEMPLATE * n).freeze }
+
+    # Frees the native matcher when the Matcher is garbage collected without #close.
+    # A class method, so the finalizer holds no reference to the Matcher itself.
+    class Handle < FFI::AutoPointer
+      def self.release(ptr)
+        Native.hayscan_matcher_free(ptr)
+      end
+    end
+
+    # Frees a pull iterator left behind by an Enumerator that was never run to its end.
+    class IterHandle < FFI::AutoPointer
+      def self.release(ptr)
+        Native.hayscan_iter_free(ptr)
+      end
+    end
+
+    # A matcher of regular expressions (Rust `regex` syntax): `Matcher.regex(%w[\d+ [a-z]+@\w+])`.
+    def self.regex(patterns, **options)
+      new(patterns, **options, syntax: :regex)
+    end
+
+    attr_reader :syntax, :match_kind, :pattern_count
+
+    # patterns: Strings (any encoding; literal patterns are matched as bytes, regex
+    # patterns must be valid UTF-8).
+    # syntax: :literal (Aho-Corasick) or :regex.
+    # match_kind: :leftmost_first (like a regex alternation), :leftmost_longest (like
+    #   PHP's strtr, literal only) or :overlapping (every occurrence, literal only).
+    # case_insensitive: Unicode-aware case folding, in both syntaxes.
+    # max_line_len: regex streams scan line by line; longer lines are cut into frames
+    #   of this many bytes (default 1 MiB).
+    def initialize(patterns, syntax: :literal, match_kind: :leftmost_first,
+                   case_insensitive: false, max_line_len: nil)
+      @syntax = option(SYNTAXES, :syntax, syntax)
+      @match_kind = option(MATCH_KINDS, :match_kind, match_kind)
+      @case_insensitive = case_insensitive ? true : false
+      data, lens, @longest_pattern = pack_patterns(patterns)
+      @pattern_count = lens.size
+
+      opts = Native::Options.new
+      Status.check!(Native.hayscan_options_init(opts))
+      opts[:syntax] = SYNTAXES.fetch(@syntax)
+      opts[:match_kind] = MATCH_KINDS.fetch(@match_kind)
+      opts[:case_insensitive] = @case_insensitive ? 1 : 0
+      unless max_line_len.nil?
+        unless max_line_len.is_a?(Integer) && max_line_len >= 0
+          raise InvalidArgumentError, "max_line_len must be a positive Integer, got #{max_line_len.inspect}"
+        end
+
+        opts[:max_line_len] = max_line_len
+      end
+      @max_line_len = opts[:max_line_len]
+
+      out = FFI::MemoryPointer.new(:pointer)
+      Status.check!(Native.hayscan_matcher_new_packed(data, data.bytesize, lens.pack("J*"),
+                                                      lens.size, opts, out))
+      @handle = Handle.new(out.read_pointer)
+      @lock = Mutex.new # guards #close against calls running without the GVL
+      @unlocked_calls = 0
+    end
+
+    def case_insensitive?
+      @case_insensitive
+    end
+
+    # True if any pattern matches `text`.
+    def match?(text)
+      text = haystack(text)
+      found = FFI::MemoryPointer.new(:uint32)
+      call(:hayscan_matcher_is_match, text, text.bytesize, found)
+      found.read_uint32 == 1
+    end
+
+    # The first match (leftmost), or nil.
+    def find(text)
+      text = haystack(text)
+      m = Native::MatchStruct.new
+      found = FFI::MemoryPointer.new(:uint32)
+      call(:hayscan_matcher_find, text, text.bytesize, m, found)
+      return nil unless found.read_uint32 == 1
+
+      Offsets::Haystack.new(text).match(m[:pattern], m[:start], m[:end])
+    end
+
+    # Number of matches in `text`.
+    def count(text)
+      text = haystack(text)
+      out = FFI::MemoryPointer.new(:size_t)
+      call(:hayscan_matcher_count, text, text.bytesize, out)
+      out.read(:size_t)
+    end
+
+    # Every match, as an Array of Hayscan::Match.
+    def find_all(text)
+      all = []
+      each_pulled(text, MAX_BATCH) { |m| all << m }
+      all
+    end
+
+    # Yields each match to the block, in order, and returns the number of matches
+    # visited. `break`, `next`, `return`, `throw` and `raise` in the block behave as
+    # in any Ruby iterator: the block runs between native calls, never inside one.
+    # Without a block, returns an Enumerator (whose size is the match count).
+    def scan(text, &block)
+      return enum_for(__method__, text) { count(text) } unless block
+
+      visited = 0
+      each_pulled(text, FIRST_BATCH) do |m|
+        visited += 1
+        yield m
+      end
+      visited
+    end
+
+    # Like #scan, but returns the matcher, as `each` methods do.
+    def each_match(text, &block)
+      return enum_for(__method__, text) { count(text) } unless block
+
+      each_pulled(text, FIRST_BATCH, &block)
+      self
+    end
+
+    # Replaces every match. `replacements` is one String for every pattern, or an Array
+    # with one String per pattern (indexed by pattern id). The result has the encoding
+    # of `text`.
+    def replace_all(text, replacements)
+      text = haystack(text)
+      list = replacement_list(replacements)
+      # The C ABI takes the replacements as an array of (pointer, length) structs. Ruby
+      # cannot put a String's own address in a struct safely (GC compaction may move a
+      # short String's bytes), so the replacements — small, unlike the haystack — are
+      # copied once into one native buffer that the table points into.
+      pool = FFI::MemoryPointer.new(:char, list.sum(&:bytesize) + 1)
+      table = FFI::MemoryPointer.new(:pointer, 2 * [list.size, 1].max)
+      at = 0
+      list.each_with_index do |r, i|
+        pool.put_bytes(at, r)
+        table.put_pointer(2 * i * FFI::Pointer.size, pool + at)
+        table.put_pointer((2 * i + 1) * FFI::Pointer.size, FFI::Pointer.new(r.bytesize))
+        at += r.bytesize
+      end
+      out_ptr = FFI::MemoryPointer.new(:pointer)
+      out_len = FFI::MemoryPointer.new(:size_t)
+      call(:hayscan_matcher_replace_all, text, text.bytesize, table, list.size, out_ptr, out_len)
+      take_bytes(out_ptr, out_len).force_encoding(text.encoding)
+    end
+
+    # Replaces each match with what the block returns for it (converted with #to_s).
+    # The block runs on the caller's stack while Rust waits (see Hayscan::Callbacks),
+    # so `break`/`throw`/`return` leave `replace` as usual and an exception raised in
+    # the block reaches the caller after the native call has returned. Without a
+    # block, returns an Enumerator over the matches (like String#gsub).
+    def replace(text)
+      return enum_for(:each_match, text) { count(text) } unless block_given?
+
+      text = borrowable(haystack(text))
+      bytes = pinned(text)
+      ptr = handle!
+      source = Offsets::Haystack.new(text)
+      result = Callbacks.drive(lambda do
+        out_ptr = FFI::MemoryPointer.new(:pointer)
+        out_len = FFI::MemoryPointer.new(:size_t)
+        status = Native.hayscan_matcher_replace_with(ptr, bytes, text.bytesize, Callbacks::ON_REPLACE,
+                                                     nil, out_ptr, out_len, nil)
+        next Status.error_for(status) unless status == Status::OK
+
+        take_bytes(out_ptr, out_len)
+      end) do |(_, match, dst)|
+        m = Native::MatchStruct.new(match)
+        replacement = yield(source.match(m[:pattern], m[:start], m[:end])).to_s
+        Status.check!(Native.hayscan_replacement_write(dst, replacement, replacement.bytesize))
+        Callbacks::CONTINUE
+      end
+      raise result if result.is_a?(Error)
+
+      result.force_encoding(text.encoding)
+    end
+
+    # A new Stream over this matcher. With a block, yields it, finishes it when the
+    # block returns, closes it in any case, and returns the block's value.
+    def stream
+      s = Stream.new(self, handle!, @longest_pattern, @max_line_len)
+      return s unless block_given?
+
+      begin
+        value = yield s
+        s.finish unless s.finished?
+        value
+      ensure
+        s.close
+      end
+    end
+
+    # Heap bytes used by the compiled automaton.
+    def memory_usage
+      out = FFI::MemoryPointer.new(:size_t)
+      Status.check!(Native.hayscan_matcher_memory_usage(handle!, out))
+      out.read(:size_t)
+    end
+
+    # Frees the native matcher now (the GC would eventually). Idempotent. Streams and
+    # enumerators created earlier keep working; new calls raise ClosedError. Calls
+    # running on other threads finish first.
+    def close
+      @lock.synchronize do
+        @closing ||= @handle
+        @handle = nil
+        free_if_idle
+      end
+      nil
+    end
+
+    def closed?
+      @handle.nil?
+    end
+
+    def inspect
+      state = closed? ? " closed" : ""
+      "#<#{self.class} #{@pattern_count} patterns #{@syntax} #{@match_kind}" \
+        "#{" case_insensitive" if @case_insensitive}#{state}>"
+    end
+
+    # The native matcher, for Stream; raises ClosedError after #close.
+    def handle!
+      @handle or raise ClosedError, "#{self.class} is closed"
+    end
+
+    private
+
+    def option(table, name, value)
+      key = value.respond_to?(:to_sym) ? value.to_sym : value
+      return key if table.key?(key)
+
+      raise ArgumentError, "#{name} must be one of #{table.keys.map(&:inspect).join(', ')}, got #{value.inspect}"
+    end
+
+    # One binary String holding every pattern back to back, and their byte lengths.
+    def pack_patterns(patterns)
+      unless patterns.respond_to?(:each)
+        raise TypeError, "patterns must be an Array of Strings, got #{patterns.class}"
+      end
+
+      data = String.new(encoding: Encoding::BINARY)
+      lens = []
+      longest = 0
+      patterns.each do |p|
+        s = String.try_convert(p)
+        raise TypeError, "pattern #{lens.size} is a #{p.class}, not a String" unless s
+
+        data << (s.ascii_only? ? s : s.b)
+        lens << s.bytesize
+        longest = s.bytesize if s.bytesize > longest
+      end
+      [data, lens, longest]
+    end
+
+    def haystack(text)
+      s = String.try_convert(text)
+      raise TypeError, "expected a String, got #{text.class}" unless s
+
+      s
+    end
+
+    def replacement_list(replacements)
+      list = if (s = String.try_convert(replacements))
+               [s]
+             elsif (a = Array.try_convert(replacements))
+               a
+             else
+               raise TypeError, "replacements must be a String or an Array of Strings, got #{replacements.class}"
+             end
+      list.each_with_index.map do |r, i|
+        String.try_convert(r) or raise TypeError, "replacement #{i} is a #{r.class}, not a String"
+      end
+    end
+
+    # Runs one non-callback native call with the matcher's handle: with the GVL released
+    # for large haystacks (then on a frozen copy-on-write duplicate of `text`, which
+    # another thread cannot change under Rust), with the GVL held otherwise.
+    def call(name, text, *args)
+      if text.bytesize < NOGVL_BYTES
+        Status.check!(Native.public_send(name, handle!, text, *args))
+      else
+        hay = text.frozen? ? text : text.dup.freeze
+        ptr = enter_unlocked
+        begin
+          Status.check!(Native.public_send(:"#{name}_nogvl", ptr, hay, *args))
+        ensure
+          leave_unlocked
+        end
+      end
+    end
+
+    def enter_unlocked
+      @lock.synchronize do
+        ptr = handle!
+        @unlocked_calls += 1
+        ptr
+      end
+    end
+
+    def leave_unlocked
+      @lock.synchronize do
+        @unlocked_calls -= 1
+        free_if_idle
+      end
+    end
+
+    # Frees the handle #close let go of once no call without the GVL is using it.
+    def free_if_idle
+      return unless @closing && @unlocked_calls.zero?
+
+      @closing.free
+      @closing = nil
+    end
+
+    # Pulls matches in batches through a native iterator and yields them from Ruby, with
+    # no native frame on the stack while the block runs. The iterator borrows the
+    # haystack until it is freed (see #borrowable and #pinned).
+    def each_pulled(text, batch)
+      hay = borrowable(haystack(text))
+      bytes = pinned(hay)
+      out = FFI::MemoryPointer.new(:pointer)
+      Status.check!(Native.hayscan_iter_new(handle!, bytes, hay.bytesize, out))
+      iter = IterHandle.new(out.read_pointer)
+      begin
+        source = Offsets::Haystack.new(hay)
+        next_fn = hay.bytesize < NOGVL_BYTES ? :hayscan_iter_next : :hayscan_iter_next_nogvl
+        buf = FFI::MemoryPointer.new(Native::MATCH_SIZE, MAX_BATCH, false)
+        n_ptr = FFI::MemoryPointer.new(:size_t)
+        loop do
+          Status.check!(Native.public_send(next_fn, iter, buf, batch, n_ptr))
+          n = n_ptr.read(:size_t)
+          break if n.zero?
+
+          fields = buf.get_bytes(0, n * Native::MATCH_SIZE).unpack(MATCH_TEMPLATES[n])
+          i = 0
+          while i < fields.size
+            yield source.match(fields[i], fields[i + 1], fields[i + 2])
+            i += 3
+          end
+          batch = [batch * 4, MAX_BATCH].min
+        end
+      ensure
+        iter.free
+      end
+    end
+
+    # A String Rust may borrow while Ruby code runs: the caller's String if frozen, else
+    # a frozen duplicate. Ruby duplicates copy-on-write (no bytes are copied), and the
+    # block may then change the caller's String without touching what Rust reads.
+    def borrowable(text)
+      text.frozen? ? text : text.dup.freeze
+    end
+
+    # The address Rust reads `text` at while Ruby code runs between native calls. Ruby
+    # stores a short String's bytes inside its object slot, which GC compaction may move,
+    # so short haystacks are copied to native memory (cheap at this size); longer ones
+    # live in a malloc'd buffer that never moves and are passed as they are.
+    def pinned(text)
+      return text if text.bytesize > INLINE_MAX
+
+      FFI::MemoryPointer.new(:char, text.bytesize + 1).put_bytes(0, text)
+    end
+
+    def take_bytes(out_ptr, out_len)
+      ptr = out_ptr.read_pointer
+      len = out_len.read(:size_t)
+      begin
+        len.zero? ? String.new : ptr.read_bytes(len)
+      ensure
+        Native.hayscan_bytes_free(ptr, len)
+      end
+    end
+  end
+end

@@ -1,0 +1,155 @@
+# frozen_string_literal: true
+
+# The C ABI of libhayscan (crates/hayscan-ffi/include/hayscan.h) as seen from Ruby:
+# library lookup, the ABI check, structs and one attach_function per export. Nothing
+# here is public API; Hayscan::Matcher and Hayscan::Stream are built on it.
+
+require "ffi"
+
+module Hayscan
+  # Raised at require time when libhayscan cannot be loaded or is not the ABI this gem
+  # was written for. A ::LoadError, so `rescue LoadError` around an optional require works.
+  class LibraryError < ::LoadError; end
+
+  # The ABI version this gem speaks (HAYSCAN_ABI_VERSION in hayscan.h).
+  ABI_VERSION = 1
+
+  module Native
+    extend FFI::Library
+
+    # Where libhayscan is looked for, in order: $HAYSCAN_LIB (only that file when set),
+    # the cargo build of the source tree this gem sits in, then the system linker path.
+    def self.candidates
+      env = ENV["HAYSCAN_LIB"]
+      return [env] if env && !env.empty?
+
+      name = "libhayscan.#{FFI::Platform::LIBSUFFIX}"
+      in_tree = File.expand_path("../../../target/release/#{name}", __dir__)
+      [in_tree, "hayscan"]
+    end
+
+    def self.load_library
+      tried = []
+      candidates.each do |path|
+        if path.include?("/") && !File.exist?(path)
+          tried << "#{path} (no such file)"
+          next
+        end
+        begin
+          ffi_lib(path)
+          return path
+        rescue ::LoadError => e
+          tried << "#{path} (#{e.message.lines.first.strip})"
+        end
+      end
+      raise LibraryError, <<~MSG
+        hayscan: cannot load the native library libhayscan.
+        Tried:
+          #{tried.join("\n  ")}
+        Build it from the repository root with `cargo build --release -p hayscan-ffi`,
+        or point HAYSCAN_LIB at an existing libhayscan.#{FFI::Platform::LIBSUFFIX}.
+      MSG
+    end
+
+    LIBRARY_PATH = load_library
+
+    # struct hayscan_match { uint32_t pattern; size_t start; size_t end; }
+    class MatchStruct < FFI::Struct
+      layout :pattern, :uint32, :start, :size_t, :end, :size_t
+    end
+
+    # struct hayscan_options (versioned: always filled by hayscan_options_init first).
+    class Options < FFI::Struct
+      layout :version, :uint32,
+             :syntax, :uint32,
+             :match_kind, :uint32,
+             :case_insensitive, :uint32,
+             :max_line_len, :size_t
+    end
+
+    # struct hayscan_scan_report
+    class ScanReport < FFI::Struct
+      layout :matches, :size_t, :stopped, :uint32, :stop_value, :int32
+    end
+
+    # `Array#pack`/`String#unpack` template for one hayscan_match_t, derived from the
+    # struct layout so a different ABI (padding, 32-bit size_t) is read correctly. 'J' is
+    # the native pointer-sized unsigned integer, which is size_t on every platform Ruby runs.
+    MATCH_SIZE = MatchStruct.size
+    MATCH_TEMPLATE = begin
+      start_off = MatchStruct.offset_of(:start)
+      end_off = MatchStruct.offset_of(:end)
+      word = FFI.type_size(:size_t)
+      unless word == [0].pack("J").bytesize && end_off == start_off + word
+        raise LibraryError, "hayscan: unexpected hayscan_match_t layout on this platform"
+      end
+      tail = MATCH_SIZE - (end_off + word)
+      "L#{"x#{start_off - 4}" if start_off > 4}JJ#{"x#{tail}" if tail.positive?}"
+    end
+
+    callback :on_match, %i[pointer pointer], :int32
+    callback :on_replace, %i[pointer pointer pointer], :int32
+    callback :release, [:pointer], :void
+
+    # Diagnostics
+    begin
+      attach_function :hayscan_abi_version, [], :uint32
+    rescue FFI::NotFoundError
+      raise LibraryError, "hayscan: #{LIBRARY_PATH} is not libhayscan (no hayscan_abi_version symbol)"
+    end
+    attach_function :hayscan_version, [], :string
+    attach_function :hayscan_live_objects, [], :size_t
+    attach_function :hayscan_last_error_message, [], :string
+    attach_function :hayscan_last_error_pattern_index, [], :int64
+    attach_function :hayscan_debug_panic, [:int32], :int32
+
+    abi = hayscan_abi_version
+    unless abi == ABI_VERSION
+      raise LibraryError, <<~MSG
+        hayscan: #{LIBRARY_PATH} speaks ABI version #{abi}, but this gem needs version #{ABI_VERSION}.
+        Rebuild the library from the same checkout as the gem
+        (`cargo build --release -p hayscan-ffi`) or set HAYSCAN_LIB to a matching build.
+      MSG
+    end
+
+    # Matchers. `hay`/`data` are Ruby Strings passed as :pointer: ffi hands Rust the
+    # string's own buffer (RSTRING_PTR), no copy, with the length passed separately.
+    attach_function :hayscan_options_init, [Options.by_ref], :int32
+    attach_function :hayscan_matcher_new_packed,
+                    %i[pointer size_t pointer size_t pointer pointer], :int32, blocking: true
+    attach_function :hayscan_matcher_free, [:pointer], :void
+    attach_function :hayscan_matcher_pattern_count, %i[pointer pointer], :int32
+    attach_function :hayscan_matcher_memory_usage, %i[pointer pointer], :int32
+
+    # Short calls keep the GVL (releasing it costs more than a small scan); the *_nogvl
+    # twins release it and are used for large haystacks. No Ruby code runs during them.
+    { hayscan_matcher_is_match: %i[pointer pointer size_t pointer],
+      hayscan_matcher_find: %i[pointer pointer size_t pointer pointer],
+      hayscan_matcher_count: %i[pointer pointer size_t pointer],
+      hayscan_matcher_replace_all: %i[pointer pointer size_t pointer size_t pointer pointer],
+      hayscan_iter_next: %i[pointer pointer size_t pointer] }.each do |name, args|
+      attach_function name, args, :int32
+      attach_function :"#{name}_nogvl", name, args, :int32, blocking: true
+    end
+
+    # Calls that run Ruby callbacks keep the GVL: the callbacks need it.
+    attach_function :hayscan_matcher_replace_with,
+                    %i[pointer pointer size_t on_replace pointer pointer pointer pointer], :int32
+    attach_function :hayscan_replacement_write, %i[pointer pointer size_t], :int32
+    attach_function :hayscan_bytes_free, %i[pointer size_t], :void
+
+    # Pull iterators
+    attach_function :hayscan_iter_new, %i[pointer pointer size_t pointer], :int32
+    attach_function :hayscan_iter_free, [:pointer], :void
+
+    # Streams
+    attach_function :hayscan_stream_new, %i[pointer pointer], :int32
+    attach_function :hayscan_stream_on,
+                    %i[pointer on_match pointer release pointer size_t pointer], :int32
+    attach_function :hayscan_stream_off, %i[pointer uint64], :int32
+    attach_function :hayscan_stream_feed, %i[pointer pointer size_t pointer], :int32
+    attach_function :hayscan_stream_finish, %i[pointer pointer], :int32
+    attach_function :hayscan_stream_free, [:pointer], :void
+
+  end
+end

@@ -1,0 +1,161 @@
+# frozen_string_literal: true
+
+module Hayscan
+  # Rust reports byte offsets; Ruby users index strings by character. These two helpers
+  # turn (pattern, byte_start, byte_end) into Hayscan::Match objects with both.
+  module Offsets
+    BINARY = Encoding::BINARY
+    UTF_8 = Encoding::UTF_8
+
+    # Matches of one haystack String. Character offsets are what `String#[]` uses
+    # (`hay.byteslice(0, b).length`), computed incrementally from the previous match, so a
+    # whole scan costs O(haystack) however many matches it has. ASCII-only and binary
+    # haystacks skip the conversion (characters are bytes).
+    class Haystack
+      def initialize(hay)
+        @hay = hay
+        @bytes_are_chars = nil # decided at the first match: most scans of ASCII text pay nothing
+        @utf8 = hay.encoding == UTF_8
+        @byte = 0 # an offset known to be a character boundary ...
+        @char = 0 # ... and its character offset
+      end
+
+      def match(pattern, byte_start, byte_end)
+        text = @hay.byteslice(byte_start, byte_end - byte_start).freeze
+        if @bytes_are_chars.nil?
+          @bytes_are_chars = @hay.encoding == BINARY || @hay.ascii_only?
+        end
+        return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, text) if @bytes_are_chars
+
+        start = char_at(byte_start)
+        Match.new(pattern, start, byte_start == byte_end ? start : char_at(byte_end),
+                  byte_start, byte_end, text)
+      end
+
+      private
+
+      def char_at(byte)
+        char = if byte >= @byte
+                 @char + @hay.byteslice(@byte, byte - @byte).length
+               else # overlapping matches: starts may go back a little
+                 @char - @hay.byteslice(byte, @byte - byte).length
+               end
+        # Only move the anchor to a character boundary, so that a match inside a character
+        # (a binary pattern in UTF-8 text) cannot shift the offsets of the matches after it.
+        @byte, @char = byte, char if boundary?(byte)
+        char
+      end
+
+      def boundary?(byte)
+        return true unless @utf8
+
+        b = @hay.getbyte(byte)
+        b.nil? || (b & 0xC0) != 0x80
+      end
+    end
+
+    # Matches of a stream. A stream has no single String: it keeps references to the
+    # chunks fed (no copies) that a match can still lie in — `keep` bytes before the
+    # newest chunk, which is what the core itself retains (the longest pattern for literal
+    # sets, a line of at most max_line_len bytes for regex sets). Characters of UTF-8
+    # chunks are counted by lead bytes, so a character split across two chunks counts
+    # once; in other chunks every byte is a character.
+    class Window
+      # Chunks up to COALESCE bytes are copied into a buffer of at most OWNED_MAX bytes
+      # instead of being kept one by one, so feeding a byte at a time stays cheap.
+      COALESCE = 4096
+      OWNED_MAX = 65_536
+      Segment = Struct.new(:byte, :char, :string, :encoding, :utf8, :owned)
+
+      def initialize(keep)
+        @keep = keep
+        @segments = []
+        @bytes = 0
+        @chars = 0
+      end
+
+      attr_reader :bytes
+
+      # Adds a chunk; returns what `pop` needs to undo it.
+      def push(chunk)
+        utf8 = chunk.encoding == UTF_8 && !chunk.ascii_only?
+        small = chunk.bytesize <= COALESCE
+        last = @segments.last
+        undo = [@bytes, @chars, nil]
+        if small && last&.owned && last.utf8 == utf8 && last.encoding == chunk.encoding &&
+           last.string.bytesize < OWNED_MAX
+          undo[2] = last.string.bytesize
+          last.string << chunk.b
+        else
+          @segments << Segment.new(@bytes, @chars, small ? chunk.b : chunk, chunk.encoding, utf8, small)
+        end
+        @bytes += chunk.bytesize
+        @chars += Window.chars(chunk, chunk.bytesize, utf8)
+        undo
+      end
+
+      # Undoes the last push (the native feed refused the chunk).
+      def pop(undo)
+        @bytes, @chars, owned_size = undo
+        if owned_size
+          @segments.last.string.slice!(owned_size..)
+        else
+          @segments.pop
+        end
+      end
+
+      # Drops chunks no future match can reach.
+      def trim
+        horizon = @bytes - @keep
+        @segments.shift while @segments.size > 1 && @segments[1].byte <= horizon
+      end
+
+      def match(pattern, byte_start, byte_end)
+        text = slice(byte_start, byte_end)
+        Match.new(pattern, char_at(byte_start), char_at(byte_end), byte_start, byte_end, text)
+      end
+
+      def self.chars(string, length, utf8)
+        return length unless utf8
+
+        # Non-continuation bytes of the first `length` bytes.
+        prefix = string.byteslice(0, length).force_encoding(BINARY)
+        length - prefix.count("\x80-\xBF")
+      end
+
+      private
+
+      def segment_index(byte)
+        i = @segments.rindex { |s| s.byte <= byte }
+        return i if i && byte <= @segments[i].byte + @segments[i].string.bytesize
+
+        raise Error.new("hayscan: stream match at byte #{byte} is outside the retained " \
+                        "input (#{@segments.first&.byte}...#{@bytes}); please report this bug",
+                        code: :internal)
+      end
+
+      def char_at(byte)
+        seg = @segments[segment_index(byte)]
+        seg.char + Window.chars(seg.string, byte - seg.byte, seg.utf8)
+      end
+
+      def slice(byte_start, byte_end)
+        i = segment_index(byte_start)
+        seg = @segments[i]
+        text = seg.string.byteslice(byte_start - seg.byte, byte_end - byte_start)
+        encoding = seg.encoding
+        return text.force_encoding(encoding).freeze if seg.byte + seg.string.bytesize >= byte_end
+
+        # A match spanning chunks: join the parts, in the first chunk's encoding.
+        text = text.b
+        while seg.byte + seg.string.bytesize < byte_end
+          i += 1
+          seg = @segments[i]
+          text << seg.string.byteslice(0, byte_end - seg.byte).b
+        end
+        text.force_encoding(encoding)
+        text.freeze
+      end
+    end
+  end
+end
