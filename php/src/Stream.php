@@ -140,7 +140,7 @@ final class Stream
     /**
      * Feeds the next chunk; handlers run for every match that is now certain.
      *
-     * @return int the number of matches delivered to handlers by this call
+     * @return int the number of matches this call found (each goes to every handler that listens for its pattern)
      *
      * @throws StreamFinishedException after finish(), or after a handler stopped the stream
      * @throws StreamBusyException when called from one of this stream's own handlers
@@ -163,7 +163,7 @@ final class Stream
      * Ends the input: delivers the pending matches. Later feeds throw
      * StreamFinishedException; handlers stay registered until close().
      *
-     * @return int the number of matches delivered to handlers by this call
+     * @return int the number of matches this call found
      */
     public function finish(): int
     {

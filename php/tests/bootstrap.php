@@ -1,22 +1,17 @@
 <?php
 
-// PHPUnit bootstrap without Composer: a PSR-4 autoloader for Hayscan\ (src/) and
-// Hayscan\Tests\ (tests/), the same mapping composer.json declares.
+// PHPUnit bootstrap without Composer: the package's PSR-4 autoloader (autoload.php, the
+// mapping composer.json declares) plus Hayscan\Tests\ -> tests/.
 
 declare(strict_types=1);
 
+require dirname(__DIR__) . '/autoload.php';
+
 spl_autoload_register(static function (string $class): void {
-    $roots = [
-        'Hayscan\\Tests\\' => __DIR__ . '/',
-        'Hayscan\\' => dirname(__DIR__) . '/src/',
-    ];
-    foreach ($roots as $prefix => $dir) {
-        if (str_starts_with($class, $prefix)) {
-            $file = $dir . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
-            if (is_file($file)) {
-                require $file;
-            }
-            return;
+    if (str_starts_with($class, 'Hayscan\\Tests\\')) {
+        $file = __DIR__ . '/' . str_replace('\\', '/', substr($class, strlen('Hayscan\\Tests\\'))) . '.php';
+        if (is_file($file)) {
+            require $file;
         }
     }
 });

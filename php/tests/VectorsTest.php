@@ -1,0 +1,213 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Hayscan\Tests;
+
+use Hayscan\BuildException;
+use Hayscan\Exception;
+use Hayscan\Hit;
+use Hayscan\InvalidArgumentException;
+use Hayscan\InvalidPatternException;
+use Hayscan\Matcher;
+use Hayscan\Status;
+use Hayscan\StreamFinishedException;
+use Hayscan\UnsupportedException;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * Runs every case of tests/vectors/*.json (the conformance cases every binding runs; format
+ * in crates/hayscan/tests/vectors.rs) through the PHP API.
+ */
+final class VectorsTest extends TestCase
+{
+    private const CODES = [
+        'INVALID_PATTERN' => [Status::INVALID_PATTERN, InvalidPatternException::class],
+        'INVALID_ARGUMENT' => [Status::INVALID_ARGUMENT, InvalidArgumentException::class],
+        'UNSUPPORTED' => [Status::UNSUPPORTED, UnsupportedException::class],
+        'BUILD' => [Status::BUILD_FAILED, BuildException::class],
+        'STREAM_FINISHED' => [Status::STREAM_FINISHED, StreamFinishedException::class],
+    ];
+
+    public static function vectorDir(): string
+    {
+        return dirname(__DIR__, 2) . '/tests/vectors';
+    }
+
+    /** @return iterable<string, array{array<string, mixed>}> */
+    public static function cases(): iterable
+    {
+        $files = glob(self::vectorDir() . '/*.json') ?: [];
+        sort($files);
+        foreach ($files as $file) {
+            $doc = json_decode((string) file_get_contents($file), true, 512, JSON_THROW_ON_ERROR);
+            foreach ($doc['cases'] as $i => $case) {
+                yield basename($file) . " #$i " . $case['name'] => [$case];
+            }
+        }
+    }
+
+    public function testEveryVectorFileIsRun(): void
+    {
+        $count = iterator_count(self::cases());
+        // The core's own vector test requires at least 60; fewer here means files went missing.
+        self::assertGreaterThanOrEqual(60, $count, 'tests/vectors/*.json not found or nearly empty');
+        foreach (self::cases() as $name => [$case]) {
+            self::assertNotEmpty(array_intersect(array_keys($case['expect']), ['matches', 'replace', 'stream', 'error']), "$name checks nothing");
+        }
+    }
+
+    /**
+     * @dataProvider cases
+     * @param array<string, mixed> $case
+     */
+    public function testVector(array $case): void
+    {
+        $name = $case['name'];
+        $patterns = array_map(self::bytes(...), $case['patterns']);
+        $options = $case['options'] ?? [];
+        $hay = self::bytes($case['haystack']);
+        $expect = $case['expect'];
+
+        if (isset($expect['error'])) {
+            $e = self::catch(static fn () => new Matcher($patterns, $options));
+            self::assertError($name, $expect['error'], $e);
+            return;
+        }
+
+        $m = new Matcher($patterns, $options);
+        self::assertSame(count($patterns), $m->patternCount(), $name);
+
+        if (array_key_exists('matches', $expect)) {
+            $want = $expect['matches'];
+            self::assertSame($want, self::triples($m->findAll($hay)), "$name: findAll");
+            self::assertSame(count($want), $m->count($hay), "$name: count");
+            $first = $m->find($hay);
+            self::assertSame($want[0] ?? null, $first === null ? null : self::triple($first), "$name: find");
+            self::assertSame($want !== [], $m->isMatch($hay), "$name: isMatch");
+            $scanned = [];
+            $delivered = $m->scan($hay, static function (Hit $h) use (&$scanned): void {
+                $scanned[] = $h;
+            });
+            self::assertSame($want, self::triples($scanned), "$name: scan");
+            self::assertSame(count($want), $delivered, "$name: scan report");
+            $pulled = iterator_to_array($m->matches($hay), false);
+            self::assertSame($want, self::triples($pulled), "$name: matches()");
+            foreach ([...$scanned, ...$pulled] as $hit) {
+                self::assertSame(substr($hay, $hit->start, $hit->end - $hit->start), $hit->text, "$name: Hit::\$text");
+            }
+        }
+
+        if (isset($expect['replace'])) {
+            $with = array_map(self::bytes(...), $expect['replace']['with']);
+            $viaCallback = static fn (): string => $m->replaceWith(
+                $hay,
+                static fn (Hit $h): string => $with[count($with) === 1 ? 0 : $h->pattern] ?? '',
+            );
+            if (isset($expect['replace']['error'])) {
+                self::assertError($name, $expect['replace']['error'], self::catch(static fn () => $m->replaceAll($hay, $with)));
+                if (count($with) === 1) {
+                    self::assertError($name, $expect['replace']['error'], self::catch(static fn () => $m->replaceAll($hay, $with[0])));
+                }
+                if (count($with) === 1 || count($with) === count($patterns)) {
+                    self::assertError($name, $expect['replace']['error'], self::catch($viaCallback));
+                }
+            } else {
+                $output = self::bytes($expect['replace']['output']);
+                self::assertSame($output, $m->replaceAll($hay, $with), "$name: replaceAll(list)");
+                if (count($with) === 1) {
+                    self::assertSame($output, $m->replaceAll($hay, $with[0]), "$name: replaceAll(string)");
+                }
+                self::assertSame($output, $viaCallback(), "$name: replaceWith");
+            }
+        }
+
+        if (isset($expect['stream'])) {
+            $want = $expect['stream']['matches'] ?? $expect['matches'];
+            foreach ($expect['stream']['chunks'] as $sizes) {
+                $stream = $m->stream();
+                $got = [];
+                $stream->on(static function (Hit $h) use (&$got): void {
+                    self::assertNull($h->text);
+                    $got[] = [$h->pattern, $h->start, $h->end];
+                });
+                $delivered = 0;
+                foreach (self::chunked($hay, $sizes) as $chunk) {
+                    $delivered += $stream->feed($chunk);
+                }
+                $delivered += $stream->finish();
+                $stream->close();
+                self::assertSame($want, $got, "$name: stream with chunk sizes " . json_encode($sizes));
+                self::assertSame(count($want), $delivered, "$name: stream reports");
+            }
+        }
+        $m->close();
+    }
+
+    private static function bytes(mixed $v): string
+    {
+        if (is_string($v)) {
+            return $v;
+        }
+        $decoded = base64_decode($v['base64'], true);
+        self::assertIsString($decoded, 'invalid base64 in a vector');
+        return $decoded;
+    }
+
+    /**
+     * @param list<int> $sizes chunk sizes, used cyclically
+     * @return list<string>
+     */
+    private static function chunked(string $hay, array $sizes): array
+    {
+        self::assertNotEmpty(array_filter($sizes), 'chunk sizes must not all be 0');
+        $out = [];
+        $at = 0;
+        for ($i = 0; $at < strlen($hay); $i++) {
+            $size = $sizes[$i % count($sizes)];
+            $out[] = substr($hay, $at, $size);
+            $at += $size;
+        }
+        return $out;
+    }
+
+    /** @return array{int, int, int} */
+    private static function triple(Hit $h): array
+    {
+        return [$h->pattern, $h->start, $h->end];
+    }
+
+    /**
+     * @param list<Hit> $hits
+     * @return list<array{int, int, int}>
+     */
+    private static function triples(array $hits): array
+    {
+        return array_map(self::triple(...), $hits);
+    }
+
+    private static function catch(\Closure $fn): ?\Throwable
+    {
+        try {
+            $fn();
+        } catch (\Throwable $e) {
+            return $e;
+        }
+        return null;
+    }
+
+    /** @param array<string, mixed> $want */
+    private static function assertError(string $name, array $want, ?\Throwable $e): void
+    {
+        self::assertInstanceOf(Exception::class, $e, "$name: expected a {$want['code']} error");
+        [$status, $class] = self::CODES[$want['code']];
+        self::assertInstanceOf($class, $e, "$name: " . $e->getMessage());
+        self::assertSame($status, $e->getCode(), $name);
+        self::assertSame($status, $e->getStatus(), $name);
+        self::assertNotSame('', $e->getMessage(), $name);
+        if (isset($want['pattern_index'])) {
+            self::assertInstanceOf(InvalidPatternException::class, $e, $name);
+            self::assertSame($want['pattern_index'], $e->getPatternIndex(), $name);
+        }
+    }
+}
