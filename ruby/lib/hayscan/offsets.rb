@@ -6,6 +6,7 @@ module Hayscan
   module Offsets
     BINARY = Encoding::BINARY
     UTF_8 = Encoding::UTF_8
+    CONTINUATION_BYTES = "\x80-\xBF".b.freeze # String#count set of UTF-8 continuation bytes
 
     # Matches of one haystack String. Character offsets are what `String#[]` uses
     # (`hay.byteslice(0, b).length`), computed incrementally from the previous match, so a
@@ -120,7 +121,7 @@ module Hayscan
 
         # Non-continuation bytes of the first `length` bytes.
         prefix = string.byteslice(0, length).force_encoding(BINARY)
-        length - prefix.count("\x80-\xBF")
+        length - prefix.count(CONTINUATION_BYTES)
       end
 
       private
