@@ -193,8 +193,10 @@ module Hayscan
     end
 
     def dispatch(token, match)
+      return Callbacks::STOP if closed? # closed by a handler: nothing more to deliver
+
       entry = @handlers[token]
-      return Callbacks::CONTINUE unless entry # closed or unregistered meanwhile
+      return Callbacks::CONTINUE unless entry
 
       m = Native::MatchStruct.new(match)
       entry[1].call(@window.match(m[:pattern], m[:start], m[:end]))
