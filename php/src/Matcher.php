@@ -37,14 +37,13 @@ final class Matcher
 
     private ?CData $handle = null;
 
-    /** Out-parameter cells reused by calls that never run PHP code in between. */
+    /** Out-parameter cells for calls that run no PHP code between filling and reading them. */
     private static ?CData $flag = null;
     private static ?CData $flagPtr = null;
     private static ?CData $size = null;
     private static ?CData $sizePtr = null;
     private static ?CData $hit = null;
     private static ?CData $hitPtr = null;
-    private static ?CData $batch = null;
 
     /**
      * @param list<string> $patterns the pattern with id i is $patterns[i]; an empty list never matches
@@ -147,9 +146,6 @@ final class Matcher
     {
         $handle = $this->handle ?? throw self::closed();
         $ffi = Library::ffi();
-        if (self::$flag === null) {
-            self::cells();
-        }
         $iter = Library::new('hayscan_iter_t *');
         // The iterator borrows $text's bytes (no copy); $text lives until iter_free below.
         $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
@@ -157,14 +153,18 @@ final class Matcher
             throw Library::fail($status);
         }
         $hits = [];
-        $buf = self::$batch;
         try {
+            // Buffers of this call: creating Hits may run the garbage collector, hence
+            // destructors, hence another findAll() before this batch is read.
+            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::BATCH . ']'));
+            $count = Library::new('size_t');
+            $countPtr = FFI::addr($count);
             while (true) {
-                $status = $ffi->hayscan_iter_next($iter, $buf, self::BATCH, self::$sizePtr);
+                $status = $ffi->hayscan_iter_next($iter, $buf, self::BATCH, $countPtr);
                 if ($status !== Status::OK) {
                     throw Library::fail($status);
                 }
-                $n = self::$size->cdata;
+                $n = $count->cdata;
                 if ($n === 0) {
                     break;
                 }
@@ -411,7 +411,7 @@ final class Matcher
         try {
             // Own buffers: the generator is suspended between yields, when other calls may
             // use the shared cells.
-            $buf = $ffi->new('hayscan_match_t[' . self::BATCH . ']');
+            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::BATCH . ']'));
             $n = Library::new('size_t');
             $nPtr = FFI::addr($n);
             while (true) {
@@ -465,7 +465,6 @@ final class Matcher
         self::$sizePtr = FFI::addr(self::$size);
         self::$hit = Library::new('hayscan_match_t');
         self::$hitPtr = FFI::addr(self::$hit);
-        self::$batch = Library::ffi()->new('hayscan_match_t[' . self::BATCH . ']');
         self::$flag = Library::new('uint32_t');
         self::$flagPtr = FFI::addr(self::$flag);
     }
