@@ -60,6 +60,8 @@ class TestMatcher < Minitest::Test
     assert_equal [12, 17, 26, 41], e.map(&:start)
     assert_equal 12, e.next.start
     assert_equal 17, e.next.start
+    assert_equal [26, 41], [e.next.start, e.next.start]
+    assert_raises(StopIteration) { e.next } # run to the end: the native iterator is freed
     assert_equal [[0, 12], [1, 17]], m.each_match(TEXT).with_index.first(2).map { |x, i| [i, x.start] }
     assert_equal 4, m.each_match(TEXT).size
   end
@@ -157,7 +159,6 @@ class TestMatcher < Minitest::Test
     assert_equal({ pattern: 0, start: 2, end: 5, byte_start: 2, byte_end: 5, text: "fox" }, a.to_h)
     assert_equal 2...5, a.range
     assert_equal 2...5, a.byte_range
-    assert a.frozen?
     assert a.text.frozen?
     refute_equal a, m.find("the fox")
     refute_equal a, "fox"

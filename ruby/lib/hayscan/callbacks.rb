@@ -53,32 +53,54 @@ module Hayscan
       nil
     end
 
+    # A fiber that runs native calls, one job at a time, kept in a per-thread pool: fiber
+    # creation costs more than the switches. `idle` is true while it waits for a job, and
+    # false while a native call is in progress (possibly suspended in a trampoline).
+    Driver = Struct.new(:fiber, :idle)
+    POOL_KEY = :__hayscan_drivers
+    POOL_MAX = 4
+
+    def self.new_driver
+      driver = Driver.new(nil, true)
+      driver.fiber = Fiber.new(blocking: true) do |job|
+        loop do
+          driver.idle = false
+          Thread.current[ERROR_KEY] = nil
+          result = job.call
+          driver.idle = true
+          job = Fiber.yield([DONE, result, Thread.current[ERROR_KEY]])
+        end
+      end
+      driver
+    end
+
     # Runs `native` (a Proc making one native call that may call a trampoline, and doing
-    # any cleanup of what it returns) on its own fiber. Each callback is yielded to the
+    # any cleanup of what it returns) on a driver fiber. Each callback is yielded to the
     # block as [user_data pointer, match pointer, replacement pointer or nil]; the block
     # returns CONTINUE or STOP. Returns what `native` returned.
     def self.drive(native)
-      fiber = Fiber.new(blocking: true) do
-        result = native.call
-        [DONE, result, Thread.current[ERROR_KEY]]
-      end
-      completed = false
-      event = fiber.resume
-      event = fiber.resume(yield(event)) until event[0].equal?(DONE)
-      completed = true
+      pool = Thread.current.thread_variable_get(POOL_KEY) ||
+             Thread.current.thread_variable_set(POOL_KEY, [])
+      driver = pool.pop || new_driver
+      event = driver.fiber.resume(native)
+      event = driver.fiber.resume(yield(event)) until event[0].equal?(DONE)
       _, result, error = event
       raise error if error
 
       result
     ensure
-      stop(fiber) unless completed
+      if driver
+        settle(driver)
+        pool.push(driver) if driver.idle && driver.fiber.alive? && pool.size < POOL_MAX
+      end
     end
 
-    # The caller's block raised or jumped out while Rust was waiting in a callback: answer
-    # STOP to every pending callback until the native call returns. An error on that
-    # fiber now must not replace the exception or jump already in flight.
-    def self.stop(fiber)
-      fiber.resume(STOP) while fiber&.alive?
+    # If the caller's block raised or jumped out while Rust waits in a callback, answer
+    # STOP to every pending callback until the native call has returned, so Rust unwinds
+    # its own frames. An error on the driver fiber now must not replace the exception or
+    # jump already in flight (the fiber is then dead and not reused).
+    def self.settle(driver)
+      driver.fiber.resume(STOP) while driver.fiber.alive? && !driver.idle
     rescue Exception # rubocop:disable Lint/RescueException -- the original exit wins
       nil
     end

@@ -5,18 +5,29 @@ module Hayscan
   # where. `start`/`end` are character offsets, like MatchData#begin/#end, so
   # `text[m.start...m.end] == m.text`; `byte_start`/`byte_end` are byte offsets, like
   # String#byteslice. In a stream the offsets count from the first byte ever fed.
-  # Immutable; two matches are equal when all their fields are.
+  # Two matches are equal when all their fields are. Like MatchData, a match from a
+  # scan refers to (a frozen copy-on-write duplicate of) the scanned String until its
+  # text is first read.
   class Match
-    attr_reader :pattern, :start, :end, :byte_start, :byte_end, :text
+    attr_reader :pattern, :start, :end, :byte_start, :byte_end
 
-    def initialize(pattern, start, end_, byte_start, byte_end, text)
+    def initialize(pattern, start, end_, byte_start, byte_end, text, haystack = nil)
       @pattern = pattern
       @start = start
       @end = end_
       @byte_start = byte_start
       @byte_end = byte_end
       @text = text
-      freeze
+      @haystack = haystack
+    end
+
+    # The matched bytes, in the haystack's encoding (frozen).
+    def text
+      @text ||= begin
+        t = @haystack.byteslice(@byte_start, @byte_end - @byte_start).freeze
+        @haystack = nil
+        t
+      end
     end
 
     # Character range, for `text[m.range]`.
@@ -31,7 +42,7 @@ module Hayscan
 
     def to_h
       { pattern: @pattern, start: @start, end: @end,
-        byte_start: @byte_start, byte_end: @byte_end, text: @text }
+        byte_start: @byte_start, byte_end: @byte_end, text: text }
     end
 
     # Pattern matching: `case m in {pattern: 0, text:} ...`
@@ -42,20 +53,20 @@ module Hayscan
     def ==(other)
       other.is_a?(Match) && @pattern == other.pattern && @byte_start == other.byte_start &&
         @byte_end == other.byte_end && @start == other.start && @end == other.end &&
-        @text == other.text
+        text == other.text
     end
 
     def eql?(other)
-      other.is_a?(Match) && self == other && @text.eql?(other.text)
+      other.is_a?(Match) && self == other && text.eql?(other.text)
     end
 
     def hash
-      [Match, @pattern, @byte_start, @byte_end, @start, @end, @text].hash
+      [Match, @pattern, @byte_start, @byte_end, @start, @end, text].hash
     end
 
     def inspect
       "#<Hayscan::Match pattern=#{@pattern} #{@start}...#{@end} " \
-        "(bytes #{@byte_start}...#{@byte_end}) #{@text.inspect}>"
+        "(bytes #{@byte_start}...#{@byte_end}) #{text.inspect}>"
     end
     alias to_s inspect
   end

@@ -17,7 +17,7 @@ module Hayscan
     # The pull iterator's batch grows from FIRST_BATCH matches (cheap when a block breaks
     # early) to MAX_BATCH (one native call per MAX_BATCH matches on dense text).
     FIRST_BATCH = 16
-    MAX_BATCH = 1024
+    MAX_BATCH = Native::Scratch::BATCH
     # Strings up to this size may be stored inline in a movable object slot (23 bytes on
     # Ruby 3.1, up to 640 bytes with Ruby 3.2's variable-width allocation).
     INLINE_MAX = 1024
@@ -90,27 +90,42 @@ module Hayscan
     # True if any pattern matches `text`.
     def match?(text)
       text = haystack(text)
-      found = FFI::MemoryPointer.new(:uint32)
-      call(:hayscan_matcher_is_match, text, text.bytesize, found)
-      found.read_uint32 == 1
+      found = Native::Scratch.get.flag
+      if text.bytesize < NOGVL_BYTES
+        Status.check!(Native.hayscan_matcher_is_match(handle!, text, text.bytesize, found))
+      else
+        without_gvl(text) { |ptr, hay| Native.hayscan_matcher_is_match_nogvl(ptr, hay, hay.bytesize, found) }
+      end
+      found.get_uint32(0) == 1
     end
 
     # The first match (leftmost), or nil.
     def find(text)
       text = haystack(text)
-      m = Native::MatchStruct.new
-      found = FFI::MemoryPointer.new(:uint32)
-      call(:hayscan_matcher_find, text, text.bytesize, m, found)
-      return nil unless found.read_uint32 == 1
+      scratch = Native::Scratch.get
+      m = scratch.match
+      found = scratch.flag
+      if text.bytesize < NOGVL_BYTES
+        Status.check!(Native.hayscan_matcher_find(handle!, text, text.bytesize, m, found))
+      else
+        without_gvl(text) { |ptr, hay| Native.hayscan_matcher_find_nogvl(ptr, hay, hay.bytesize, m, found) }
+      end
+      return nil unless found.get_uint32(0) == 1
 
-      Offsets::Haystack.new(text).match(m[:pattern], m[:start], m[:end])
+      pattern, byte_start, byte_end = Native.read_match(m)
+      text = text.dup.freeze unless text.frozen? # the Match keeps it, like MatchData
+      Offsets::Haystack.new(text).match(pattern, byte_start, byte_end)
     end
 
     # Number of matches in `text`.
     def count(text)
       text = haystack(text)
-      out = FFI::MemoryPointer.new(:size_t)
-      call(:hayscan_matcher_count, text, text.bytesize, out)
+      out = Native::Scratch.get.out_len
+      if text.bytesize < NOGVL_BYTES
+        Status.check!(Native.hayscan_matcher_count(handle!, text, text.bytesize, out))
+      else
+        without_gvl(text) { |ptr, hay| Native.hayscan_matcher_count_nogvl(ptr, hay, hay.bytesize, out) }
+      end
       out.read(:size_t)
     end
 
@@ -163,9 +178,17 @@ module Hayscan
         table.put_pointer((2 * i + 1) * FFI::Pointer.size, FFI::Pointer.new(r.bytesize))
         at += r.bytesize
       end
-      out_ptr = FFI::MemoryPointer.new(:pointer)
-      out_len = FFI::MemoryPointer.new(:size_t)
-      call(:hayscan_matcher_replace_all, text, text.bytesize, table, list.size, out_ptr, out_len)
+      scratch = Native::Scratch.get
+      out_ptr = scratch.out_ptr
+      out_len = scratch.out_len
+      if text.bytesize < NOGVL_BYTES
+        Status.check!(Native.hayscan_matcher_replace_all(handle!, text, text.bytesize, table, list.size,
+                                                         out_ptr, out_len))
+      else
+        without_gvl(text) do |ptr, hay|
+          Native.hayscan_matcher_replace_all_nogvl(ptr, hay, hay.bytesize, table, list.size, out_ptr, out_len)
+        end
+      end
       take_bytes(out_ptr, out_len).force_encoding(text.encoding)
     end
 
@@ -182,16 +205,15 @@ module Hayscan
       ptr = handle!
       source = Offsets::Haystack.new(text)
       result = Callbacks.drive(lambda do
-        out_ptr = FFI::MemoryPointer.new(:pointer)
-        out_len = FFI::MemoryPointer.new(:size_t)
+        scratch = Native::Scratch.get # the driver fiber's own
         status = Native.hayscan_matcher_replace_with(ptr, bytes, text.bytesize, Callbacks::ON_REPLACE,
-                                                     nil, out_ptr, out_len, nil)
+                                                     nil, scratch.out_ptr, scratch.out_len, nil)
         next Status.error_for(status) unless status == Status::OK
 
-        take_bytes(out_ptr, out_len)
+        take_bytes(scratch.out_ptr, scratch.out_len)
       end) do |(_, match, dst)|
-        m = Native::MatchStruct.new(match)
-        replacement = yield(source.match(m[:pattern], m[:start], m[:end])).to_s
+        pattern, byte_start, byte_end = Native.read_match(match)
+        replacement = yield(source.match(pattern, byte_start, byte_end)).to_s
         Status.check!(Native.hayscan_replacement_write(dst, replacement, replacement.bytesize))
         Callbacks::CONTINUE
       end
@@ -298,20 +320,17 @@ module Hayscan
       end
     end
 
-    # Runs one non-callback native call with the matcher's handle: with the GVL released
-    # for large haystacks (then on a frozen copy-on-write duplicate of `text`, which
-    # another thread cannot change under Rust), with the GVL held otherwise.
-    def call(name, text, *args)
-      if text.bytesize < NOGVL_BYTES
-        Status.check!(Native.public_send(name, handle!, text, *args))
-      else
-        hay = text.frozen? ? text : text.dup.freeze
-        ptr = enter_unlocked
-        begin
-          Status.check!(Native.public_send(:"#{name}_nogvl", ptr, hay, *args))
-        ensure
-          leave_unlocked
-        end
+    # Runs a native call with the GVL released (other Ruby threads run meanwhile) on a
+    # String no other thread can change: the caller's if frozen, else a frozen
+    # copy-on-write duplicate. #close waits for such calls: the C ABI validates the
+    # handle on entry, which here may run in parallel with another thread's #close.
+    def without_gvl(text)
+      hay = text.frozen? ? text : text.dup.freeze
+      ptr = enter_unlocked
+      begin
+        Status.check!(yield(ptr, hay))
+      ensure
+        leave_unlocked
       end
     end
 
@@ -344,16 +363,23 @@ module Hayscan
     def each_pulled(text, batch)
       hay = borrowable(haystack(text))
       bytes = pinned(hay)
-      out = FFI::MemoryPointer.new(:pointer)
-      Status.check!(Native.hayscan_iter_new(handle!, bytes, hay.bytesize, out))
-      iter = IterHandle.new(out.read_pointer)
+      scratch = Native::Scratch.get
+      Status.check!(Native.hayscan_iter_new(handle!, bytes, hay.bytesize, scratch.out_ptr))
+      iter = IterHandle.new(scratch.out_ptr.read_pointer)
       begin
         source = Offsets::Haystack.new(hay)
-        next_fn = hay.bytesize < NOGVL_BYTES ? :hayscan_iter_next : :hayscan_iter_next_nogvl
-        buf = FFI::MemoryPointer.new(Native::MATCH_SIZE, MAX_BATCH, false)
-        n_ptr = FFI::MemoryPointer.new(:size_t)
+        nogvl = hay.bytesize >= NOGVL_BYTES
         loop do
-          Status.check!(Native.public_send(next_fn, iter, buf, batch, n_ptr))
+          # `scratch` is this fiber's: the block may run other hayscan calls on it, but
+          # only after this batch has been read out of it.
+          buf = scratch.batch
+          n_ptr = scratch.out_len
+          status = if nogvl
+                     Native.hayscan_iter_next_nogvl(iter, buf, batch, n_ptr)
+                   else
+                     Native.hayscan_iter_next(iter, buf, batch, n_ptr)
+                   end
+          Status.check!(status)
           n = n_ptr.read(:size_t)
           break if n.zero?
 

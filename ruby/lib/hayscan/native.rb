@@ -87,6 +87,42 @@ module Hayscan
       "L#{"x#{start_off - 4}" if start_off > 4}JJ#{"x#{tail}" if tail.positive?}"
     end
 
+    # Reads the hayscan_match_t at `ptr` as [pattern, start, end] (cheaper than a Struct).
+    if FFI.type_size(:size_t) == 8
+      def self.read_match(ptr)
+        [ptr.get_uint32(0), ptr.get_uint64(MatchStruct.offset_of(:start)), ptr.get_uint64(MatchStruct.offset_of(:end))]
+      end
+    else
+      def self.read_match(ptr)
+        [ptr.get_uint32(0), ptr.get_uint32(MatchStruct.offset_of(:start)), ptr.get_uint32(MatchStruct.offset_of(:end))]
+      end
+    end
+
+    # Native memory for out-parameters and iterator batches, one block per fiber (each
+    # thread has its own fibers), so a call allocates nothing. Every slot is read right
+    # after the native call that filled it, before any user code runs on that fiber;
+    # user blocks called during a native call run on another fiber (Callbacks.drive).
+    class Scratch
+      BATCH = 1024 # matches per iterator batch, at most
+      KEY = :__hayscan_scratch
+
+      attr_reader :out_ptr, :out_len, :flag, :match, :report, :batch
+
+      def self.get
+        Thread.current[KEY] ||= new
+      end
+
+      def initialize
+        @memory = FFI::MemoryPointer.new(:char, 64 + BATCH * MATCH_SIZE, false)
+        @out_ptr = @memory.slice(0, 8)
+        @out_len = @memory.slice(8, 8)
+        @flag = @memory.slice(16, 8)
+        @match = @memory.slice(24, 40) # a hayscan_match_t or a hayscan_scan_report_t
+        @report = ScanReport.new(@match)
+        @batch = @memory.slice(64, BATCH * MATCH_SIZE)
+      end
+    end
+
     callback :on_match, %i[pointer pointer], :int32
     callback :on_replace, %i[pointer pointer pointer], :int32
     callback :release, [:pointer], :void

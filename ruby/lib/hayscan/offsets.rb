@@ -21,16 +21,16 @@ module Hayscan
         @char = 0 # ... and its character offset
       end
 
+      # `hay` must be frozen: matches keep it to slice their text on demand.
       def match(pattern, byte_start, byte_end)
-        text = @hay.byteslice(byte_start, byte_end - byte_start).freeze
         if @bytes_are_chars.nil?
           @bytes_are_chars = @hay.encoding == BINARY || @hay.ascii_only?
         end
-        return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, text) if @bytes_are_chars
+        return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, nil, @hay) if @bytes_are_chars
 
         start = char_at(byte_start)
         Match.new(pattern, start, byte_start == byte_end ? start : char_at(byte_end),
-                  byte_start, byte_end, text)
+                  byte_start, byte_end, nil, @hay)
       end
 
       private
