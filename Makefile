@@ -1,0 +1,83 @@
+# hayscan: `make test` runs every suite, `make demo` runs the examples, `make bench` the
+# benchmarks. See README.md.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+ROOT := $(abspath .)
+LIB_DIR := $(ROOT)/target/release
+export HAYSCAN_LIB := $(LIB_DIR)/libhayscan.so
+INCLUDE := crates/hayscan-ffi/include
+CTESTS := crates/hayscan-ffi/tests/c
+BUILD := build
+CFLAGS := -std=c99 -Wall -Wextra -pedantic -Werror -g -I $(INCLUDE)
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=1
+
+# Debian packages the suites need (installed when missing and run as root).
+DEB_PACKAGES := gcc make python3 valgrind binutils php-cli php-opcache phpunit ruby ruby-ffi ruby-minitest wamerican
+
+.PHONY: test demo bench deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
+        demo-c clean-build
+
+test: deps lint check-header test-rust test-c test-php test-ruby test-node
+	@echo "make test: all suites passed"
+
+deps:
+	@scripts/ensure-debian-packages.sh $(DEB_PACKAGES)
+
+lib:
+	cargo build --release -p hayscan-ffi
+
+# Regenerates the C header and its PHP twin from crates/hayscan-ffi/src.
+header:
+	cargo run -q -p hayscan-ffi --features headers --bin generate-headers -- $(INCLUDE)
+
+check-header:
+	cargo run -q -p hayscan-ffi --features headers --bin generate-headers -- --check $(INCLUDE)
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --features hayscan-ffi/headers -- -D warnings
+
+test-rust:
+	cargo test -p hayscan -p hayscan-ffi
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+# C tests: built against the generated header and the release cdylib, run under valgrind.
+test-c: lib | $(BUILD)
+	gcc $(CFLAGS) -pthread $(CTESTS)/test_api.c -o $(BUILD)/test_api -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	gcc $(CFLAGS) $(CTESTS)/test_vectors.c -o $(BUILD)/test_vectors -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	python3 $(CTESTS)/flatten_vectors.py tests/vectors > $(BUILD)/vectors.txt
+	RUST_BACKTRACE=0 $(VALGRIND) $(BUILD)/test_api 2> >(grep -v -e '^note: run with' -e 'asked to panic' >&2)
+	$(VALGRIND) $(BUILD)/test_vectors $(BUILD)/vectors.txt
+	$(CTESTS)/check_exports.sh $(LIB_DIR)/libhayscan.so $(INCLUDE)/hayscan.h
+	php -d ffi.enable=1 -r 'FFI::cdef(file_get_contents("$(INCLUDE)/hayscan_php.h"), getenv("HAYSCAN_LIB")); echo "FFI::cdef accepts hayscan_php.h\n";'
+
+test-php: lib
+	php/scripts/test.sh
+
+test-ruby: lib
+	ruby/scripts/test.sh
+
+test-node:
+	node/scripts/test.sh
+
+demo-c: lib | $(BUILD)
+	gcc $(CFLAGS) crates/hayscan-ffi/examples/wordscan.c -o $(BUILD)/wordscan -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	$(BUILD)/wordscan crates/hayscan-ffi/examples/words.txt crates/hayscan-ffi/examples/text.txt
+
+demo: deps demo-c
+	php/scripts/demo.sh
+	ruby/scripts/demo.sh
+	node/scripts/demo.sh
+
+bench: deps lib
+	php/scripts/bench.sh
+	ruby/scripts/bench.sh
+	node/scripts/bench.sh
+
+clean-build:
+	rm -rf $(BUILD)

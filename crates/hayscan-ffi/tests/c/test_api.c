@@ -1,0 +1,604 @@
+/* Every operation and every error path of the C ABI, callbacks that stop and re-enter,
+ * stream handler registration and release counting, panics, threads. Run under valgrind
+ * by `make test`; ends by checking hayscan_live_objects() is back to 0. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdint.h>
+
+#include "testutil.h"
+
+#define LEN(s) (sizeof(s) - 1)
+
+static hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t kind) {
+    hayscan_bytes_t list[16];
+    for (size_t i = 0; i < n; i++) {
+        list[i].ptr = words[i];
+        list[i].len = strlen(words[i]);
+    }
+    hayscan_options_t opts;
+    OK(hayscan_options_init(&opts));
+    opts.match_kind = kind;
+    hayscan_matcher_t *m = NULL;
+    OK(hayscan_matcher_new(list, n, &opts, &m));
+    return m;
+}
+
+static void test_diagnostics(void) {
+    CHECK(hayscan_abi_version() == HAYSCAN_ABI_VERSION);
+    CHECK(strcmp(hayscan_version(), "0.1.0") == 0);
+    CHECK(hayscan_live_objects() == 0);
+    CHECK(strcmp(hayscan_last_error_message(), "") == 0);
+    CHECK(hayscan_last_error_pattern_index() == -1);
+}
+
+static void test_panic_is_caught(void) {
+    OK(hayscan_debug_panic(0));
+    FAILS(hayscan_debug_panic(1), HAYSCAN_STATUS_PANIC);
+    CHECK(strstr(hayscan_last_error_message(), "asked to panic") != NULL);
+    /* The library is still usable afterwards. */
+    const char *w[] = {"x"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    size_t n = 0;
+    OK(hayscan_matcher_count(m, "xxx", 3, &n));
+    CHECK(n == 3);
+    hayscan_matcher_free(m);
+}
+
+static void test_options_validation(void) {
+    const char *w[] = {"a"};
+    hayscan_bytes_t list[1] = {{w[0], 1}};
+    hayscan_options_t opts;
+    hayscan_matcher_t *m = (hayscan_matcher_t *)0x1; /* must stay untouched on failure */
+    FAILS(hayscan_options_init(NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+
+    OK(hayscan_options_init(&opts));
+    CHECK(opts.version == HAYSCAN_OPTIONS_VERSION && opts.syntax == HAYSCAN_SYNTAX_LITERAL &&
+          opts.match_kind == HAYSCAN_MATCH_LEFTMOST_FIRST && opts.case_insensitive == 0 &&
+          opts.max_line_len == 1048576);
+    opts.syntax = 7;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "syntax") != NULL);
+    OK(hayscan_options_init(&opts));
+    opts.match_kind = 99;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "match_kind") != NULL);
+    OK(hayscan_options_init(&opts));
+    opts.case_insensitive = 2;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    OK(hayscan_options_init(&opts));
+    opts.version = 0;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "hayscan_options_init") != NULL);
+    OK(hayscan_options_init(&opts));
+    opts.max_line_len = 0;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    OK(hayscan_options_init(&opts));
+    opts.syntax = HAYSCAN_SYNTAX_REGEX;
+    opts.match_kind = HAYSCAN_MATCH_OVERLAPPING;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_UNSUPPORTED);
+    CHECK(strstr(hayscan_last_error_message(), "overlapping") != NULL);
+    CHECK(m == (hayscan_matcher_t *)0x1);
+
+    /* NULL options mean the defaults. */
+    hayscan_matcher_t *d = NULL;
+    OK(hayscan_matcher_new(list, 1, NULL, &d));
+    CHECK(d != NULL);
+    hayscan_matcher_free(d);
+}
+
+static void test_null_and_bad_arguments(void) {
+    const char *w[] = {"ab", "cd"};
+    hayscan_matcher_t *m = literal(w, 2, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    hayscan_matcher_t *out = NULL;
+    size_t n = 0;
+    uint32_t yes = 0;
+    hayscan_match_t hit;
+
+    FAILS(hayscan_matcher_new(NULL, 3, NULL, &out), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "patterns is NULL") != NULL);
+    FAILS(hayscan_matcher_new(NULL, 0, NULL, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_bytes_t bad[1] = {{NULL, 5}};
+    FAILS(hayscan_matcher_new(bad, 1, NULL, &out), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "patterns[0]") != NULL);
+    CHECK(out == NULL);
+
+    size_t lens[2] = {2, 5};
+    FAILS(hayscan_matcher_new_packed("abcd", 4, lens, 2, NULL, &out), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "lens[1]") != NULL);
+    lens[1] = 1;
+    FAILS(hayscan_matcher_new_packed("abcd", 4, lens, 2, NULL, &out), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_new_packed("abcd", 4, NULL, 2, NULL, &out), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+
+    FAILS(hayscan_matcher_count(NULL, "ab", 2, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "matcher is NULL") != NULL);
+    FAILS(hayscan_matcher_count(m, NULL, 2, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "hay is NULL") != NULL);
+    OK(hayscan_matcher_count(m, NULL, 0, &n)); /* NULL with length 0 is an empty haystack */
+    CHECK(n == 0);
+    FAILS(hayscan_matcher_count(m, "ab", 2, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_is_match(m, "ab", 2, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_find(m, "ab", 2, NULL, &yes), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_find(m, "ab", 2, &hit, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_scan(m, "ab", 2, NULL, NULL, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_pattern_count(m, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_replacement_write(NULL, "x", 1), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    char *buf = NULL;
+    size_t buf_len = 0;
+    FAILS(hayscan_matcher_replace_all(m, "ab", 2, NULL, 1, &buf, &buf_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_bytes_t one[1] = {{"x", 1}};
+    FAILS(hayscan_matcher_replace_all(m, "ab", 2, one, 1, NULL, &buf_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_bytes_t three[3] = {{"x", 1}, {"y", 1}, {"z", 1}};
+    FAILS(hayscan_matcher_replace_all(m, "ab", 2, three, 3, &buf, &buf_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "got 3") != NULL);
+    CHECK(buf == NULL);
+    FAILS(hayscan_matcher_replace_with(m, "ab", 2, NULL, NULL, &buf, &buf_len, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+
+    /* A handle of the wrong type is refused, not used. */
+    hayscan_stream_t *s = NULL;
+    OK(hayscan_stream_new(m, &s));
+    FAILS(hayscan_matcher_count((const hayscan_matcher_t *)(void *)s, "ab", 2, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "not a live hayscan handle") != NULL);
+    FAILS(hayscan_stream_feed((hayscan_stream_t *)(void *)m, "ab", 2, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_matcher_free((hayscan_matcher_t *)(void *)s); /* wrong type: ignored */
+    hayscan_stream_free(s);
+
+    FAILS(hayscan_stream_new(NULL, &s), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_stream_feed(NULL, "a", 1, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_stream_finish(NULL, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_stream_off(NULL, 1), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_iter_t *it = NULL;
+    FAILS(hayscan_iter_new(m, NULL, 3, &it), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    OK(hayscan_iter_new(m, "abcd", 4, &it));
+    FAILS(hayscan_iter_next(it, NULL, 4, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_iter_next(it, &hit, 1, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_iter_next(NULL, &hit, 1, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    OK(hayscan_iter_next(it, NULL, 0, &n)); /* an empty batch is allowed */
+    CHECK(n == 0);
+    hayscan_iter_free(it);
+
+    /* Freeing NULL is a no-op everywhere. */
+    hayscan_matcher_free(NULL);
+    hayscan_stream_free(NULL);
+    hayscan_iter_free(NULL);
+    hayscan_bytes_free(NULL, 0);
+    hayscan_matcher_free(m);
+}
+
+static void test_invalid_patterns(void) {
+    const char *pats[] = {"ok", "a(b", "c"};
+    hayscan_bytes_t list[3];
+    for (int i = 0; i < 3; i++) {
+        list[i].ptr = pats[i];
+        list[i].len = strlen(pats[i]);
+    }
+    hayscan_options_t opts;
+    OK(hayscan_options_init(&opts));
+    opts.syntax = HAYSCAN_SYNTAX_REGEX;
+    hayscan_matcher_t *m = NULL;
+    FAILS(hayscan_matcher_new(list, 3, &opts, &m), HAYSCAN_STATUS_INVALID_PATTERN);
+    CHECK(m == NULL);
+    CHECK(hayscan_last_error_pattern_index() == 1);
+    CHECK(strstr(hayscan_last_error_message(), "index 1") != NULL);
+    /* A later, different failure resets the index. */
+    FAILS(hayscan_options_init(NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(hayscan_last_error_pattern_index() == -1);
+}
+
+static void test_operations(void) {
+    const char *w[] = {"cat", "dog", "bird"};
+    hayscan_matcher_t *m = literal(w, 3, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    static const char hay[] = "cat\0dog bird cat";
+    size_t n = 0;
+    OK(hayscan_matcher_pattern_count(m, &n));
+    CHECK(n == 3);
+    OK(hayscan_matcher_memory_usage(m, &n));
+    CHECK(n > 0);
+    OK(hayscan_matcher_count(m, hay, LEN(hay), &n));
+    CHECK(n == 4); /* the NUL byte is just a byte */
+    uint32_t yes = 9;
+    OK(hayscan_matcher_is_match(m, "a dog", 5, &yes));
+    CHECK(yes == 1);
+    OK(hayscan_matcher_is_match(m, "nothing", 7, &yes));
+    CHECK(yes == 0);
+    hayscan_match_t hit = {99, 99, 99};
+    OK(hayscan_matcher_find(m, "the bird", 8, &hit, &yes));
+    CHECK(yes == 1 && hit.pattern == 2 && hit.start == 4 && hit.end == 8);
+    hit.pattern = 77;
+    OK(hayscan_matcher_find(m, "none", 4, &hit, &yes));
+    CHECK(yes == 0 && hit.pattern == 77);
+
+    char *out = NULL;
+    size_t out_len = 0;
+    hayscan_bytes_t with[3] = {{"C", 1}, {"D", 1}, {"", 0}};
+    OK(hayscan_matcher_replace_all(m, hay, LEN(hay), with, 3, &out, &out_len));
+    CHECK(out_len == 6 && memcmp(out, "C\0D  C", 6) == 0);
+    CHECK(hayscan_live_objects() == 2); /* the matcher and the buffer */
+    hayscan_bytes_free(out, out_len);
+    /* An empty result is still a buffer to free. */
+    hayscan_bytes_t none[1] = {{NULL, 0}};
+    OK(hayscan_matcher_replace_all(m, "cat", 3, none, 1, &out, &out_len));
+    CHECK(out_len == 0);
+    hayscan_bytes_free(out, out_len);
+    CHECK(hayscan_live_objects() == 1);
+    hayscan_matcher_free(m);
+    CHECK(hayscan_live_objects() == 0);
+}
+
+typedef struct {
+    int seen;
+    int stop_at;
+    hayscan_matcher_t *inner;
+    size_t inner_count;
+} scan_ctx_t;
+
+static int32_t stop_at(void *user_data, const hayscan_match_t *m) {
+    scan_ctx_t *ctx = user_data;
+    (void)m;
+    ctx->seen++;
+    return ctx->seen == ctx->stop_at ? 42 : 0;
+}
+
+static void test_scan_stops(void) {
+    const char *w[] = {"a"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    scan_ctx_t ctx = {0, 3, NULL, 0};
+    hayscan_scan_report_t r;
+    OK(hayscan_matcher_scan(m, "aaaaaa", 6, stop_at, &ctx, &r));
+    CHECK(ctx.seen == 3 && r.matches == 3 && r.stopped == 1 && r.stop_value == 42);
+    ctx.seen = 0;
+    ctx.stop_at = 100;
+    OK(hayscan_matcher_scan(m, "aaaaaa", 6, stop_at, &ctx, &r));
+    CHECK(ctx.seen == 6 && r.matches == 6 && r.stopped == 0 && r.stop_value == 0);
+    OK(hayscan_matcher_scan(m, "aa", 2, stop_at, &ctx, NULL)); /* report is optional */
+    hayscan_matcher_free(m);
+}
+
+/* Re-entrancy: scan another text with the same matcher, build and free another matcher,
+ * and free the matcher handle itself, all from inside the callback. */
+static int32_t reenter(void *user_data, const hayscan_match_t *m) {
+    scan_ctx_t *ctx = user_data;
+    (void)m;
+    size_t n = 0;
+    if (hayscan_matcher_count(ctx->inner, "x x x", 5, &n) == HAYSCAN_STATUS_OK) ctx->inner_count += n;
+    const char *w[] = {"zz"};
+    hayscan_matcher_t *other = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    hayscan_matcher_free(other);
+    ctx->seen++;
+    if (ctx->seen == 2) {
+        hayscan_matcher_free(ctx->inner); /* the running scan keeps its patterns alive */
+        ctx->inner = NULL;
+    }
+    return 0;
+}
+
+static void test_scan_reentrant(void) {
+    const char *w[] = {"x"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    scan_ctx_t ctx = {0, 0, m, 0};
+    hayscan_scan_report_t r;
+    OK(hayscan_matcher_scan(m, "xxxx", 4, reenter, &ctx, &r));
+    CHECK(ctx.seen == 4 && r.matches == 4);
+    CHECK(ctx.inner_count == 6); /* two callbacks ran with the handle alive */
+    CHECK(hayscan_live_objects() == 0);
+}
+
+typedef struct {
+    int calls;
+} repl_ctx_t;
+
+static int32_t repl(void *user_data, const hayscan_match_t *m, hayscan_replacement_t *dst) {
+    repl_ctx_t *ctx = user_data;
+    ctx->calls++;
+    if (m->pattern == 1) return 0; /* write nothing: delete the match */
+    OK(hayscan_replacement_write(dst, "<", 1));
+    OK(hayscan_replacement_write(dst, "\0", 1));
+    OK(hayscan_replacement_write(dst, NULL, 0));
+    OK(hayscan_replacement_write(dst, ">", 1));
+    return ctx->calls == 3 ? 5 : 0; /* the third call stops: its writes are discarded */
+}
+
+static void test_replace_with(void) {
+    const char *w[] = {"a", "b"};
+    hayscan_matcher_t *m = literal(w, 2, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    repl_ctx_t ctx = {0};
+    char *out = NULL;
+    size_t len = 0;
+    hayscan_scan_report_t r;
+    OK(hayscan_matcher_replace_with(m, "a-b-a-a", 7, repl, &ctx, &out, &len, &r));
+    CHECK(len == 8 && memcmp(out, "<\0>--a-a", 8) == 0);
+    CHECK(r.matches == 3 && r.stopped == 1 && r.stop_value == 5);
+    hayscan_bytes_free(out, len);
+
+    hayscan_matcher_t *ov = literal(w, 2, HAYSCAN_MATCH_OVERLAPPING);
+    FAILS(hayscan_matcher_replace_with(ov, "ab", 2, repl, &ctx, &out, &len, &r), HAYSCAN_STATUS_UNSUPPORTED);
+    hayscan_matcher_free(ov);
+    hayscan_matcher_free(m);
+}
+
+static void test_iterator(void) {
+    const char *w[] = {"ab"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    char hay[1000];
+    for (int i = 0; i < 1000; i += 2) memcpy(hay + i, "ab", 2);
+    hayscan_iter_t *it = NULL;
+    OK(hayscan_iter_new(m, hay, sizeof hay, &it));
+    hayscan_matcher_free(m); /* the iterator keeps the patterns alive */
+    size_t total = 0, n = 0, batches = 0;
+    hayscan_match_t batch[64];
+    do {
+        OK(hayscan_iter_next(it, batch, 64, &n));
+        for (size_t i = 0; i < n; i++) CHECK(batch[i].start == 2 * (total + i));
+        total += n;
+        batches++;
+    } while (n > 0);
+    CHECK(total == 500 && batches == 9);
+    OK(hayscan_iter_next(it, batch, 64, &n)); /* exhausted stays exhausted */
+    CHECK(n == 0);
+    hayscan_iter_free(it);
+    CHECK(hayscan_live_objects() == 0);
+}
+
+/* ---- streams ---- */
+
+typedef struct {
+    int calls;
+    int released;
+    int running; /* set while the handler runs: release must never see it set */
+    int released_while_running;
+    hayscan_stream_t *stream;
+    uint64_t self_id;
+    int action; /* 0 none, 1 off self, 2 free stream, 3 feed stream, 4 stop at 2 */
+    hayscan_status_t feed_status;
+    hayscan_match_t last;
+} handler_ctx_t;
+
+static int32_t on_match(void *user_data, const hayscan_match_t *m) {
+    handler_ctx_t *ctx = user_data;
+    ctx->running = 1;
+    ctx->calls++;
+    ctx->last = *m;
+    int32_t ret = 0;
+    switch (ctx->action) {
+    case 1:
+        OK(hayscan_stream_off(ctx->stream, ctx->self_id));
+        CHECK(ctx->released == 0); /* deferred until we return */
+        break;
+    case 2:
+        hayscan_stream_free(ctx->stream); /* deferred until the feed returns */
+        ctx->action = 0;
+        break;
+    case 3:
+        ctx->feed_status = hayscan_stream_feed(ctx->stream, "x", 1, NULL);
+        break;
+    case 4:
+        ret = ctx->calls == 2 ? 9 : 0;
+        break;
+    }
+    ctx->running = 0;
+    return ret;
+}
+
+static void release(void *user_data) {
+    handler_ctx_t *ctx = user_data;
+    if (ctx->running) ctx->released_while_running = 1;
+    ctx->released++;
+}
+
+static void test_stream_release_counting(void) {
+    const char *w[] = {"needle", "pin"};
+    hayscan_matcher_t *m = literal(w, 2, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    hayscan_stream_t *s = NULL;
+    OK(hayscan_stream_new(m, &s));
+    hayscan_matcher_free(m); /* the stream keeps the patterns alive */
+    handler_ctx_t a = {0}, b = {0}, c = {0};
+    uint64_t ida = 0, idb = 0, idc = 0;
+    uint32_t only_pin[1] = {1};
+    OK(hayscan_stream_on(s, on_match, &a, release, NULL, 0, &ida));
+    OK(hayscan_stream_on(s, on_match, &b, release, only_pin, 1, &idb));
+    OK(hayscan_stream_on(s, on_match, &c, NULL, NULL, 0, &idc)); /* no release */
+    CHECK(ida > 0 && idb > ida && idc > idb);
+    uint32_t out_of_range[1] = {2};
+    uint64_t bad = 0;
+    FAILS(hayscan_stream_on(s, on_match, &a, release, out_of_range, 1, &bad), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_stream_on(s, NULL, &a, release, NULL, 0, &bad), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_stream_on(s, on_match, &a, release, NULL, 0, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(a.released == 0); /* failed registrations release nothing */
+
+    hayscan_scan_report_t r;
+    OK(hayscan_stream_feed(s, "a need", 6, &r));
+    CHECK(r.matches == 0 && a.calls == 0);
+    OK(hayscan_stream_feed(s, "le and a pin", 12, &r));
+    /* "pin" at 15 is held back: until 6 more bytes (the longest pattern) arrive, a
+     * longer or preferred match starting at or before it could still complete. */
+    CHECK(r.matches == 1 && a.calls == 1 && b.calls == 0 && c.calls == 1);
+    CHECK(a.last.pattern == 0 && a.last.start == 2 && a.last.end == 8);
+    OK(hayscan_stream_feed(s, "pin", 3, &r));
+    CHECK(r.matches == 1 && a.calls == 2 && b.calls == 1 && c.calls == 2);
+    CHECK(a.last.pattern == 1 && a.last.start == 15 && a.last.end == 18);
+
+    OK(hayscan_stream_off(s, ida));
+    CHECK(a.released == 1);
+    FAILS(hayscan_stream_off(s, ida), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(a.released == 1);
+    OK(hayscan_stream_finish(s, &r));
+    CHECK(r.matches == 1 && a.calls == 2 && b.calls == 2 && c.calls == 3);
+    CHECK(b.last.start == 18);
+    FAILS(hayscan_stream_feed(s, "pin", 3, NULL), HAYSCAN_STATUS_STREAM_FINISHED);
+    FAILS(hayscan_stream_finish(s, NULL), HAYSCAN_STATUS_STREAM_FINISHED);
+    CHECK(b.released == 0);
+    hayscan_stream_free(s);
+    CHECK(a.released == 1 && b.released == 1 && !b.released_while_running);
+    CHECK(hayscan_live_objects() == 0);
+}
+
+static void test_stream_handler_reentry(void) {
+    const char *w[] = {"x"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    hayscan_scan_report_t r;
+
+    /* A handler that unregisters itself: released once, after it returns. */
+    hayscan_stream_t *s = NULL;
+    OK(hayscan_stream_new(m, &s));
+    handler_ctx_t self = {0};
+    self.stream = s;
+    self.action = 1;
+    OK(hayscan_stream_on(s, on_match, &self, release, NULL, 0, &self.self_id));
+    OK(hayscan_stream_feed(s, "xxx", 3, &r));
+    CHECK(self.calls == 1 && self.released == 1 && !self.released_while_running);
+    CHECK(r.matches == 3); /* the matches are still found, with no handler left */
+    hayscan_stream_free(s);
+    CHECK(self.released == 1);
+
+    /* A handler that feeds its own stream gets BUSY. */
+    OK(hayscan_stream_new(m, &s));
+    handler_ctx_t feeder = {0};
+    feeder.stream = s;
+    feeder.action = 3;
+    OK(hayscan_stream_on(s, on_match, &feeder, release, NULL, 0, &feeder.self_id));
+    OK(hayscan_stream_feed(s, "x", 1, NULL));
+    CHECK(feeder.feed_status == HAYSCAN_STATUS_BUSY);
+    hayscan_stream_free(s);
+    CHECK(feeder.released == 1);
+
+    /* A handler that frees its stream: freed (and released) when the feed returns. */
+    OK(hayscan_stream_new(m, &s));
+    handler_ctx_t killer = {0}, other = {0};
+    killer.stream = s;
+    killer.action = 2;
+    uint64_t id;
+    OK(hayscan_stream_on(s, on_match, &killer, release, NULL, 0, &id));
+    OK(hayscan_stream_on(s, on_match, &other, release, NULL, 0, &id));
+    OK(hayscan_stream_feed(s, "xx", 2, &r));
+    CHECK(killer.released == 1 && other.released == 1 && !killer.released_while_running);
+    CHECK(killer.calls == 2 && other.calls == 2);
+
+    /* A handler that stops: the stream is finished, the report says why. */
+    OK(hayscan_stream_new(m, &s));
+    handler_ctx_t stopper = {0};
+    stopper.action = 4;
+    OK(hayscan_stream_on(s, on_match, &stopper, release, NULL, 0, &id));
+    OK(hayscan_stream_feed(s, "xxxx", 4, &r));
+    CHECK(stopper.calls == 2 && r.matches == 2 && r.stopped == 1 && r.stop_value == 9);
+    FAILS(hayscan_stream_feed(s, "x", 1, NULL), HAYSCAN_STATUS_STREAM_FINISHED);
+    hayscan_stream_free(s);
+    CHECK(stopper.released == 1);
+
+    hayscan_matcher_free(m);
+    CHECK(hayscan_live_objects() == 0);
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+    const hayscan_matcher_t *m;
+    const char *hay;
+    size_t len;
+    size_t count;
+    size_t sum;
+} thread_ctx_t;
+
+static int32_t sum_starts(void *user_data, const hayscan_match_t *m) {
+    thread_ctx_t *t = user_data;
+    t->sum += m->start + m->pattern;
+    return 0;
+}
+
+static void *scan_thread(void *arg) {
+    thread_ctx_t *t = arg;
+    for (int i = 0; i < 20; i++) {
+        size_t n = 0;
+        if (hayscan_matcher_count(t->m, t->hay, t->len, &n) == HAYSCAN_STATUS_OK) t->count += n;
+        hayscan_matcher_scan(t->m, t->hay, t->len, sum_starts, t, NULL);
+    }
+    return NULL;
+}
+
+static void test_threads(void) {
+    const char *w[] = {"alpha", "beta", "gamma", "delta"};
+    hayscan_matcher_t *m = literal(w, 4, HAYSCAN_MATCH_LEFTMOST_LONGEST);
+    size_t len = 200000;
+    char *hay = malloc(len);
+    const char *words[] = {"alpha ", "beta ", "gamma ", "delta ", "omega "};
+    size_t at = 0;
+    for (unsigned i = 0; at < len; i = i * 1103515245u + 12345u) {
+        const char *wd = words[(i >> 16) % 5];
+        size_t l = strlen(wd);
+        if (at + l > len) l = len - at;
+        memcpy(hay + at, wd, l);
+        at += l;
+    }
+    thread_ctx_t seq = {m, hay, len, 0, 0};
+    scan_thread(&seq);
+    CHECK(seq.count > 0);
+    pthread_t th[4];
+    thread_ctx_t ctx[4];
+    for (int i = 0; i < 4; i++) {
+        ctx[i] = (thread_ctx_t){m, hay, len, 0, 0};
+        CHECK(pthread_create(&th[i], NULL, scan_thread, &ctx[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(ctx[i].count == seq.count && ctx[i].sum == seq.sum);
+    }
+    /* The last error is per thread: a failure here is not seen by another thread. */
+    hayscan_matcher_free(m);
+    free(hay);
+}
+
+static void *fail_in_thread(void *arg) {
+    (void)arg;
+    hayscan_options_init(NULL);
+    return NULL;
+}
+
+static void test_last_error_is_thread_local(void) {
+    FAILS(hayscan_debug_panic(1), HAYSCAN_STATUS_PANIC);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, fail_in_thread, NULL) == 0);
+    pthread_join(th, NULL);
+    CHECK(strstr(hayscan_last_error_message(), "panicked") != NULL);
+}
+
+static void test_many_patterns(void) {
+    size_t n = 100000;
+    size_t *lens = malloc(n * sizeof *lens);
+    char *data = malloc(n * 8);
+    for (size_t i = 0; i < n; i++) {
+        sprintf(data + i * 8, "kw%06zu", i); /* writes 9 bytes; the next one overwrites the NUL */
+        lens[i] = 8;
+    }
+    hayscan_matcher_t *m = NULL;
+    OK(hayscan_matcher_new_packed(data, n * 8, lens, n, NULL, &m));
+    hayscan_match_t hit;
+    uint32_t yes = 0;
+    OK(hayscan_matcher_find(m, "x kw099999 y", 12, &hit, &yes));
+    CHECK(yes == 1 && hit.pattern == 99999 && hit.start == 2);
+    size_t count = 0;
+    OK(hayscan_matcher_pattern_count(m, &count));
+    CHECK(count == n);
+    hayscan_matcher_free(m);
+    free(lens);
+    free(data);
+}
+
+int main(void) {
+    test_diagnostics();
+    test_panic_is_caught();
+    test_options_validation();
+    test_null_and_bad_arguments();
+    test_invalid_patterns();
+    test_operations();
+    test_scan_stops();
+    test_scan_reentrant();
+    test_replace_with();
+    test_iterator();
+    test_stream_release_counting();
+    test_stream_handler_reentry();
+    test_threads();
+    test_last_error_is_thread_local();
+    test_many_patterns();
+    CHECK(hayscan_live_objects() == 0);
+    printf("test_api: %d failures\n", test_failures);
+    return test_failures ? 1 : 0;
+}

@@ -1,0 +1,346 @@
+/* Runs every shared conformance vector (the JSON files in tests/vectors, flattened by
+ * flatten_vectors.py) through the C ABI: construction (both constructors), errors,
+ * scan, pull iterator, count, find, is_match, replace_all, replace_with and streams. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+
+#include "testutil.h"
+
+#define MAX_ITEMS 256
+
+typedef struct {
+    char *data;
+    size_t len;
+} buf_t;
+
+typedef struct {
+    hayscan_match_t items[MAX_ITEMS];
+    size_t n;
+} matches_t;
+
+static buf_t unhex(const char *s) {
+    buf_t b = {NULL, 0};
+    if (strcmp(s, "-") == 0) return b;
+    size_t n = strlen(s) / 2;
+    b.data = malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        sscanf(s + 2 * i, "%2x", &v);
+        b.data[i] = (char)v;
+    }
+    b.len = n;
+    return b;
+}
+
+static int status_of(const char *code) {
+    if (strcmp(code, "INVALID_ARGUMENT") == 0) return HAYSCAN_STATUS_INVALID_ARGUMENT;
+    if (strcmp(code, "INVALID_PATTERN") == 0) return HAYSCAN_STATUS_INVALID_PATTERN;
+    if (strcmp(code, "UNSUPPORTED") == 0) return HAYSCAN_STATUS_UNSUPPORTED;
+    if (strcmp(code, "BUILD") == 0) return HAYSCAN_STATUS_BUILD_FAILED;
+    if (strcmp(code, "STREAM_FINISHED") == 0) return HAYSCAN_STATUS_STREAM_FINISHED;
+    fprintf(stderr, "unknown error code %s\n", code);
+    exit(2);
+}
+
+static char *tok(void) { return strtok(NULL, " \n"); }
+
+static void read_triples(matches_t *m) {
+    m->n = (size_t)atol(tok());
+    for (size_t i = 0; i < m->n; i++) {
+        m->items[i].pattern = (uint32_t)atol(tok());
+        m->items[i].start = (size_t)atol(tok());
+        m->items[i].end = (size_t)atol(tok());
+    }
+}
+
+static int same(const matches_t *a, const matches_t *b) {
+    if (a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->items[i].pattern != b->items[i].pattern || a->items[i].start != b->items[i].start ||
+            a->items[i].end != b->items[i].end)
+            return 0;
+    }
+    return 1;
+}
+
+static void print(const char *label, const matches_t *m) {
+    fprintf(stderr, "  %s:", label);
+    for (size_t i = 0; i < m->n; i++)
+        fprintf(stderr, " [%u %zu %zu]", m->items[i].pattern, m->items[i].start, m->items[i].end);
+    fprintf(stderr, "\n");
+}
+
+static int32_t collect(void *user_data, const hayscan_match_t *m) {
+    matches_t *got = user_data;
+    if (got->n < MAX_ITEMS) got->items[got->n++] = *m;
+    return 0;
+}
+
+typedef struct {
+    buf_t *with;
+    size_t n_with;
+} replace_ctx_t;
+
+static int32_t replace_cb(void *user_data, const hayscan_match_t *m, hayscan_replacement_t *dst) {
+    replace_ctx_t *ctx = user_data;
+    buf_t *w = &ctx->with[ctx->n_with == 1 ? 0 : m->pattern];
+    return hayscan_replacement_write(dst, w->data, w->len) == HAYSCAN_STATUS_OK ? 0 : 1;
+}
+
+typedef struct {
+    char name[512];
+    hayscan_options_t opts;
+    buf_t pats[64];
+    size_t n_pats;
+    buf_t hay;
+    int error_status; /* -1: building must succeed */
+    long error_index;
+    int has_matches;
+    matches_t matches;
+    buf_t with[64];
+    size_t n_with;
+    int has_replace;
+    int replace_error; /* -1: must succeed */
+    buf_t routput;
+    size_t chunkings[16][16];
+    size_t chunking_len[16];
+    size_t n_chunkings;
+    matches_t smatches;
+    int has_stream;
+} vcase_t;
+
+static int checks = 0;
+
+static void fail(const vcase_t *c, const char *what) {
+    fprintf(stderr, "vector \"%s\": %s\n", c->name, what);
+    test_failures++;
+}
+
+static hayscan_matcher_t *build(vcase_t *c, int packed, hayscan_status_t *st) {
+    hayscan_matcher_t *m = NULL;
+    if (!packed) {
+        hayscan_bytes_t list[64];
+        for (size_t i = 0; i < c->n_pats; i++) {
+            list[i].ptr = c->pats[i].data;
+            list[i].len = c->pats[i].len;
+        }
+        *st = hayscan_matcher_new(c->n_pats ? list : NULL, c->n_pats, &c->opts, &m);
+    } else {
+        size_t total = 0, lens[64];
+        for (size_t i = 0; i < c->n_pats; i++) total += lens[i] = c->pats[i].len;
+        char *data = malloc(total ? total : 1);
+        size_t at = 0;
+        for (size_t i = 0; i < c->n_pats; i++) {
+            if (c->pats[i].len) memcpy(data + at, c->pats[i].data, c->pats[i].len);
+            at += c->pats[i].len;
+        }
+        *st = hayscan_matcher_new_packed(data, total, lens, c->n_pats, &c->opts, &m);
+        free(data);
+    }
+    return m;
+}
+
+static void run_stream(vcase_t *c, hayscan_matcher_t *m) {
+    for (size_t k = 0; k < c->n_chunkings; k++) {
+        hayscan_stream_t *s = NULL;
+        OK(hayscan_stream_new(m, &s));
+        matches_t got = {0};
+        uint64_t id = 0;
+        OK(hayscan_stream_on(s, collect, &got, NULL, NULL, 0, &id));
+        size_t at = 0, i = 0;
+        while (at < c->hay.len) {
+            size_t size = c->chunkings[k][i++ % c->chunking_len[k]];
+            if (size > c->hay.len - at) size = c->hay.len - at;
+            OK(hayscan_stream_feed(s, c->hay.data + at, size, NULL));
+            at += size;
+        }
+        hayscan_scan_report_t r;
+        OK(hayscan_stream_finish(s, &r));
+        hayscan_stream_free(s);
+        if (!same(&got, &c->smatches)) {
+            fail(c, "stream matches differ");
+            print("expected", &c->smatches);
+            print("got", &got);
+        }
+        checks++;
+    }
+}
+
+static void run_case(vcase_t *c) {
+    for (int packed = 0; packed <= 1; packed++) {
+        hayscan_status_t st;
+        hayscan_matcher_t *m = build(c, packed, &st);
+        if (c->error_status >= 0) {
+            if ((int)st != c->error_status) fail(c, "wrong build status");
+            if (st == HAYSCAN_STATUS_INVALID_PATTERN && hayscan_last_error_pattern_index() != c->error_index)
+                fail(c, "wrong pattern index");
+            if (m != NULL) fail(c, "out written on failure");
+            checks++;
+            continue;
+        }
+        if (st != HAYSCAN_STATUS_OK) {
+            fprintf(stderr, "vector \"%s\": build failed: %s\n", c->name, hayscan_last_error_message());
+            test_failures++;
+            continue;
+        }
+        if (c->has_matches) {
+            matches_t got = {0};
+            hayscan_scan_report_t r;
+            OK(hayscan_matcher_scan(m, c->hay.data, c->hay.len, collect, &got, &r));
+            if (!same(&got, &c->matches)) {
+                fail(c, "scan matches differ");
+                print("expected", &c->matches);
+                print("got", &got);
+            }
+            if (r.matches != c->matches.n || r.stopped) fail(c, "scan report");
+
+            /* Pull iterator in batches of 2 to cross batch edges. */
+            matches_t pulled = {0};
+            hayscan_iter_t *it = NULL;
+            OK(hayscan_iter_new(m, c->hay.data, c->hay.len, &it));
+            for (;;) {
+                hayscan_match_t batch[2];
+                size_t n = 0;
+                OK(hayscan_iter_next(it, batch, 2, &n));
+                if (n == 0) break;
+                for (size_t i = 0; i < n && pulled.n < MAX_ITEMS; i++) pulled.items[pulled.n++] = batch[i];
+            }
+            hayscan_iter_free(it);
+            if (!same(&pulled, &c->matches)) fail(c, "iterator matches differ");
+
+            size_t count = 0;
+            OK(hayscan_matcher_count(m, c->hay.data, c->hay.len, &count));
+            if (count != c->matches.n) fail(c, "count");
+            uint32_t any = 2;
+            OK(hayscan_matcher_is_match(m, c->hay.data, c->hay.len, &any));
+            if (any != (c->matches.n > 0)) fail(c, "is_match");
+            hayscan_match_t first;
+            uint32_t found = 2;
+            OK(hayscan_matcher_find(m, c->hay.data, c->hay.len, &first, &found));
+            if (found != (c->matches.n > 0)) fail(c, "find found");
+            if (found == 1 && (first.pattern != c->matches.items[0].pattern ||
+                               first.start != c->matches.items[0].start || first.end != c->matches.items[0].end))
+                fail(c, "find match");
+            checks++;
+        }
+        if (c->has_replace) {
+            hayscan_bytes_t with[64];
+            for (size_t i = 0; i < c->n_with; i++) {
+                with[i].ptr = c->with[i].data;
+                with[i].len = c->with[i].len;
+            }
+            char *out = NULL;
+            size_t out_len = 0;
+            hayscan_status_t st2 = hayscan_matcher_replace_all(m, c->hay.data, c->hay.len, with, c->n_with, &out, &out_len);
+            if (c->replace_error >= 0) {
+                if ((int)st2 != c->replace_error) fail(c, "replace_all status");
+                if (out != NULL) fail(c, "replace_all wrote out on failure");
+            } else if (st2 != HAYSCAN_STATUS_OK) {
+                fail(c, hayscan_last_error_message());
+            } else {
+                if (out_len != c->routput.len || (out_len && memcmp(out, c->routput.data, out_len) != 0))
+                    fail(c, "replace_all output");
+                hayscan_bytes_free(out, out_len);
+            }
+            if (c->replace_error < 0 || c->n_with == 1) {
+                replace_ctx_t ctx = {c->with, c->n_with};
+                hayscan_scan_report_t r;
+                out = NULL;
+                st2 = hayscan_matcher_replace_with(m, c->hay.data, c->hay.len, replace_cb, &ctx, &out, &out_len, &r);
+                if (c->replace_error >= 0) {
+                    if ((int)st2 != c->replace_error) fail(c, "replace_with status");
+                } else if (st2 != HAYSCAN_STATUS_OK) {
+                    fail(c, hayscan_last_error_message());
+                } else {
+                    if (out_len != c->routput.len || (out_len && memcmp(out, c->routput.data, out_len) != 0))
+                        fail(c, "replace_with output");
+                    hayscan_bytes_free(out, out_len);
+                }
+            }
+            checks++;
+        }
+        if (c->has_stream && packed == 0) run_stream(c, m);
+        hayscan_matcher_free(m);
+    }
+}
+
+static void reset(vcase_t *c) {
+    for (size_t i = 0; i < c->n_pats; i++) free(c->pats[i].data);
+    for (size_t i = 0; i < c->n_with; i++) free(c->with[i].data);
+    free(c->hay.data);
+    free(c->routput.data);
+    memset(c, 0, sizeof *c);
+    c->error_status = -1;
+    c->replace_error = -1;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <flattened vectors>\n", argv[0]);
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        perror(argv[1]);
+        return 2;
+    }
+    static vcase_t c;
+    memset(&c, 0, sizeof c);
+    reset(&c);
+    int cases = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        char *kw = strtok(line, " \n");
+        if (!kw) continue;
+        if (strcmp(kw, "case") == 0) {
+            buf_t name = unhex(tok());
+            snprintf(c.name, sizeof c.name, "%.*s", (int)name.len, name.data ? name.data : "");
+            free(name.data);
+        } else if (strcmp(kw, "opt") == 0) {
+            OK(hayscan_options_init(&c.opts));
+            c.opts.syntax = (uint32_t)atol(tok());
+            c.opts.match_kind = (uint32_t)atol(tok());
+            c.opts.case_insensitive = (uint32_t)atol(tok());
+            c.opts.max_line_len = (size_t)atol(tok());
+        } else if (strcmp(kw, "pat") == 0) {
+            c.pats[c.n_pats++] = unhex(tok());
+        } else if (strcmp(kw, "hay") == 0) {
+            c.hay = unhex(tok());
+        } else if (strcmp(kw, "error") == 0) {
+            c.error_status = status_of(tok());
+            c.error_index = atol(tok());
+        } else if (strcmp(kw, "matches") == 0) {
+            c.has_matches = 1;
+            read_triples(&c.matches);
+        } else if (strcmp(kw, "replace") == 0) {
+            c.has_replace = 1;
+            c.n_with = (size_t)atol(tok());
+            for (size_t i = 0; i < c.n_with; i++) c.with[i] = unhex(tok());
+        } else if (strcmp(kw, "routput") == 0) {
+            c.routput = unhex(tok());
+        } else if (strcmp(kw, "rerror") == 0) {
+            c.replace_error = status_of(tok());
+        } else if (strcmp(kw, "stream") == 0) {
+            size_t n = (size_t)atol(tok());
+            for (size_t i = 0; i < n; i++) c.chunkings[c.n_chunkings][i] = (size_t)atol(tok());
+            c.chunking_len[c.n_chunkings++] = n;
+        } else if (strcmp(kw, "smatches") == 0) {
+            c.has_stream = 1;
+            read_triples(&c.smatches);
+        } else if (strcmp(kw, "end") == 0) {
+            run_case(&c);
+            cases++;
+            reset(&c);
+        } else {
+            fprintf(stderr, "unknown record %s\n", kw);
+            return 2;
+        }
+    }
+    free(line);
+    fclose(f);
+    CHECK(cases >= 60);
+    CHECK(hayscan_live_objects() == 0);
+    printf("test_vectors: %d vectors, %d checks, %d failures\n", cases, checks, test_failures);
+    return test_failures ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+/* Minimal assertion helpers shared by the C tests. */
+#ifndef HAYSCAN_TESTUTIL_H
+#define HAYSCAN_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hayscan.h"
+
+static int test_failures = 0;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            test_failures++;                                                         \
+        }                                                                            \
+    } while (0)
+
+/* A call that must succeed; prints hayscan's last error if it does not. */
+#define OK(call)                                                                                \
+    do {                                                                                        \
+        hayscan_status_t st_ = (call);                                                          \
+        if (st_ != HAYSCAN_STATUS_OK) {                                                         \
+            fprintf(stderr, "%s:%d: %s returned %d: %s\n", __FILE__, __LINE__, #call, (int)st_, \
+                    hayscan_last_error_message());                                              \
+            test_failures++;                                                                    \
+        }                                                                                       \
+    } while (0)
+
+/* A call that must fail with `status`. */
+#define FAILS(call, status)                                                                   \
+    do {                                                                                      \
+        hayscan_status_t st_ = (call);                                                        \
+        if (st_ != (status)) {                                                                \
+            fprintf(stderr, "%s:%d: %s returned %d, expected %d (%s)\n", __FILE__, __LINE__, \
+                    #call, (int)st_, (int)(status), #status);                                 \
+            test_failures++;                                                                  \
+        }                                                                                     \
+    } while (0)
+
+#endif
