@@ -88,13 +88,15 @@ module Hayscan
     end
 
     # Reads the hayscan_match_t at `ptr` as [pattern, start, end] (cheaper than a Struct).
+    START_OFFSET = MatchStruct.offset_of(:start)
+    END_OFFSET = MatchStruct.offset_of(:end)
     if FFI.type_size(:size_t) == 8
       def self.read_match(ptr)
-        [ptr.get_uint32(0), ptr.get_uint64(MatchStruct.offset_of(:start)), ptr.get_uint64(MatchStruct.offset_of(:end))]
+        [ptr.get_uint32(0), ptr.get_uint64(START_OFFSET), ptr.get_uint64(END_OFFSET)]
       end
     else
       def self.read_match(ptr)
-        [ptr.get_uint32(0), ptr.get_uint32(MatchStruct.offset_of(:start)), ptr.get_uint32(MatchStruct.offset_of(:end))]
+        [ptr.get_uint32(0), ptr.get_uint32(START_OFFSET), ptr.get_uint32(END_OFFSET)]
       end
     end
 
@@ -133,11 +135,6 @@ module Hayscan
     rescue FFI::NotFoundError
       raise LibraryError, "hayscan: #{LIBRARY_PATH} is not libhayscan (no hayscan_abi_version symbol)"
     end
-    attach_function :hayscan_version, [], :string
-    attach_function :hayscan_live_objects, [], :size_t
-    attach_function :hayscan_last_error_message, [], :string
-    attach_function :hayscan_last_error_pattern_index, [], :int64
-    attach_function :hayscan_debug_panic, [:int32], :int32
 
     abi = hayscan_abi_version
     unless abi == ABI_VERSION
@@ -147,6 +144,22 @@ module Hayscan
         (`cargo build --release -p hayscan-ffi`) or set HAYSCAN_LIB to a matching build.
       MSG
     end
+
+    # Every other export. A library with the right ABI version lacks none of them; if one
+    # is missing anyway, say so instead of failing later with NoMethodError.
+    def self.attach_function(name, *rest)
+      super
+    rescue FFI::NotFoundError => e
+      raise LibraryError, "hayscan: #{LIBRARY_PATH} lacks #{name} (#{e.message}); " \
+                          "rebuild it with `cargo build --release -p hayscan-ffi`"
+    end
+
+    attach_function :hayscan_version, [], :string
+    attach_function :hayscan_live_objects, [], :size_t
+    attach_function :hayscan_last_error_message, [], :string
+    attach_function :hayscan_last_error_pattern_index, [], :int64
+    attach_function :hayscan_debug_panic, [:int32], :int32
+
 
     # Matchers. `hay`/`data` are Ruby Strings passed as :pointer: ffi hands Rust the
     # string's own buffer (RSTRING_PTR), no copy, with the length passed separately.

@@ -172,7 +172,7 @@ module Hayscan
     def run(undo)
       completed = false
       outcome = Callbacks.drive(lambda do
-        report = Native::ScanReport.new
+        report = Native::Scratch.get.report # the driver fiber's own
         status = yield report
         next Status.error_for(status) unless status == Status::OK
 
@@ -198,8 +198,8 @@ module Hayscan
       entry = @handlers[token]
       return Callbacks::CONTINUE unless entry
 
-      m = Native::MatchStruct.new(match)
-      entry[1].call(@window.match(m[:pattern], m[:start], m[:end]))
+      pattern, byte_start, byte_end = Native.read_match(match)
+      entry[1].call(@window.match(pattern, byte_start, byte_end))
       Callbacks::CONTINUE
     end
   end
