@@ -54,6 +54,7 @@ test-c: lib | $(BUILD)
 	RUST_BACKTRACE=0 $(VALGRIND) $(BUILD)/test_api 2> >(grep -v -e '^note: run with' -e 'asked to panic' >&2)
 	$(VALGRIND) $(BUILD)/test_vectors $(BUILD)/vectors.txt
 	$(CTESTS)/check_exports.sh $(LIB_DIR)/libhayscan.so $(INCLUDE)/hayscan.h
+	python3 $(CTESTS)/doc_example.py docs/c-api.md $(INCLUDE) $(LIB_DIR) $(BUILD)
 	php -d ffi.enable=1 -r 'FFI::cdef(file_get_contents("$(INCLUDE)/hayscan_php.h"), getenv("HAYSCAN_LIB")); echo "FFI::cdef accepts hayscan_php.h\n";'
 
 test-php: lib
