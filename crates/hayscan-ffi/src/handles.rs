@@ -36,50 +36,51 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
 }
 
-/// Borrows a handle after checking it is non-NULL and `valid` (its magic).
-pub(crate) fn check_handle<'a, T>(
-    p: *const T,
-    name: &str,
-    valid: impl Fn(&T) -> bool,
-) -> Result<&'a T, Fail> {
+/// Every handle type is `#[repr(C)]` with its `u64` type tag first, so the tag can be read
+/// before knowing what the pointer really points at.
+fn tag_matches<T>(p: *const T, magic: u64) -> bool {
+    // SAFETY: the caller passes a pointer obtained from hayscan; every hayscan handle
+    // starts with an aligned u64, whatever its type.
+    unsafe { p.cast::<u64>().read() == magic }
+}
+
+/// Borrows a handle after checking it is non-NULL and carries the type tag `magic`.
+pub(crate) fn check_handle<'a, T>(p: *const T, name: &str, magic: u64) -> Result<&'a T, Fail> {
     if p.is_null() {
         return Err(Fail::arg(format!("{name} is NULL")));
     }
-    // SAFETY: non-NULL; the caller passes a handle obtained from hayscan.
-    let h = unsafe { &*p };
-    if !valid(h) {
+    if !tag_matches(p, magic) {
         return Err(Fail::arg(format!(
             "{name} is not a live hayscan handle of the expected type"
         )));
     }
-    Ok(h)
+    // SAFETY: non-NULL and tagged as a live `T`.
+    Ok(unsafe { &*p })
 }
 
 /// Like `check_handle`, for exclusive use (iterators).
 pub(crate) fn check_handle_mut<'a, T>(
     p: *mut T,
     name: &str,
-    valid: impl Fn(&T) -> bool,
+    magic: u64,
 ) -> Result<&'a mut T, Fail> {
-    check_handle(p, name, &valid)?;
+    check_handle(p, name, magic)?;
     // SAFETY: checked above; the caller owns the handle and uses it from one thread.
     Ok(unsafe { &mut *p })
 }
 
-/// Frees a handle: NULL is a no-op, a handle failing `valid` is left alone (a double free
-/// or a wrong type), otherwise `invalidate` clears its magic and it is dropped.
-pub(crate) fn free_handle<T>(p: *mut T, valid: impl Fn(&T) -> bool, invalidate: impl Fn(&mut T)) {
-    if p.is_null() {
+/// Frees a handle: NULL is a no-op, a pointer without the tag `magic` is left alone (a
+/// double free or a wrong type); otherwise the tag is cleared and the handle dropped.
+pub(crate) fn free_handle<T>(p: *mut T, magic: u64) {
+    if p.is_null() || !tag_matches(p, magic) {
         return;
     }
-    // SAFETY: non-NULL handle from `into_handle`.
-    let h = unsafe { &mut *p };
-    if !valid(h) {
-        return;
+    // SAFETY: tagged as a live `T` from `into_handle`; clearing the tag first makes a
+    // second free of the same pointer a no-op as long as the memory is not reused.
+    unsafe {
+        p.cast::<u64>().write(0);
+        drop_handle(p);
     }
-    invalidate(h);
-    // SAFETY: from `into_handle`; its magic is now cleared so it is not freed twice here.
-    unsafe { drop_handle(p) };
 }
 
 /// Drops a handle created by `into_handle`.

@@ -136,6 +136,7 @@ pub struct hayscan_scan_report {
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
+#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_matcher {
     magic: u64,
     inner: Arc<Matcher>,
@@ -147,6 +148,7 @@ pub struct hayscan_matcher {
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
+#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_stream {
     magic: u64,
     scanner: RefCell<Stream>,
@@ -161,6 +163,7 @@ pub struct hayscan_stream {
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
+#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_iter {
     magic: u64,
     matcher: Arc<Matcher>,
@@ -175,6 +178,7 @@ pub struct hayscan_iter {
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
+#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_replacement {
     magic: u64,
     out: *mut Vec<u8>,
@@ -184,6 +188,14 @@ const MATCHER_MAGIC: u64 = 0x6861_7973_6d61_7463; // "haysmatc"
 const STREAM_MAGIC: u64 = 0x6861_7973_7374_726d; // "haysstrm"
 const ITER_MAGIC: u64 = 0x6861_7973_6974_6572; // "haysiter"
 const REPLACEMENT_MAGIC: u64 = 0x6861_7973_7265_706c; // "haysrepl"
+
+// The type tag must be at offset 0 of every handle (handles.rs reads it blind).
+const _: () = {
+    assert!(std::mem::offset_of!(hayscan_matcher, magic) == 0);
+    assert!(std::mem::offset_of!(hayscan_stream, magic) == 0);
+    assert!(std::mem::offset_of!(hayscan_iter, magic) == 0);
+    assert!(std::mem::offset_of!(hayscan_replacement, magic) == 0);
+};
 
 /// Called for each match: `user_data` as registered, `m` valid only during the call.
 /// Return 0 to continue, non-zero to stop.
@@ -418,7 +430,7 @@ pub fn hayscan_matcher_new_packed(
 #[ffi_export]
 pub fn hayscan_matcher_free(matcher: *mut hayscan_matcher) {
     let _ = guard(|| {
-        free_handle(matcher, |m| m.magic == MATCHER_MAGIC, |m| m.magic = 0);
+        free_handle(matcher, MATCHER_MAGIC);
         Ok(())
     });
 }
@@ -426,7 +438,7 @@ pub fn hayscan_matcher_free(matcher: *mut hayscan_matcher) {
 /// The compiled matcher behind a handle. The `Arc` is cloned so that a callback that frees
 /// the handle mid-scan cannot pull the patterns out from under the scan.
 fn matcher_of(matcher: *const hayscan_matcher) -> Result<Arc<Matcher>, Fail> {
-    let m = check_handle(matcher, "matcher", |m| m.magic == MATCHER_MAGIC)?;
+    let m = check_handle(matcher, "matcher", MATCHER_MAGIC)?;
     Ok(Arc::clone(&m.inner))
 }
 
@@ -647,7 +659,7 @@ pub fn hayscan_replacement_write(
     len: usize,
 ) -> hayscan_status {
     guard(|| {
-        let w = check_handle(dst, "dst", |w| w.magic == REPLACEMENT_MAGIC)?;
+        let w = check_handle(dst, "dst", REPLACEMENT_MAGIC)?;
         let data = bytes(ptr, len, "ptr")?;
         // SAFETY: the magic is only set while the replace-with callback runs, during which
         // `out` points at the live output buffer and nothing else touches it.
@@ -713,7 +725,7 @@ pub fn hayscan_iter_next(
     n: *mut usize,
 ) -> hayscan_status {
     guard(|| {
-        let it = handles::check_handle_mut(iter, "iter", |i| i.magic == ITER_MAGIC)?;
+        let it = handles::check_handle_mut(iter, "iter", ITER_MAGIC)?;
         if buf.is_null() && cap > 0 {
             return Err(Fail::arg("buf is NULL but cap is not 0"));
         }
@@ -739,7 +751,7 @@ pub fn hayscan_iter_next(
 #[ffi_export]
 pub fn hayscan_iter_free(iter: *mut hayscan_iter) {
     let _ = guard(|| {
-        free_handle(iter, |i| i.magic == ITER_MAGIC, |i| i.magic = 0);
+        free_handle(iter, ITER_MAGIC);
         Ok(())
     });
 }
@@ -794,7 +806,7 @@ pub fn hayscan_stream_on(
     id: *mut u64,
 ) -> hayscan_status {
     guard(|| {
-        let s = check_handle(stream, "stream", |s| s.magic == STREAM_MAGIC)?;
+        let s = check_handle(stream, "stream", STREAM_MAGIC)?;
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
         if id.is_null() {
             return Err(Fail::arg("id is NULL"));
@@ -829,7 +841,7 @@ pub fn hayscan_stream_on(
 #[ffi_export]
 pub fn hayscan_stream_off(stream: *mut hayscan_stream, id: u64) -> hayscan_status {
     guard(|| {
-        let s = check_handle(stream, "stream", |s| s.magic == STREAM_MAGIC)?;
+        let s = check_handle(stream, "stream", STREAM_MAGIC)?;
         if s.handlers.remove(id) {
             Ok(())
         } else {
@@ -848,7 +860,7 @@ fn drive(
     what: Feed<'_>,
     report: *mut hayscan_scan_report,
 ) -> Result<(), Fail> {
-    let s = check_handle(stream, "stream", |s| s.magic == STREAM_MAGIC)?;
+    let s = check_handle(stream, "stream", STREAM_MAGIC)?;
     let result = {
         let mut scanner = s.scanner.try_borrow_mut().map_err(|_| Fail::busy())?;
         let mut stop_value = 0;
@@ -914,14 +926,14 @@ pub fn hayscan_stream_finish(
 #[ffi_export]
 pub fn hayscan_stream_free(stream: *mut hayscan_stream) {
     let _ = guard(|| {
-        let Ok(s) = check_handle(stream, "stream", |s| s.magic == STREAM_MAGIC) else {
+        let Ok(s) = check_handle(stream, "stream", STREAM_MAGIC) else {
             return Ok(());
         };
         if s.scanner.try_borrow_mut().is_err() {
             s.doomed.set(true);
             return Ok(());
         }
-        free_handle(stream, |s| s.magic == STREAM_MAGIC, |s| s.magic = 0);
+        free_handle(stream, STREAM_MAGIC);
         Ok(())
     });
 }

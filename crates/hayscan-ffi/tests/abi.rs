@@ -30,7 +30,10 @@ fn new_matcher(words: &[&[u8]], kind: u32) -> *mut hayscan_matcher {
     let mut opts = unsafe { opts.assume_init() };
     opts.match_kind = kind;
     let mut m = ptr::null_mut();
-    assert_eq!(hayscan_matcher_new(list.as_ptr(), list.len(), &opts, &mut m), hayscan_status::Ok);
+    assert_eq!(
+        hayscan_matcher_new(list.as_ptr(), list.len(), &opts, &mut m),
+        hayscan_status::Ok
+    );
     m
 }
 
@@ -82,8 +85,16 @@ fn c_abi_from_rust() {
     assert_eq!(
         got,
         [
-            hayscan_match { pattern: 0, start: 1, end: 3 },
-            hayscan_match { pattern: 1, start: 3, end: 4 }
+            hayscan_match {
+                pattern: 0,
+                start: 1,
+                end: 3
+            },
+            hayscan_match {
+                pattern: 1,
+                start: 3,
+                end: 4
+            }
         ]
     );
     assert_eq!((report.matches, report.stopped), (2, 0));
@@ -94,16 +105,33 @@ fn c_abi_from_rust() {
     assert_eq!(hayscan_stream_new(m, &mut stream), hayscan_status::Ok);
     let mut ids = Vec::new();
     for _ in 0..3 {
-        let data = Box::into_raw(Box::new(Counter { calls: 0, released: Arc::clone(&released) }));
+        let data = Box::into_raw(Box::new(Counter {
+            calls: 0,
+            released: Arc::clone(&released),
+        }));
         let mut id = 0;
-        let st = hayscan_stream_on(stream, Some(count_call), data.cast(), Some(release_counter), ptr::null(), 0, &mut id);
+        let st = hayscan_stream_on(
+            stream,
+            Some(count_call),
+            data.cast(),
+            Some(release_counter),
+            ptr::null(),
+            0,
+            &mut id,
+        );
         assert_eq!(st, hayscan_status::Ok);
         ids.push(id);
     }
-    assert_eq!(hayscan_stream_feed(stream, b"cc".as_ptr().cast(), 2, ptr::null_mut()), hayscan_status::Ok);
+    assert_eq!(
+        hayscan_stream_feed(stream, b"cc".as_ptr().cast(), 2, ptr::null_mut()),
+        hayscan_status::Ok
+    );
     assert_eq!(hayscan_stream_off(stream, ids[1]), hayscan_status::Ok);
     assert_eq!(released.load(Ordering::SeqCst), 1);
-    assert_eq!(hayscan_stream_off(stream, ids[1]), hayscan_status::InvalidArgument);
+    assert_eq!(
+        hayscan_stream_off(stream, ids[1]),
+        hayscan_status::InvalidArgument
+    );
     assert!(last_error().contains(&format!("no handler with id {}", ids[1])));
     hayscan_stream_free(stream);
     assert_eq!(released.load(Ordering::SeqCst), 3);
@@ -112,9 +140,20 @@ fn c_abi_from_rust() {
     let mut out: *mut c_char = ptr::null_mut();
     let mut out_len = 0;
     let with = [bytes(b"<>")];
-    let st = hayscan_matcher_replace_all(m, hay.as_ptr().cast(), hay.len(), with.as_ptr(), 1, &mut out, &mut out_len);
+    let st = hayscan_matcher_replace_all(
+        m,
+        hay.as_ptr().cast(),
+        hay.len(),
+        with.as_ptr(),
+        1,
+        &mut out,
+        &mut out_len,
+    );
     assert_eq!(st, hayscan_status::Ok);
-    assert_eq!(unsafe { std::slice::from_raw_parts(out.cast::<u8>(), out_len) }, b"a<><>");
+    assert_eq!(
+        unsafe { std::slice::from_raw_parts(out.cast::<u8>(), out_len) },
+        b"a<><>"
+    );
     assert_eq!(hayscan_live_objects(), base + 2);
     hayscan_bytes_free(out, out_len);
     hayscan_matcher_free(m);
@@ -132,7 +171,10 @@ fn c_abi_from_rust() {
     let mut opts = unsafe { opts.assume_init() };
     opts.syntax = HAYSCAN_SYNTAX_REGEX;
     let mut bad = ptr::null_mut();
-    assert_eq!(hayscan_matcher_new(pats.as_ptr(), 2, &opts, &mut bad), hayscan_status::InvalidPattern);
+    assert_eq!(
+        hayscan_matcher_new(pats.as_ptr(), 2, &opts, &mut bad),
+        hayscan_status::InvalidPattern
+    );
     assert!(bad.is_null());
     assert_eq!(hayscan_last_error_pattern_index(), 1);
     assert_eq!(hayscan_live_objects(), base);

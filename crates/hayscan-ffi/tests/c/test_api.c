@@ -563,7 +563,7 @@ static void test_last_error_is_thread_local(void) {
 static void test_many_patterns(void) {
     size_t n = 100000;
     size_t *lens = malloc(n * sizeof *lens);
-    char *data = malloc(n * 8);
+    char *data = malloc(n * 8 + 1); /* + the NUL the last sprintf writes */
     for (size_t i = 0; i < n; i++) {
         sprintf(data + i * 8, "kw%06zu", i); /* writes 9 bytes; the next one overwrites the NUL */
         lens[i] = 8;
