@@ -26,23 +26,25 @@ module Hayscan
     ERROR = 2
     ERROR_KEY = :__hayscan_callback_error # fiber-local: each driven fiber has its own
 
-    # Runs on the native call's fiber, inside Rust's call to the trampoline. Anything
-    # raised here (an asynchronous Thread#raise landing on this fiber, a FiberError if a
-    # trampoline were ever called outside `drive`) is kept and turned into ERROR, which
-    # stops the native loop; `drive` re-raises it after the native call returns.
-    def self.trampoline(args)
-      Fiber.yield(args)
-    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may reach Rust
-      Thread.current[ERROR_KEY] ||= e
+    # The trampolines run on the native call's fiber, inside Rust's call. Anything raised
+    # there (an asynchronous Thread#raise landing on this fiber, a FiberError if one were
+    # ever called outside `drive`) is kept and turned into ERROR, which stops the native
+    # loop; `drive` re-raises it after the native call returns.
+    def self.failed(error)
+      Thread.current[ERROR_KEY] ||= error
       ERROR
     end
 
     ON_MATCH = FFI::Function.new(:int32, %i[pointer pointer]) do |user_data, match|
-      trampoline([user_data, match, nil])
+      Fiber.yield(user_data, match, nil)
+    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may reach Rust
+      failed(e)
     end
 
     ON_REPLACE = FFI::Function.new(:int32, %i[pointer pointer pointer]) do |user_data, match, dst|
-      trampoline([user_data, match, dst])
+      Fiber.yield(user_data, match, dst)
+    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may reach Rust
+      failed(e)
     end
 
     # Stream handler release: Rust calls it exactly once per registration (on off, on

@@ -35,6 +35,11 @@ module Hayscan
 
       private
 
+      def slow_match(pattern, byte_start, byte_end)
+        Match.new(pattern, char_at(byte_start), char_at(byte_end), byte_start, byte_end,
+                  slice(byte_start, byte_end))
+      end
+
       def char_at(byte)
         char = if byte >= @byte
                  @char + @hay.byteslice(@byte, byte - @byte).length
@@ -112,8 +117,22 @@ module Hayscan
       end
 
       def match(pattern, byte_start, byte_end)
-        text = slice(byte_start, byte_end)
-        Match.new(pattern, char_at(byte_start), char_at(byte_end), byte_start, byte_end, text)
+        seg = @segments[segment_index(byte_start)]
+        offset = byte_start - seg.byte
+        length = byte_end - byte_start
+        # The common case: the match lies in one chunk.
+        return slow_match(pattern, byte_start, byte_end) if offset + length > seg.string.bytesize
+
+        text = seg.string.byteslice(offset, length)
+        text.force_encoding(seg.encoding) if seg.owned
+        text.freeze
+        if seg.utf8
+          start = seg.char + Window.chars(seg.string, offset, true)
+          Match.new(pattern, start, start + Window.chars(text, length, true), byte_start, byte_end, text)
+        else
+          start = seg.char + offset
+          Match.new(pattern, start, start + length, byte_start, byte_end, text)
+        end
       end
 
       def self.chars(string, length, utf8)
@@ -127,17 +146,26 @@ module Hayscan
       private
 
       def segment_index(byte)
-        i = @segments.rindex { |s| s.byte <= byte }
-        return i if i && byte <= @segments[i].byte + @segments[i].string.bytesize
+        i = @segments.size - 1 # most matches lie in the newest chunk
+        i -= 1 while i.positive? && @segments[i].byte > byte
+        seg = @segments[i]
+        return i if seg && seg.byte <= byte && byte <= seg.byte + seg.string.bytesize
 
         raise Error.new("hayscan: stream match at byte #{byte} is outside the retained " \
                         "input (#{@segments.first&.byte}...#{@bytes}); please report this bug",
                         code: :internal)
       end
 
+      def slow_match(pattern, byte_start, byte_end)
+        Match.new(pattern, char_at(byte_start), char_at(byte_end), byte_start, byte_end,
+                  slice(byte_start, byte_end))
+      end
+
       def char_at(byte)
         seg = @segments[segment_index(byte)]
-        seg.char + Window.chars(seg.string, byte - seg.byte, seg.utf8)
+        return seg.char + (byte - seg.byte) unless seg.utf8
+
+        seg.char + Window.chars(seg.string, byte - seg.byte, true)
       end
 
       def slice(byte_start, byte_end)
