@@ -15,9 +15,9 @@ CFLAGS := -std=c99 -Wall -Wextra -pedantic -Werror -g -I $(INCLUDE)
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=1
 
 # Debian packages the suites need (installed when missing and run as root).
-DEB_PACKAGES := gcc make python3 valgrind binutils php-cli php-opcache phpunit ruby ruby-ffi ruby-minitest wamerican
+DEB_PACKAGES := gcc make python3 valgrind binutils php-cli phpunit ruby ruby-ffi ruby-minitest wamerican
 
-.PHONY: test demo bench deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
+.PHONY: test demo bench bench-hosts deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
         demo-c clean-build
 
 test: deps lint check-header test-rust test-c test-php test-ruby test-node
@@ -75,10 +75,16 @@ demo: deps demo-c
 	ruby/scripts/demo.sh
 	node/scripts/demo.sh
 
+# Benchmarks (bench/README.md): writes docs/benchmarks.md and its plots.
+# `make bench QUICK=1` is the short routine run.
 bench: deps lib
-	php/scripts/bench.sh
-	ruby/scripts/bench.sh
-	node/scripts/bench.sh
+	QUICK=$(QUICK) bench/run.sh
+
+# Each host's own side-by-side benchmark (numbers in docs/<host>.md).
+bench-hosts: deps lib
+	QUICK=$(QUICK) php/scripts/bench.sh
+	QUICK=$(QUICK) ruby/scripts/bench.sh
+	QUICK=$(QUICK) node/scripts/bench.sh
 
 clean-build:
 	rm -rf $(BUILD)
