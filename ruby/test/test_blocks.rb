@@ -370,6 +370,42 @@ class TestBlocks < Minitest::Test
     end
   end
 
+  # --- asynchronous exits: Thread#raise (Timeout) and Thread#kill while a block runs ---
+
+  def test_timeout_in_a_replace_block_and_a_handler
+    require "timeout"
+    assert_no_leaks do
+      assert_raises(Timeout::Error) { Timeout.timeout(0.05) { @m.replace(HAY) { sleep } } }
+      s = @m.stream
+      s.on { sleep }
+      assert_raises(Timeout::Error) { Timeout.timeout(0.05) { s.feed(HAY) } }
+      assert s.finished?
+      s.close
+      assert_equal "X X X X X", @m.replace(HAY) { "X" }
+    end
+  end
+
+  def test_killing_a_thread_whose_block_is_running
+    assert_no_leaks do
+      entered = Queue.new
+      s = @m.stream
+      s.on do
+        entered << true
+        sleep
+      end
+      threads = [
+        Thread.new { @m.replace(HAY) { entered << true; sleep } },
+        Thread.new { s.feed(HAY) },
+        Thread.new { @m.scan(HAY) { entered << true; sleep } }
+      ]
+      3.times { entered.pop }
+      threads.each(&:kill).each(&:join)
+      assert s.finished?, "the killed handler stopped the stream"
+      s.close
+      assert_equal 5, @m.count(HAY)
+    end
+  end
+
   # --- the trampoline's own safety net ---------------------------------------------------
 
   def test_trampoline_called_outside_a_driven_fiber_stops_instead_of_raising_into_rust
