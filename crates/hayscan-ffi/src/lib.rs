@@ -153,6 +153,9 @@ pub struct hayscan_stream {
     magic: u64,
     scanner: RefCell<Stream>,
     handlers: Handlers<CHandler>,
+    /// The matcher's pattern count, to validate handler filters even while `scanner` is
+    /// borrowed by a feed in progress.
+    pattern_count: usize,
     /// `hayscan_stream_free` was called while a handler was running: free on return.
     doomed: Cell<bool>,
     _live: LiveCount,
@@ -773,11 +776,13 @@ pub fn hayscan_stream_new(
         if out_stream.is_null() {
             return Err(Fail::arg("out is NULL"));
         }
+        let pattern_count = m.pattern_count();
         out(
             out_stream,
             "out",
             into_handle(hayscan_stream {
                 magic: STREAM_MAGIC,
+                pattern_count,
                 scanner: RefCell::new(Stream::new(m)),
                 handlers: Handlers::new(),
                 doomed: Cell::new(false),
@@ -815,10 +820,7 @@ pub fn hayscan_stream_on(
             None
         } else {
             let list = handles::array(patterns, n_patterns, "patterns")?;
-            let count = s
-                .scanner
-                .try_borrow()
-                .map_or(usize::MAX, |sc| sc.matcher().pattern_count());
+            let count = s.pattern_count;
             if let Some(bad) = list.iter().find(|&&p| p as usize >= count) {
                 return Err(Fail::arg(format!(
                     "pattern id {bad} out of range (matcher has {count} patterns)"

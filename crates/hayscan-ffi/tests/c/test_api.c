@@ -374,6 +374,14 @@ static int32_t on_match(void *user_data, const hayscan_match_t *m) {
     case 4:
         ret = ctx->calls == 2 ? 9 : 0;
         break;
+    case 5: { /* register from inside a handler: filters are still validated */
+        uint32_t bad_id[1] = {7}, good_id[1] = {0};
+        uint64_t id = 0;
+        FAILS(hayscan_stream_on(ctx->stream, on_match, ctx, NULL, bad_id, 1, &id), HAYSCAN_STATUS_INVALID_ARGUMENT);
+        OK(hayscan_stream_on(ctx->stream, on_match, ctx, NULL, good_id, 1, &id));
+        ctx->action = 0;
+        break;
+    }
     }
     ctx->running = 0;
     return ret;
@@ -472,6 +480,17 @@ static void test_stream_handler_reentry(void) {
     OK(hayscan_stream_feed(s, "xx", 2, &r));
     CHECK(killer.released == 1 && other.released == 1 && !killer.released_while_running);
     CHECK(killer.calls == 2 && other.calls == 2);
+
+    /* A handler that registers another (filtered) handler: it sees the next match on. */
+    OK(hayscan_stream_new(m, &s));
+    handler_ctx_t adder = {0};
+    adder.stream = s;
+    adder.action = 5;
+    OK(hayscan_stream_on(s, on_match, &adder, release, NULL, 0, &id));
+    OK(hayscan_stream_feed(s, "xxx", 3, &r));
+    CHECK(adder.calls == 1 + 2 * 2); /* itself 3 times, the new one twice */
+    hayscan_stream_free(s);
+    CHECK(adder.released == 1);
 
     /* A handler that stops: the stream is finished, the report says why. */
     OK(hayscan_stream_new(m, &s));
