@@ -3,7 +3,8 @@
 
 RUBY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$RUBY_DIR/.." && pwd)"
-export HAYSCAN_LIB="${HAYSCAN_LIB:-$REPO_DIR/target/release/libhayscan.so}"
+DEFAULT_LIB="${CARGO_TARGET_DIR:-$REPO_DIR/target}/release/libhayscan.so"
+export HAYSCAN_LIB="${HAYSCAN_LIB:-$DEFAULT_LIB}"
 
 # ensure_debian_packages pkg...: installs the missing ones when root, otherwise prints
 # exactly what to install and fails.
@@ -41,7 +42,7 @@ ensure_ruby_prerequisites() {
 # ensure_library: builds libhayscan with cargo when $HAYSCAN_LIB does not exist yet.
 ensure_library() {
     [ -f "$HAYSCAN_LIB" ] && return 0
-    if [ "$HAYSCAN_LIB" != "$REPO_DIR/target/release/libhayscan.so" ]; then
+    if [ "$HAYSCAN_LIB" != "$DEFAULT_LIB" ]; then
         echo "HAYSCAN_LIB=$HAYSCAN_LIB does not exist" >&2
         exit 1
     fi
