@@ -21,6 +21,7 @@ module Hayscan
     # Strings up to this size may be stored inline in a movable object slot (23 bytes on
     # Ruby 3.1, up to 640 bytes with Ruby 3.2's variable-width allocation).
     INLINE_MAX = 1024
+    ON_REPLACE = Callbacks::ON_REPLACE
     MATCH_TEMPLATES = Hash.new { |h, n| h[n] = (Native::MATCH_TEMPLATE * n).freeze }
 
     # Frees the native matcher when the Matcher is garbage collected without #close.
@@ -91,8 +92,9 @@ module Hayscan
     def match?(text)
       text = haystack(text)
       found = Native::Scratch.get.flag
-      if text.bytesize < NOGVL_BYTES
-        Status.check!(Native.hayscan_matcher_is_match(handle!, text, text.bytesize, found))
+      len = text.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_is_match(@handle, text, len, found))
       else
         without_gvl(text) { |ptr, hay| Native.hayscan_matcher_is_match_nogvl(ptr, hay, hay.bytesize, found) }
       end
@@ -105,8 +107,9 @@ module Hayscan
       scratch = Native::Scratch.get
       m = scratch.match
       found = scratch.flag
-      if text.bytesize < NOGVL_BYTES
-        Status.check!(Native.hayscan_matcher_find(handle!, text, text.bytesize, m, found))
+      len = text.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_find(@handle, text, len, m, found))
       else
         without_gvl(text) { |ptr, hay| Native.hayscan_matcher_find_nogvl(ptr, hay, hay.bytesize, m, found) }
       end
@@ -121,8 +124,9 @@ module Hayscan
     def count(text)
       text = haystack(text)
       out = Native::Scratch.get.out_len
-      if text.bytesize < NOGVL_BYTES
-        Status.check!(Native.hayscan_matcher_count(handle!, text, text.bytesize, out))
+      len = text.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_count(@handle, text, len, out))
       else
         without_gvl(text) { |ptr, hay| Native.hayscan_matcher_count_nogvl(ptr, hay, hay.bytesize, out) }
       end
@@ -181,9 +185,10 @@ module Hayscan
       scratch = Native::Scratch.get
       out_ptr = scratch.out_ptr
       out_len = scratch.out_len
-      if text.bytesize < NOGVL_BYTES
-        Status.check!(Native.hayscan_matcher_replace_all(handle!, text, text.bytesize, table, list.size,
-                                                         out_ptr, out_len))
+      len = text.bytesize
+      n = list.size
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_replace_all(@handle, text, len, table, n, out_ptr, out_len))
       else
         without_gvl(text) do |ptr, hay|
           Native.hayscan_matcher_replace_all_nogvl(ptr, hay, hay.bytesize, table, list.size, out_ptr, out_len)
@@ -202,15 +207,16 @@ module Hayscan
 
       text = borrowable(haystack(text))
       bytes = pinned(text)
-      ptr = handle!
       source = Offsets::Haystack.new(text)
+      len = text.bytesize
       result = Callbacks.drive(lambda do
         scratch = Native::Scratch.get # the driver fiber's own
-        status = Native.hayscan_matcher_replace_with(ptr, bytes, text.bytesize, Callbacks::ON_REPLACE,
-                                                     nil, scratch.out_ptr, scratch.out_len, nil)
-        next Status.error_for(status) unless status == Status::OK
+        out_ptr = scratch.out_ptr
+        out_len = scratch.out_len
+        status = Native.hayscan_matcher_replace_with(@handle, bytes, len, ON_REPLACE, nil, out_ptr, out_len, nil)
+        next error_for(status) unless status == Status::OK
 
-        take_bytes(scratch.out_ptr, scratch.out_len)
+        take_bytes(out_ptr, out_len)
       end) do |(_, match, dst)|
         pattern, byte_start, byte_end = Native.read_match(match)
         replacement = yield(source.match(pattern, byte_start, byte_end)).to_s
@@ -225,7 +231,7 @@ module Hayscan
     # A new Stream over this matcher. With a block, yields it, finishes it when the
     # block returns, closes it in any case, and returns the block's value.
     def stream
-      s = Stream.new(self, handle!, @longest_pattern, @max_line_len)
+      s = Stream.new(self, @longest_pattern, @max_line_len)
       return s unless block_given?
 
       begin
@@ -240,7 +246,7 @@ module Hayscan
     # Heap bytes used by the compiled automaton.
     def memory_usage
       out = FFI::MemoryPointer.new(:size_t)
-      Status.check!(Native.hayscan_matcher_memory_usage(handle!, out))
+      check(Native.hayscan_matcher_memory_usage(@handle, out))
       out.read(:size_t)
     end
 
@@ -266,12 +272,31 @@ module Hayscan
         "#{" case_insensitive" if @case_insensitive}#{state}>"
     end
 
-    # The native matcher, for Stream; raises ClosedError after #close.
-    def handle!
-      @handle or raise ClosedError, "#{self.class} is closed"
+    # Creates a native stream over this matcher (for Stream.new).
+    def new_native_stream(out)
+      check(Native.hayscan_stream_new(@handle, out))
     end
 
     private
+
+    # Native calls that keep the GVL receive `@handle` itself as an argument, never a
+    # copy taken earlier: ffi reads the pointer in C and calls Rust without running Ruby
+    # code in between, so no other thread's #close can run between the check and the
+    # use. A closed matcher passes nil (NULL), which the C ABI rejects; that failure is
+    # reported as ClosedError.
+    def check(status)
+      raise error_for(status) unless status == Status::OK
+    end
+
+    def error_for(status)
+      return closed_error if @handle.nil?
+
+      Status.error_for(status)
+    end
+
+    def closed_error
+      ClosedError.new("#{self.class} is closed")
+    end
 
     def option(table, name, value)
       key = value.respond_to?(:to_sym) ? value.to_sym : value
@@ -336,9 +361,10 @@ module Hayscan
 
     def enter_unlocked
       @lock.synchronize do
-        ptr = handle!
+        raise closed_error unless @handle
+
         @unlocked_calls += 1
-        ptr
+        @handle
       end
     end
 
@@ -364,11 +390,13 @@ module Hayscan
       hay = borrowable(haystack(text))
       bytes = pinned(hay)
       scratch = Native::Scratch.get
-      Status.check!(Native.hayscan_iter_new(handle!, bytes, hay.bytesize, scratch.out_ptr))
+      len = hay.bytesize
+      out = scratch.out_ptr
+      check(Native.hayscan_iter_new(@handle, bytes, len, out))
       iter = IterHandle.new(scratch.out_ptr.read_pointer)
       begin
         source = Offsets::Haystack.new(hay)
-        nogvl = hay.bytesize >= NOGVL_BYTES
+        nogvl = len >= NOGVL_BYTES
         loop do
           # `scratch` is this fiber's: the block may run other hayscan calls on it, but
           # only after this batch has been read out of it.

@@ -13,6 +13,8 @@ module Hayscan
   #   stream.finish
   #   stream.close
   class Stream
+    ON_MATCH = Callbacks::ON_MATCH
+    ON_RELEASE = Callbacks::ON_RELEASE
     # Frees the native stream (and releases its handlers) when the Stream is garbage
     # collected without #close. A class method: the finalizer holds no reference to the
     # Stream, its handler blocks or anything they capture.
@@ -23,9 +25,9 @@ module Hayscan
     end
 
     # Use Matcher#stream.
-    def initialize(matcher, matcher_handle, longest_pattern, max_line_len)
+    def initialize(matcher, longest_pattern, max_line_len)
       out = FFI::MemoryPointer.new(:pointer)
-      Status.check!(Native.hayscan_stream_new(matcher_handle, out))
+      matcher.new_native_stream(out)
       @handle = Handle.new(out.read_pointer)
       @matcher = matcher
       @handlers = {} # token => block; the blocks live here, not in any global table
@@ -50,17 +52,19 @@ module Hayscan
     def on(patterns: nil, &block)
       raise ArgumentError, "Stream#on needs a block" unless block
 
-      ptr = handle!
+      raise closed_error unless @handle
+
       ids = pattern_ids(patterns)
       id_buf = ids && FFI::MemoryPointer.new(:uint32, [ids.size, 1].max)
       id_buf&.put_array_of_uint32(0, ids)
       token = Callbacks::Registrations.register
       out = FFI::MemoryPointer.new(:uint64)
-      status = Native.hayscan_stream_on(ptr, Callbacks::ON_MATCH, FFI::Pointer.new(token),
-                                        Callbacks::ON_RELEASE, id_buf, ids ? ids.size : 0, out)
+      user_data = FFI::Pointer.new(token)
+      n = ids ? ids.size : 0
+      status = Native.hayscan_stream_on(@handle, ON_MATCH, user_data, ON_RELEASE, id_buf, n, out)
       unless status == Status::OK
         Callbacks::Registrations.forget(token)
-        raise Status.error_for(status)
+        raise error_for(status)
       end
       id = out.read_uint64
       @handlers[token] = [id, block]
@@ -73,7 +77,9 @@ module Hayscan
       raise TypeError, "handler id must be an Integer" unless id.is_a?(Integer)
       raise InvalidArgumentError, "no handler with id #{id} on this stream" if id.negative?
 
-      Status.check!(Native.hayscan_stream_off(handle!, id))
+      status = Native.hayscan_stream_off(@handle, id)
+      raise error_for(status) unless status == Status::OK
+
       @handlers.delete_if { |_, (hid, _)| hid == id }
       nil
     end
@@ -91,10 +97,12 @@ module Hayscan
       raise TypeError, "expected a String chunk, got #{chunk.class}" unless s
 
       chunk = s.frozen? ? s : s.dup.freeze # a handler may change the caller's String
-      ptr = handle!
+      raise closed_error unless @handle
+
+      len = chunk.bytesize
       undo = @window.push(chunk)
       begin
-        run(undo) { |report| Native.hayscan_stream_feed(ptr, chunk, chunk.bytesize, report) }
+        run(undo) { |report| Native.hayscan_stream_feed(@handle, chunk, len, report) }
       ensure
         @window.trim
       end
@@ -110,8 +118,9 @@ module Hayscan
     # stream (later #feed/#finish raise StreamFinishedError). Returns the number of
     # matches delivered by this call. Handlers stay registered until #close.
     def finish
-      ptr = handle!
-      delivered = run(nil) { |report| Native.hayscan_stream_finish(ptr, report) }
+      raise closed_error unless @handle
+
+      delivered = run(nil) { |report| Native.hayscan_stream_finish(@handle, report) }
       @finished = true
       delivered
     end
@@ -148,8 +157,17 @@ module Hayscan
 
     private
 
-    def handle!
-      @handle or raise ClosedError, "#{self.class} is closed"
+    # As in Matcher: native calls receive `@handle` itself (nil, so NULL, once closed,
+    # even by another thread or a handler meanwhile), and a failure on a closed stream is
+    # reported as ClosedError.
+    def error_for(status)
+      return closed_error if @handle.nil?
+
+      Status.error_for(status)
+    end
+
+    def closed_error
+      ClosedError.new("#{self.class} is closed")
     end
 
     def pattern_ids(patterns)
@@ -174,7 +192,7 @@ module Hayscan
       outcome = Callbacks.drive(lambda do
         report = Native::Scratch.get.report # the driver fiber's own
         status = yield report
-        next Status.error_for(status) unless status == Status::OK
+        next error_for(status) unless status == Status::OK
 
         report[:matches]
       end) do |(user_data, match, _)|
