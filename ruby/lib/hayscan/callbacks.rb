@@ -57,8 +57,10 @@ module Hayscan
 
     # A fiber that runs native calls, one job at a time, kept in a per-thread pool: fiber
     # creation costs more than the switches. `idle` is true while it waits for a job, and
-    # false while a native call is in progress (possibly suspended in a trampoline).
-    Driver = Struct.new(:fiber, :idle)
+    # false while a native call is in progress (possibly suspended in a trampoline). The
+    # result is handed over in `result`/`error`, not through Fiber.yield, so that an idle
+    # driver holds no reference to the last job, its haystack or its result.
+    Driver = Struct.new(:fiber, :idle, :result, :error)
     POOL_KEY = :__hayscan_drivers
     POOL_MAX = 4
 
@@ -68,9 +70,12 @@ module Hayscan
         loop do
           driver.idle = false
           Thread.current[ERROR_KEY] = nil
-          result = job.call
+          driver.result = job.call
+          job = nil
+          driver.error = Thread.current[ERROR_KEY]
+          Thread.current[ERROR_KEY] = nil
           driver.idle = true
-          job = Fiber.yield([DONE, result, Thread.current[ERROR_KEY]])
+          job = Fiber.yield(DONE)
         end
       end
       driver
@@ -85,14 +90,17 @@ module Hayscan
              Thread.current.thread_variable_set(POOL_KEY, [])
       driver = pool.pop || new_driver
       event = driver.fiber.resume(native)
-      event = driver.fiber.resume(yield(event)) until event[0].equal?(DONE)
-      _, result, error = event
+      event = driver.fiber.resume(yield(event)) until event.equal?(DONE)
+      result = driver.result
+      error = driver.error
+      driver.result = driver.error = nil
       raise error if error
 
       result
     ensure
       if driver
         settle(driver)
+        driver.result = driver.error = nil
         pool.push(driver) if driver.idle && driver.fiber.alive? && pool.size < POOL_MAX
       end
     end
