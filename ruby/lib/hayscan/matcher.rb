@@ -147,12 +147,7 @@ module Hayscan
     def scan(text, &block)
       return enum_for(__method__, text) { count(text) } unless block
 
-      visited = 0
-      each_pulled(text, FIRST_BATCH) do |m|
-        visited += 1
-        yield m
-      end
-      visited
+      each_pulled(text, FIRST_BATCH, &block)
     end
 
     # Like #scan, but returns the matcher, as `each` methods do.
@@ -385,7 +380,8 @@ module Hayscan
 
     # Pulls matches in batches through a native iterator and yields them from Ruby, with
     # no native frame on the stack while the block runs. The iterator borrows the
-    # haystack until it is freed (see #borrowable and #pinned).
+    # haystack until it is freed (see #borrowable and #pinned). Returns the number of
+    # matches yielded.
     def each_pulled(text, batch)
       hay = borrowable(haystack(text))
       bytes = pinned(hay)
@@ -397,6 +393,7 @@ module Hayscan
       begin
         source = Offsets::Haystack.new(hay)
         nogvl = len >= NOGVL_BYTES
+        visited = 0
         loop do
           # `scratch` is this fiber's: the block may run other hayscan calls on it, but
           # only after this batch has been read out of it.
@@ -417,8 +414,10 @@ module Hayscan
             yield source.match(fields[i], fields[i + 1], fields[i + 2])
             i += 3
           end
+          visited += n
           batch = [batch * 4, MAX_BATCH].min
         end
+        visited
       ensure
         iter.free
       end
