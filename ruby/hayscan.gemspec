@@ -16,7 +16,8 @@ Gem::Specification.new do |spec|
   spec.homepage = "https://example.invalid/hayscan"
   spec.required_ruby_version = ">= 3.1"
 
-  spec.files = Dir[File.join(__dir__, "lib/**/*.rb")].map { |f| f.delete_prefix("#{__dir__}/") } +
+  spec.files = ["README.md"] +
+               Dir[File.join(__dir__, "lib/**/*.rb")].map { |f| f.delete_prefix("#{__dir__}/") } +
                Dir[File.join(__dir__, "examples/*.rb")].map { |f| f.delete_prefix("#{__dir__}/") }
   spec.require_paths = ["lib"]
 
