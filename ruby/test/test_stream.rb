@@ -290,6 +290,56 @@ class TestStream < Minitest::Test
     end
   end
 
+  def test_refused_chunks_leave_no_trace_in_offsets_and_texts
+    assert_no_leaks do
+      hay = "hay stack needle haystack needles hay"
+      whole = @m.find_all(hay)
+      s = @m.stream
+      got = []
+      busy = 0
+      s.on do |x|
+        got << x
+        begin
+          s.feed("needle") # refused (BusyError): must not count as input
+        rescue Hayscan::BusyError
+          busy += 1
+        end
+      end
+      hay.scan(/.{1,3}/m) { |c| s << c } # small chunks share one retained buffer
+      s.finish
+      assert_equal whole, got
+      assert_equal whole.size, busy
+      assert_equal hay.bytesize, s.position
+      s.close
+    end
+  end
+
+  def test_mixed_chunk_sizes_and_encodings
+    assert_no_leaks do
+      m = Hayscan::Matcher.new(%w[été needle], case_insensitive: true)
+      hay = "#{'x' * 5000}ÉTÉ#{'y' * 3}needle été#{'z' * 10_000}NEEDLE"
+      whole = m.find_all(hay)
+      rng = Random.new(3)
+      s = m.stream
+      got = []
+      s.on { |x| got << x }
+      bytes = hay.b
+      at = 0
+      while at < bytes.bytesize
+        n = [1, 2, 7, 4096, 6000].sample(random: rng)
+        chunk = bytes.byteslice(at, n)
+        chunk.force_encoding(Encoding::UTF_8) if rng.rand < 0.7 # binary and UTF-8 chunks mixed
+        s << chunk
+        at += n
+      end
+      s.finish
+      assert_equal tuples(whole), tuples(got)
+      assert_equal whole.map { |x| x.text.b }, got.map { |x| x.text.b }
+      s.close
+      m.close
+    end
+  end
+
   def test_large_chunks_are_not_retained
     assert_no_leaks do
       s = @m.stream
