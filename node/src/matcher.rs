@@ -163,12 +163,16 @@ impl NativeMatcher {
     }
 
     /// Every match, as a flat `[pattern, start, end, ...]` array.
-    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
-    pub fn find_all(&self, env: Env, haystack: Unknown<'_>) -> Result<Float64Array> {
-        let hay = haystack::read(&env, &haystack, "haystack")?;
+    #[napi(
+        catch_unwind,
+        ts_args_type = "haystack: string | Uint8Array",
+        ts_return_type = "Float64Array"
+    )]
+    pub fn find_all<'e>(&self, env: &'e Env, haystack: Unknown<'_>) -> Result<Unknown<'e>> {
+        let hay = haystack::read(env, &haystack, "haystack")?;
         let bytes = hay.bytes();
         let mut units = hay.units();
-        let flat = self.with(&env, |m| {
+        let flat = self.with(env, |m| {
             let mut flat = Vec::new();
             for found in m.find_iter(bytes) {
                 flat.push(f64::from(found.pattern));
@@ -177,7 +181,7 @@ impl NativeMatcher {
             }
             Ok(flat)
         })?;
-        Ok(Float64Array::new(flat))
+        float64_array(env, &flat)
     }
 
     /// A resumable iteration over the matches of `haystack`. A string is copied into the
@@ -386,9 +390,52 @@ pub(crate) fn output<'e>(env: &'e Env, is_text: bool, bytes: Vec<u8>) -> Result<
         // SAFETY: `s` was just created in this env.
         return Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), s) });
     }
-    let buf = BufferSlice::from_data(env, bytes)?;
+    // A copy into memory V8 owns: an external buffer would need a finalizer, and Node runs
+    // those only from the event loop, so a synchronous loop would pile them up.
+    let mut buf = ptr::null_mut();
+    let mut data = ptr::null_mut();
+    // SAFETY: `bytes` is readable for its length; Node copies it.
+    check_status!(unsafe {
+        sys::napi_create_buffer_copy(
+            env.raw(),
+            bytes.len(),
+            bytes.as_ptr().cast(),
+            &mut data,
+            &mut buf,
+        )
+    })?;
     // SAFETY: the buffer was just created in this env.
-    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), buf.value().value) })
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), buf) })
+}
+
+/// A `Float64Array` holding a copy of `values`, in memory V8 owns (see `output`).
+fn float64_array<'e>(env: &'e Env, values: &[f64]) -> Result<Unknown<'e>> {
+    let raw = env.raw();
+    let mut arraybuffer = ptr::null_mut();
+    let mut data = ptr::null_mut();
+    let mut array = ptr::null_mut();
+    // SAFETY: V8 allocates `values.len() * 8` writable bytes at `data`, aligned for f64
+    // (ArrayBuffer storage is at least 8-byte aligned); the copy stays within them.
+    unsafe {
+        check_status!(sys::napi_create_arraybuffer(
+            raw,
+            std::mem::size_of_val(values),
+            &mut data,
+            &mut arraybuffer,
+        ))?;
+        if !values.is_empty() {
+            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<f64>(), values.len());
+        }
+        check_status!(sys::napi_create_typedarray(
+            raw,
+            sys::TypedarrayType::float64_array,
+            values.len(),
+            arraybuffer,
+            0,
+            &mut array,
+        ))?;
+        Ok(Unknown::from_raw_unchecked(raw, array))
+    }
 }
 
 fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the Node addon, checks that the generated loader and types are fresh, and runs the
+# test suite (node --test). PROFILE=debug builds without optimizations (default: release).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+profile="${PROFILE:-release}"
+ensure_node_modules
+
+# Build into a scratch directory, so the committed generated files can be compared with
+# what this source produces. The test-only panic export is compiled in; it is absent from
+# the generated types and loader, which are therefore the published ones.
+gen="$(mktemp -d)"
+trap 'rm -rf "$gen"' EXIT
+build_addon "$profile" "$gen" --features test-exports
+
+stale=0
+for f in native.js native.d.ts; do
+  if ! cmp -s "$gen/$f" "$f"; then
+    echo "error: $f is stale; regenerate it with 'npm run build' (in node/) and commit it:" >&2
+    diff -u "$f" "$gen/$f" | head -40 >&2 || true
+    stale=1
+  fi
+done
+if [[ "$stale" == 1 ]]; then
+  exit 1
+fi
+echo "==> generated native.js and native.d.ts are fresh"
+cp "$gen"/*.node .
+
+echo "==> node --test"
+node --test test/*.test.js

@@ -1,0 +1,100 @@
+'use strict'
+// No leaks: 100,000 create/scan/close cycles keep RSS flat (a generous bound after a
+// warm-up) and the live-object counter returns to its start; objects never closed are
+// released by the garbage collector.
+
+const { it } = require('node:test')
+const assert = require('node:assert/strict')
+const v8 = require('node:v8')
+const vm = require('node:vm')
+const { Matcher, liveObjects } = require('..')
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc')
+
+const patterns = ['alpha', 'beta', 'gamma', 'δέλτα', '😀', Buffer.from('epsilon')]
+const text = 'alpha beta gamma δέλτα 😀 epsilon zeta '.repeat(4)
+const bytes = Buffer.from(text)
+
+function cycle (i) {
+  const m = i % 2 === 0 ? new Matcher(patterns) : new Matcher(patterns, { caseInsensitive: true })
+  let n = m.findAll(text).length
+  n += m.findAll(bytes).length
+  m.scan(text, () => { n++ })
+  for (const x of m.matches(bytes)) { n += x.pattern; break }
+  n += m.replaceWith(text, (x) => x.text.length > 4 ? 'X' : false).length
+  n += m.replaceAll(bytes, '#').length
+  const s = m.stream()
+  s.on(() => { n++ })
+  s.write(text.slice(0, 20))
+  s.end(text.slice(20))
+  try {
+    m.scan(text, () => { throw new Error('stop') })
+  } catch {}
+  m.close()
+  return n
+}
+
+function rssMiB () {
+  return process.memoryUsage.rss() / (1 << 20)
+}
+
+// Node runs the finalizers of native objects (the JS wrappers of matchers, iterators and
+// streams) from the event loop, after a collection; a program that never yields piles them
+// up whatever the addon does. So the loop yields every 1,000 cycles, as real programs do.
+function turn () {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+async function settle () {
+  for (let i = 0; i < 3; i++) {
+    gc()
+    await turn()
+  }
+}
+
+it('100,000 create/scan/close cycles: RSS stays flat, nothing stays live', async (t) => {
+  const baseline = liveObjects()
+  let checksum = 0
+  for (let i = 0; i < 10000; i++) { // warm-up: JIT, allocator pools, heap sizing
+    checksum += cycle(i)
+    if (i % 1000 === 0) await turn()
+  }
+  await settle()
+  const warm = rssMiB()
+  for (let i = 10000; i < 100000; i++) {
+    checksum += cycle(i)
+    if (i % 1000 === 0) await turn()
+    if (i % 10000 === 0) assert.equal(liveObjects(), baseline, `live objects after ${i} cycles`)
+  }
+  await settle()
+  const after = rssMiB()
+  t.diagnostic(`RSS after warm-up ${warm.toFixed(1)} MiB, after 100,000 cycles ${after.toFixed(1)} MiB`)
+  assert.equal(liveObjects(), baseline)
+  assert.ok(checksum > 0)
+  // 90,000 cycles each allocate far more than this; a per-cycle leak of even 1 KiB
+  // would add ~88 MiB.
+  assert.ok(after - warm < 48, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
+})
+
+it('objects that are never closed are released by the garbage collector', async () => {
+  const baseline = liveObjects()
+  ;(() => {
+    for (let i = 0; i < 1000; i++) {
+      const m = new Matcher(patterns)
+      const s = m.stream()
+      s.on(() => {})
+      s.write('alpha')
+      const it = m.matches('alpha '.repeat(100)) // more than one batch: the cursor is open
+      it.next()
+    }
+  })()
+  assert.ok(liveObjects() >= baseline + 4000)
+  // Node runs native finalizers after the collection, from the event loop; give it a
+  // bounded number of turns (no timing involved).
+  for (let turn = 0; turn < 50 && liveObjects() > baseline; turn++) {
+    gc()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  assert.equal(liveObjects(), baseline)
+})

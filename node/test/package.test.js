@@ -1,0 +1,91 @@
+'use strict'
+// Packaging: `npm pack` gives a tarball that installs into an empty project and works
+// there with `require`, `import`, and TypeScript (CommonJS and ESM resolution).
+
+const { it } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+
+const pkgDir = path.join(__dirname, '..')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const tsc = path.join(pkgDir, 'node_modules', 'typescript', 'bin', 'tsc')
+
+function run (cmd, args, cwd) {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (e) {
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${e.stdout}\n${e.stderr}`)
+  }
+}
+
+it('npm pack → npm install into an empty project → require, import and tsc work', (t) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hayscan-pack-'))
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+  const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', tmp], pkgDir))
+  const files = packed[0].files.map((f) => f.path).sort()
+  for (const want of ['package.json', 'lib/index.js', 'lib/index.mjs', 'lib/index.d.ts', 'native.js', 'native.d.ts']) {
+    assert.ok(files.includes(want), `${want} is in the tarball: ${files}`)
+  }
+  assert.ok(files.some((f) => /^hayscan\..+\.node$/.test(f)), 'the addon is in the tarball')
+  for (const f of files) assert.doesNotMatch(f, /^(src|test|node_modules|scripts|examples)\/|Cargo|\.rs$/)
+
+  const project = path.join(tmp, 'consumer')
+  fs.mkdirSync(project)
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }))
+  run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', path.join(tmp, packed[0].filename)], project)
+
+  fs.writeFileSync(path.join(project, 'cjs.js'), `
+    const { Matcher, HayscanError } = require('hayscan')
+    const m = new Matcher(['needle', '😀'])
+    const all = m.findAll('hay 😀 needle')
+    let code = null
+    try { Matcher.regex(['(']) } catch (e) { code = e instanceof HayscanError && e.code }
+    console.log(JSON.stringify({ all, code }))
+  `)
+  fs.writeFileSync(path.join(project, 'esm.mjs'), `
+    import { Matcher } from 'hayscan'
+    import hayscan from 'hayscan'
+    const m = new Matcher(['needle'])
+    console.log(JSON.stringify({ count: m.count(Buffer.from('needle needle')), same: hayscan.Matcher === Matcher }))
+  `)
+  const cjs = JSON.parse(run(process.execPath, ['cjs.js'], project))
+  assert.deepEqual(cjs, {
+    all: [{ pattern: 1, start: 4, end: 6, text: '😀' }, { pattern: 0, start: 7, end: 13, text: 'needle' }],
+    code: 'INVALID_PATTERN',
+  })
+  assert.deepEqual(JSON.parse(run(process.execPath, ['esm.mjs'], project)), { count: 2, same: true })
+
+  // TypeScript against the installed package, through its `exports`/`types`.
+  const usage = `
+    import { Matcher, HayscanError, type TextMatch, type Match, type MatcherOptions } from 'hayscan'
+    const options: MatcherOptions = { matchKind: 'leftmost-longest', caseInsensitive: true }
+    const m: Matcher = new Matcher(['a', new Uint8Array([98])], options)
+    const t: TextMatch[] = m.findAll('ab')
+    const b: Match[] = m.findAll(Buffer.from('ab'))
+    const first: TextMatch | null = m.find('ab')
+    const out: string = m.replaceWith('ab', (x) => x.text.toUpperCase())
+    const outBytes: Buffer = m.replaceAll(Buffer.from('ab'), ['x', 'y'])
+    const report: { matches: number, stopped: boolean } = m.scan('ab', (x) => x.start > 0 ? false : undefined)
+    for (const x of m.matches('ab')) { const s: string = x.text; void s }
+    const s = m.stream()
+    const id: number = s.on((x) => { void x.pattern }, { patterns: [0] })
+    s.off(id)
+    s.end('ab')
+    try { Matcher.regex(['(']) } catch (e) { if (e instanceof HayscanError) { const c: string = e.code; void c } }
+    // @ts-expect-error: the match kind is checked
+    new Matcher(['a'], { matchKind: 'longest' })
+    // @ts-expect-error: numbers are not haystacks
+    m.count(42)
+    void t; void b; void first; void out; void outBytes; void report
+  `
+  fs.writeFileSync(path.join(project, 'usage.ts'), usage)
+  fs.writeFileSync(path.join(project, 'usage.mts'), usage)
+  const typeRoots = path.join(pkgDir, 'node_modules', '@types')
+  const common = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--typeRoots', typeRoots, '--types', 'node']
+  run(process.execPath, [tsc, ...common, '--module', 'node16', '--moduleResolution', 'node16', 'usage.ts'], project)
+  run(process.execPath, [tsc, ...common, '--module', 'nodenext', '--moduleResolution', 'nodenext', 'usage.mts'], project)
+})
