@@ -220,7 +220,7 @@ say.call
 say.call "| operation | ns per match |"
 say.call "|---|---:|"
 say.call format("| `scan { }` (pull iterator, batches of up to 1,024 matches) | %.0f |", per.call(t_scan))
-say.call format("| `scan { |m| m.text }` (+ a substring per match) | %.0f |", per.call(t_text))
+say.call format("| `scan { \\|m\\| m.text }` (+ a substring per match) | %.0f |", per.call(t_text))
 say.call format("| `find_all` (array of Match) | %.0f |", per.call(t_all))
 say.call format("| `replace { \"*\" }` (native callback per match, block on the caller's fiber) | %.0f |",
                 per.call(t_rep, t_rep_all))

@@ -116,8 +116,7 @@ module Hayscan
       return nil unless found.get_uint32(0) == 1
 
       pattern, byte_start, byte_end = Native.read_match(m)
-      text = text.dup.freeze unless text.frozen? # the Match keeps it, like MatchData
-      Offsets::Haystack.new(text).match(pattern, byte_start, byte_end)
+      Offsets.single(text, pattern, byte_start, byte_end)
     end
 
     # Number of matches in `text`.

@@ -8,6 +8,16 @@ module Hayscan
     UTF_8 = Encoding::UTF_8
     CONTINUATION_BYTES = "\x80-\xBF".b.freeze # String#count set of UTF-8 continuation bytes
 
+    # The one match of `find`: its text is sliced now, so nothing keeps the haystack.
+    def self.single(hay, pattern, byte_start, byte_end)
+      text = hay.byteslice(byte_start, byte_end - byte_start).freeze
+      return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, text) if
+        hay.encoding == BINARY || hay.ascii_only?
+
+      start = hay.byteslice(0, byte_start).length
+      Match.new(pattern, start, start + text.length, byte_start, byte_end, text)
+    end
+
     # Matches of one haystack String. Character offsets are what `String#[]` uses
     # (`hay.byteslice(0, b).length`), computed incrementally from the previous match, so a
     # whole scan costs O(haystack) however many matches it has. ASCII-only and binary
