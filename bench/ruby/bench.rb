@@ -95,8 +95,9 @@ lines = []
 say = ->(line = "") { puts line; lines << line }
 say.call "## Ruby benchmark (bench/ruby/bench.rb#{' QUICK=1' if QUICK})"
 say.call
+loadavg = -> { File.exist?("/proc/loadavg") ? File.read("/proc/loadavg").split.first : "n/a" }
 say.call "ruby #{RUBY_VERSION}, ffi #{FFI::VERSION}, libhayscan #{Hayscan.library_version}, " \
-         "#{Etc.nprocessors} CPUs, single thread. Corpus: #{fmt_size(text.bytesize)} of English-like " \
+         "#{Etc.nprocessors} CPUs (load average #{loadavg.call} at the start), single thread. Corpus: #{fmt_size(text.bytesize)} of English-like " \
          "text from #{WORDS_FILE} (#{vocabulary.size}-word vocabulary, seeded). Keywords are " \
          "vocabulary words, so matches are dense (they also match inside longer words)."
 say.call
@@ -227,6 +228,10 @@ say.call format("| `replace { \"*\" }` (native callback per match, block on the 
 say.call format("| stream handler (native callback per match) | %.0f |", per.call(t_stream))
 say.call format("| for scale: `String#scan(Regexp.union) { }` | %.0f (total per match) |", t_rscan / n * 1e9)
 dense.close
+say.call
+
+say.call "Load average at the end: #{loadavg.call} (other processes share the CPUs: the numbers " \
+         "are best-of-3 measurements)."
 say.call
 
 if OUT
