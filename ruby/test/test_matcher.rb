@@ -204,6 +204,13 @@ class TestMatcher < Minitest::Test
     assert_equal :unsupported, err.code
   end
 
+  def test_build_error_for_a_set_beyond_the_engine_limits
+    err = assert_raises(Hayscan::BuildError) { Hayscan::Matcher.regex(["ok", "(a{1000}){1000}"]) }
+    assert_equal :build_failed, err.code
+    assert_equal 4, err.status
+    assert_match(/cannot build/, err.message)
+  end
+
   def test_text_must_be_a_string
     m = matcher(%w[a])
     %i[match? find count find_all scan each_match].each do |meth|
