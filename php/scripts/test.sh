@@ -9,5 +9,5 @@ require_packages php-cli phpunit php-opcache
 require_library
 
 cd "$php_dir"
-echo "PHP $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n1), library $HAYSCAN_LIB" >&2
+echo "PHP $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n1 | cut -d" " -f1,2), library $HAYSCAN_LIB" >&2
 exec phpunit --configuration "$php_dir/phpunit.xml.dist" "$@"
