@@ -245,8 +245,13 @@ final class LibraryTest extends TestCase
         self::assertSame('#define FFI_LIB "' . realpath(Library::libraryPath()) . '"', $lines[1]);
         self::assertSame((string) file_get_contents(Library::headerPath()), $lines[2]);
         $file = Library::writePreloadHeader();
-        self::assertSame($text, file_get_contents($file));
-        self::assertSame($file, Library::writePreloadHeader(), 'same content, same file');
+        try {
+            self::assertSame($text, file_get_contents($file));
+            self::assertSame($file, Library::writePreloadHeader(), 'same content, same file');
+            self::assertStringStartsWith(sys_get_temp_dir() . '/hayscan-', $file);
+        } finally {
+            unlink($file);
+        }
         try {
             Library::preloadHeader('/nonexistent/libhayscan.so');
             self::fail('expected LibraryException');

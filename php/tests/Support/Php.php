@@ -18,7 +18,8 @@ final class Php
      */
     public static function run(string $code, array $ini = [], array $env = [], array $phpArgs = []): array
     {
-        $script = tempnam(sys_get_temp_dir(), 'hayscan-test-') . '.php';
+        $base = tempnam(sys_get_temp_dir(), 'hayscan-test-');
+        $script = $base . '.php';
         file_put_contents($script, "<?php\ndeclare(strict_types=1);\nrequire " . var_export(dirname(__DIR__, 2) . '/autoload.php', true) . ";\n" . $code);
         try {
             $cmd = [PHP_BINARY, ...$phpArgs];
@@ -30,6 +31,7 @@ final class Php
             return self::exec($cmd, $env);
         } finally {
             @unlink($script);
+            @unlink($base);
         }
     }
 
