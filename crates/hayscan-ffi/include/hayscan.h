@@ -383,7 +383,9 @@ typedef struct hayscan_replacement hayscan_replacement_t;
  */
 typedef struct hayscan_scan_report {
     /** \brief
-     *  Matches delivered to the callback (including the one whose callback stopped it).
+     *  Matches found and delivered, counting the one whose callback stopped the
+     *  operation. For streams this counts matches, not handler calls: one match seen by
+     *  three handlers counts once (and a match no handler is registered for still counts).
      */
     size_t matches;
 

@@ -121,7 +121,9 @@ pub struct hayscan_options {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct hayscan_scan_report {
-    /// Matches delivered to the callback (including the one whose callback stopped it).
+    /// Matches found and delivered, counting the one whose callback stopped the
+    /// operation. For streams this counts matches, not handler calls: one match seen by
+    /// three handlers counts once (and a match no handler is registered for still counts).
     pub matches: usize,
     /// 1 if a callback returned non-zero and so stopped the operation, else 0.
     pub stopped: u32,
