@@ -1,0 +1,398 @@
+//! Benchmark driver for the hayscan core: the same workloads as every host driver, run on
+//! the Rust API directly, so each binding's boundary tax is measured against this ceiling.
+//! Also times the raw `aho-corasick` automatons, to check hayscan's automaton choice.
+//!
+//! Reads the data of `bench/corpus/generate.py` and prints one JSON object per line in the
+//! schema of `bench/README.md`.
+//!
+//! ```text
+//! hayscan-bench --data bench/data/quick [--reps 3] [--calls 200000]
+//! hayscan-bench --data bench/data/quick --memory dense-10000
+//! ```
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
+use hayscan::{ControlFlow, Match, MatchKind, Matcher, Options};
+use serde_json::{json, Map, Value};
+
+const SET_SIZES: [usize; 4] = [10, 1000, 10000, 100_000];
+
+struct Args {
+    data: PathBuf,
+    reps: usize,
+    calls: usize,
+    memory: Option<String>,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        data: PathBuf::from("bench/data/quick"),
+        reps: 3,
+        calls: 1_000_000,
+        memory: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
+        match flag.as_str() {
+            "--data" => args.data = PathBuf::from(value()),
+            "--reps" => args.reps = value().parse().unwrap_or_else(|_| usage("--reps N")),
+            "--calls" => args.calls = value().parse().unwrap_or_else(|_| usage("--calls N")),
+            "--memory" => args.memory = Some(value()),
+            _ => usage(&format!("unknown argument {flag}")),
+        }
+    }
+    args
+}
+
+fn usage(msg: &str) -> ! {
+    eprintln!("hayscan-bench: {msg}\nusage: hayscan-bench --data DIR [--reps N] [--calls N] [--memory SET]");
+    std::process::exit(2)
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| {
+        eprintln!(
+            "hayscan-bench: {}: {e} (run bench/corpus/generate.py)",
+            path.display()
+        );
+        std::process::exit(1)
+    })
+}
+
+/// Patterns of a set file: one per line.
+fn patterns(data: &Path, set: &str) -> Vec<Vec<u8>> {
+    read(&data.join("patterns").join(format!("{set}.txt")))
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// Wall-clock seconds of `reps` runs of `f`, and its last result.
+fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (Vec<f64>, R) {
+    let mut times = Vec::with_capacity(reps);
+    let mut last = None;
+    for _ in 0..reps.max(1) {
+        let t = Instant::now();
+        let r = black_box(f());
+        times.push(t.elapsed().as_secs_f64());
+        last = Some(r);
+    }
+    (times, last.expect("at least one repetition ran"))
+}
+
+/// Adds the common fields and the statistics of `times` to `row` and prints it.
+fn emit(mut row: Map<String, Value>, times: &[f64]) {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = if sorted.is_empty() {
+        0.0
+    } else if sorted.len() % 2 == 1 {
+        sorted[sorted.len() / 2]
+    } else {
+        (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+    };
+    row.insert("schema".into(), json!("hayscan-bench/1"));
+    row.insert("host".into(), json!("rust"));
+    row.entry("status").or_insert(json!("ok"));
+    if !times.is_empty() {
+        row.insert("reps".into(), json!(times.len()));
+        row.insert("times_s".into(), json!(times));
+        row.insert("median_s".into(), json!(median));
+        row.insert("min_s".into(), json!(sorted[0]));
+        row.insert("max_s".into(), json!(sorted[sorted.len() - 1]));
+        if let Some(bytes) = row.get("bytes").and_then(Value::as_f64) {
+            if median > 0.0 {
+                row.insert("mbps".into(), json!(bytes / median / 1e6));
+            }
+        }
+        if let Some(calls) = row.get("calls").and_then(Value::as_f64) {
+            row.insert("ns_per_call".into(), json!(median * 1e9 / calls));
+        }
+    }
+    println!("{}", Value::Object(row));
+}
+
+fn row(fields: Value) -> Map<String, Value> {
+    match fields {
+        Value::Object(map) => map,
+        _ => unreachable!("rows are built from json! objects"),
+    }
+}
+
+fn literal(kind: MatchKind) -> Options {
+    Options {
+        match_kind: kind,
+        ..Options::default()
+    }
+}
+
+fn kind_name(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::LeftmostFirst => "leftmost-first",
+        MatchKind::LeftmostLongest => "leftmost-longest",
+        MatchKind::Overlapping => "overlapping",
+    }
+}
+
+fn build_or_report(pats: &[Vec<u8>], opts: &Options, base: &Value) -> Option<Matcher> {
+    match Matcher::new(pats, opts) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            let mut r = row(base.clone());
+            r.insert("status".into(), json!("error"));
+            r.insert("reason".into(), json!(e.to_string()));
+            emit(r, &[]);
+            None
+        }
+    }
+}
+
+fn main() {
+    let args = parse_args();
+    if let Some(set) = &args.memory {
+        memory(&args.data, set);
+        return;
+    }
+    let english = read(&args.data.join("english.txt"));
+    let log = read(&args.data.join("log.txt"));
+    let reps = args.reps;
+
+    // Building.
+    for n in SET_SIZES {
+        let set = format!("dense-{n}");
+        let pats = patterns(&args.data, &set);
+        let (times, m) = time(reps, || Matcher::new(&pats, &Options::default()));
+        let base = json!({"workload": "build", "impl": "hayscan", "api": "Matcher::new",
+                          "set": set, "patterns": pats.len()});
+        match m {
+            Ok(m) => {
+                let mut r = row(base);
+                r.insert("automaton_bytes".into(), json!(m.memory_usage()));
+                emit(r, &times);
+            }
+            Err(e) => {
+                let mut r = row(base);
+                r.insert("status".into(), json!("error"));
+                r.insert("reason".into(), json!(e.to_string()));
+                emit(r, &[]);
+            }
+        }
+    }
+    let secrets = patterns(&args.data, "secrets");
+    let (times, m) = time(reps, || Matcher::new(&secrets, &Options::regex()));
+    let base = json!({"workload": "build", "impl": "hayscan", "api": "Matcher::new",
+                      "set": "secrets", "patterns": secrets.len()});
+    match m {
+        Ok(m) => {
+            let mut r = row(base);
+            r.insert("automaton_bytes".into(), json!(m.memory_usage()));
+            emit(r, &times);
+        }
+        Err(e) => {
+            let mut r = row(base);
+            r.insert("status".into(), json!("error"));
+            r.insert("reason".into(), json!(e.to_string()));
+            emit(r, &[]);
+        }
+    }
+
+    // Scanning literal sets: count (the ceiling), a callback per match, matches collected.
+    for density in ["sparse", "dense"] {
+        for n in SET_SIZES {
+            let set = format!("{density}-{n}");
+            let pats = patterns(&args.data, &set);
+            for kind in [MatchKind::LeftmostFirst, MatchKind::Overlapping] {
+                let base = json!({"workload": "scan", "impl": "hayscan", "set": set,
+                                  "patterns": pats.len(), "corpus": "english",
+                                  "bytes": english.len(), "semantics": kind_name(kind)});
+                let Some(m) = build_or_report(&pats, &literal(kind), &base) else {
+                    continue;
+                };
+                scan_apis(&m, &english, reps, &base, kind == MatchKind::LeftmostFirst);
+            }
+            engines(&pats, &english, reps, &set);
+        }
+    }
+
+    // Regexes over the log corpus.
+    let base = json!({"workload": "regex", "impl": "hayscan", "set": "secrets",
+                      "patterns": secrets.len(), "corpus": "log", "bytes": log.len(),
+                      "semantics": "leftmost-first"});
+    if let Some(m) = build_or_report(&secrets, &Options::regex(), &base) {
+        scan_apis(&m, &log, reps, &base, true);
+    }
+
+    // Replacing (leftmost-longest, like strtr): pattern i becomes "<i>".
+    for n in SET_SIZES {
+        let set = format!("dense-{n}");
+        let pats = patterns(&args.data, &set);
+        let with: Vec<Vec<u8>> = (0..pats.len())
+            .map(|i| format!("<{i}>").into_bytes())
+            .collect();
+        let base = json!({"workload": "replace", "impl": "hayscan", "api": "replace_all",
+                          "set": set, "patterns": pats.len(), "corpus": "english",
+                          "bytes": english.len(), "semantics": "leftmost-longest"});
+        let Some(m) = build_or_report(&pats, &literal(MatchKind::LeftmostLongest), &base) else {
+            continue;
+        };
+        let (times, out) = time(reps, || {
+            m.replace_all(&english, &with).expect("valid replacements")
+        });
+        let mut r = row(base);
+        r.insert("result_bytes".into(), json!(out.len()));
+        r.insert("matches".into(), json!(m.count(&english)));
+        emit(r, &times);
+    }
+
+    // One call per ~100-byte input.
+    let small = read(&args.data.join("small.txt"));
+    let inputs: Vec<&[u8]> = small
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let pats = patterns(&args.data, "dense-10");
+    let m = Matcher::new(&pats, &Options::default()).expect("dense-10 builds");
+    let calls = args.calls;
+    let (times, hits) = time(reps, || {
+        let mut hits = 0usize;
+        for i in 0..calls {
+            hits += usize::from(m.is_match(black_box(inputs[i % inputs.len()])));
+        }
+        hits
+    });
+    emit(
+        row(
+            json!({"workload": "is_match", "impl": "hayscan", "api": "is_match",
+                   "set": "dense-10", "patterns": pats.len(), "corpus": "small",
+                   "calls": calls, "matches": hits,
+                   "bytes": (0..calls).map(|i| inputs[i % inputs.len()].len()).sum::<usize>()}),
+        ),
+        &times,
+    );
+}
+
+/// Times `count`, `scan` (a closure per match) and `find_iter` collected into a Vec.
+fn scan_apis(m: &Matcher, hay: &[u8], reps: usize, base: &Value, all_apis: bool) {
+    let (times, count) = time(reps, || m.count(hay));
+    let mut r = row(base.clone());
+    r.insert("api".into(), json!("count"));
+    r.insert("matches".into(), json!(count));
+    emit(r, &times);
+    if !all_apis {
+        return;
+    }
+    let (times, sum) = time(reps, || {
+        let mut sum = 0usize;
+        m.scan(hay, |x: Match| {
+            sum = sum.wrapping_add(x.end);
+            ControlFlow::Continue(())
+        });
+        sum
+    });
+    let mut r = row(base.clone());
+    r.insert("api".into(), json!("scan(closure)"));
+    r.insert("matches".into(), json!(count));
+    r.insert("checksum".into(), json!(sum));
+    emit(r, &times);
+    let (times, all) = time(reps, || m.find_iter(hay).collect::<Vec<Match>>());
+    let mut r = row(base.clone());
+    r.insert("api".into(), json!("find_iter().collect()"));
+    r.insert("matches".into(), json!(all.len()));
+    emit(r, &times);
+}
+
+/// The raw aho-corasick automatons (leftmost-first), to see what hayscan's choice costs.
+fn engines(pats: &[Vec<u8>], hay: &[u8], reps: usize, set: &str) {
+    let total: usize = pats.iter().map(Vec::len).sum();
+    for (name, kind) in [
+        ("noncontiguous-nfa", AhoCorasickKind::NoncontiguousNFA),
+        ("contiguous-nfa", AhoCorasickKind::ContiguousNFA),
+        ("dfa", AhoCorasickKind::DFA),
+    ] {
+        let base = json!({"workload": "engine", "impl": format!("aho-corasick/{name}"),
+                          "api": "find_iter().count()", "set": set, "patterns": pats.len(),
+                          "corpus": "english", "bytes": hay.len(),
+                          "semantics": "leftmost-first"});
+        if kind == AhoCorasickKind::DFA && total > 400_000 {
+            let mut r = row(base);
+            r.insert("status".into(), json!("skipped"));
+            r.insert(
+                "reason".into(),
+                json!(format!(
+                    "{total} pattern bytes: the DFA would take minutes and GBs to build"
+                )),
+            );
+            emit(r, &[]);
+            continue;
+        }
+        let t = Instant::now();
+        let built = AhoCorasick::builder()
+            .match_kind(AcMatchKind::LeftmostFirst)
+            .kind(Some(kind))
+            .build(pats);
+        let build_s = t.elapsed().as_secs_f64();
+        match built {
+            Ok(ac) => {
+                let (times, count) = time(reps, || ac.find_iter(hay).count());
+                let mut r = row(base);
+                r.insert("matches".into(), json!(count));
+                r.insert("build_s".into(), json!(build_s));
+                r.insert("automaton_bytes".into(), json!(ac.memory_usage()));
+                emit(r, &times);
+            }
+            Err(e) => {
+                let mut r = row(base);
+                r.insert("status".into(), json!("error"));
+                r.insert("reason".into(), json!(e.to_string()));
+                emit(r, &[]);
+            }
+        }
+    }
+}
+
+/// Peak resident memory of building `set` and counting its matches over its corpus, in a
+/// process that does nothing else.
+fn memory(data: &Path, set: &str) {
+    let regex = set == "secrets";
+    let hay = read(&data.join(if regex { "log.txt" } else { "english.txt" }));
+    let pats = patterns(data, set);
+    let base_kb = vm_kb("VmHWM:");
+    let opts = if regex {
+        Options::regex()
+    } else {
+        Options::default()
+    };
+    let base = json!({"workload": "memory", "impl": "hayscan", "api": "new + count",
+                      "set": set, "patterns": pats.len(),
+                      "corpus": if regex { "log" } else { "english" }, "bytes": hay.len()});
+    let Some(m) = build_or_report(&pats, &opts, &base) else {
+        return;
+    };
+    let count = m.count(&hay);
+    let mut r = row(base);
+    r.insert("matches".into(), json!(count));
+    r.insert("base_rss_kb".into(), json!(base_kb));
+    r.insert("peak_rss_kb".into(), json!(vm_kb("VmHWM:")));
+    r.insert("automaton_bytes".into(), json!(m.memory_usage()));
+    emit(r, &[]);
+}
+
+/// A `kB` field of /proc/self/status (0 where unavailable).
+fn vm_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
