@@ -2,9 +2,10 @@
 
 use safer_ffi::c_char;
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use safer_ffi::prelude::*;
 
@@ -96,19 +97,56 @@ pub(crate) fn last_error_pattern_index() -> i64 {
     LAST_ERROR.with(|last| last.borrow().1)
 }
 
+thread_local! {
+    /// How many exports are running on this thread (callbacks can nest them).
+    static GUARD_DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Where the last panic inside an export happened, recorded by the panic hook.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+static HOOK: Once = Once::new();
+
+/// Panics inside an export are reported through the status and the last-error message,
+/// so the default hook's stderr output (and backtrace) would only be noise in the host's
+/// logs. This library's own copy of std has its own hook: hosts are not affected. Panics
+/// outside an export still go to the previous hook; `HAYSCAN_PRINT_PANICS=1` prints all.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        let print_all = std::env::var_os("HAYSCAN_PRINT_PANICS").is_some_and(|v| v == "1");
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARD_DEPTH.with(Cell::get) > 0 && !print_all {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_LOCATION.with(|p| *p.borrow_mut() = location);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
 fn panic_message(payload: &(dyn Any + Send)) -> String {
     let what = payload
         .downcast_ref::<&str>()
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("unknown panic payload");
-    format!("hayscan panicked: {what}")
+    match PANIC_LOCATION.with(|p| p.borrow_mut().take()) {
+        Some(at) => format!("hayscan panicked at {at}: {what}"),
+        None => format!("hayscan panicked: {what}"),
+    }
 }
 
 /// Runs an export's body: a failure becomes its status and the thread's last error; a
 /// panic becomes `Panic` and never unwinds into C.
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Fail>) -> hayscan_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    install_panic_hook();
+    GUARD_DEPTH.with(|d| d.set(d.get() + 1));
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    GUARD_DEPTH.with(|d| d.set(d.get() - 1));
+    match outcome {
         Ok(Ok(())) => hayscan_status::Ok,
         Ok(Err(fail)) => {
             set_last_error(&fail.message, fail.pattern_index);
