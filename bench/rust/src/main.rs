@@ -19,6 +19,7 @@ use hayscan::{ControlFlow, Match, MatchKind, Matcher, Options};
 use serde_json::{json, Map, Value};
 
 const SET_SIZES: [usize; 4] = [10, 1000, 10000, 100_000];
+const MIN_REP_S: f64 = 0.02;
 
 struct Args {
     data: PathBuf,
@@ -75,8 +76,32 @@ fn patterns(data: &Path, set: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Wall-clock seconds of `reps` runs of `f`, and its last result.
-fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (Vec<f64>, R) {
+/// Seconds per run of `f`: one warm-up run, then `reps` timed repetitions of `inner` runs
+/// each, `inner` chosen so that a repetition lasts at least [`MIN_REP_S`] (short runs are
+/// otherwise lost in timer and scheduler noise). Returns the times, `inner` and the last
+/// result.
+fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (Vec<f64>, usize, R) {
+    let t = Instant::now();
+    let mut last = black_box(f());
+    let warm = t.elapsed().as_secs_f64();
+    let inner = if warm >= MIN_REP_S {
+        1
+    } else {
+        (MIN_REP_S / warm.max(1e-7)) as usize + 1
+    };
+    let mut times = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
+        let t = Instant::now();
+        for _ in 0..inner {
+            last = black_box(f());
+        }
+        times.push(t.elapsed().as_secs_f64() / inner as f64);
+    }
+    (times, inner, last)
+}
+
+/// Seconds of each of `reps` runs of `f` (no warm-up, no inner loop: for builds).
+fn time_each<R>(reps: usize, mut f: impl FnMut() -> R) -> (Vec<f64>, R) {
     let mut times = Vec::with_capacity(reps);
     let mut last = None;
     for _ in 0..reps.max(1) {
@@ -169,7 +194,7 @@ fn main() {
     for n in SET_SIZES {
         let set = format!("dense-{n}");
         let pats = patterns(&args.data, &set);
-        let (times, m) = time(reps, || Matcher::new(&pats, &Options::default()));
+        let (times, m) = time_each(reps, || Matcher::new(&pats, &Options::default()));
         let base = json!({"workload": "build", "impl": "hayscan", "api": "Matcher::new",
                           "set": set, "patterns": pats.len()});
         match m {
@@ -187,7 +212,7 @@ fn main() {
         }
     }
     let secrets = patterns(&args.data, "secrets");
-    let (times, m) = time(reps, || Matcher::new(&secrets, &Options::regex()));
+    let (times, m) = time_each(reps, || Matcher::new(&secrets, &Options::regex()));
     let base = json!({"workload": "build", "impl": "hayscan", "api": "Matcher::new",
                       "set": "secrets", "patterns": secrets.len()});
     match m {
@@ -243,10 +268,11 @@ fn main() {
         let Some(m) = build_or_report(&pats, &literal(MatchKind::LeftmostLongest), &base) else {
             continue;
         };
-        let (times, out) = time(reps, || {
+        let (times, inner, out) = time(reps, || {
             m.replace_all(&english, &with).expect("valid replacements")
         });
         let mut r = row(base);
+        r.insert("inner".into(), json!(inner));
         r.insert("result_bytes".into(), json!(out.len()));
         r.insert("matches".into(), json!(m.count(&english)));
         emit(r, &times);
@@ -261,7 +287,7 @@ fn main() {
     let pats = patterns(&args.data, "dense-10");
     let m = Matcher::new(&pats, &Options::default()).expect("dense-10 builds");
     let calls = args.calls;
-    let (times, hits) = time(reps, || {
+    let (times, _, hits) = time(reps, || {
         let mut hits = 0usize;
         for i in 0..calls {
             hits += usize::from(m.is_match(black_box(inputs[i % inputs.len()])));
@@ -281,15 +307,16 @@ fn main() {
 
 /// Times `count`, `scan` (a closure per match) and `find_iter` collected into a Vec.
 fn scan_apis(m: &Matcher, hay: &[u8], reps: usize, base: &Value, all_apis: bool) {
-    let (times, count) = time(reps, || m.count(hay));
+    let (times, inner, count) = time(reps, || m.count(hay));
     let mut r = row(base.clone());
     r.insert("api".into(), json!("count"));
+    r.insert("inner".into(), json!(inner));
     r.insert("matches".into(), json!(count));
     emit(r, &times);
     if !all_apis {
         return;
     }
-    let (times, sum) = time(reps, || {
+    let (times, inner, sum) = time(reps, || {
         let mut sum = 0usize;
         m.scan(hay, |x: Match| {
             sum = sum.wrapping_add(x.end);
@@ -299,12 +326,14 @@ fn scan_apis(m: &Matcher, hay: &[u8], reps: usize, base: &Value, all_apis: bool)
     });
     let mut r = row(base.clone());
     r.insert("api".into(), json!("scan(closure)"));
+    r.insert("inner".into(), json!(inner));
     r.insert("matches".into(), json!(count));
     r.insert("checksum".into(), json!(sum));
     emit(r, &times);
-    let (times, all) = time(reps, || m.find_iter(hay).collect::<Vec<Match>>());
+    let (times, inner, all) = time(reps, || m.find_iter(hay).collect::<Vec<Match>>());
     let mut r = row(base.clone());
     r.insert("api".into(), json!("find_iter().collect()"));
+    r.insert("inner".into(), json!(inner));
     r.insert("matches".into(), json!(all.len()));
     emit(r, &times);
 }
@@ -341,8 +370,9 @@ fn engines(pats: &[Vec<u8>], hay: &[u8], reps: usize, set: &str) {
         let build_s = t.elapsed().as_secs_f64();
         match built {
             Ok(ac) => {
-                let (times, count) = time(reps, || ac.find_iter(hay).count());
+                let (times, inner, count) = time(reps, || ac.find_iter(hay).count());
                 let mut r = row(base);
+                r.insert("inner".into(), json!(inner));
                 r.insert("matches".into(), json!(count));
                 r.insert("build_s".into(), json!(build_s));
                 r.insert("automaton_bytes".into(), json!(ac.memory_usage()));

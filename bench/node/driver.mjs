@@ -1,0 +1,414 @@
+// Node driver of the cross-host benchmark (bench/README.md): hayscan (napi-rs addon; string
+// and Buffer input) against what Node users otherwise write — a RegExp alternation and
+// pure-JS Aho-Corasick packages from npm (`ahocorasick`, `modern-ahocorasick/fast`, taken
+// from node/'s devDependencies) — on the data of bench/corpus/generate.py, printing one
+// JSON object per measurement in the common schema.
+//
+//   node driver.mjs --data DIR [--reps 3] [--calls 1000000] [--budget 0.25]
+//   node driver.mjs --data DIR --memory hayscan:dense-10000
+//
+// Slow contenders run on a prefix of the corpus sized so one run takes about --budget
+// seconds ("capped": true in the row). Throughput is always UTF-8 bytes per second of the
+// same corpus, whatever the input type, so every host's numbers compare.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const nodePkg = path.resolve(here, '../../node')
+const require = createRequire(path.join(nodePkg, 'package.json'))
+
+const SET_SIZES = [10, 1000, 10000, 100000]
+const TRIAL_CHARS = 4096
+
+const opt = { data: 'bench/data/quick', reps: '3', calls: '1000000', budget: '0.25', memory: null, 'min-rep-ms': '20' }
+const argv = process.argv.slice(2)
+while (argv.length) {
+  const flag = argv.shift()
+  const key = flag.replace(/^--/, '')
+  if (!flag.startsWith('--') || !(key in opt) || !argv.length) {
+    console.error('usage: node driver.mjs --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET]')
+    process.exit(2)
+  }
+  opt[key] = argv.shift()
+}
+const DIR = opt.data
+const REPS = Math.max(1, Number(opt.reps))
+const BUDGET = Number(opt.budget)
+const MIN_REP = Number(opt['min-rep-ms']) / 1000
+
+function emit (row) {
+  const out = { schema: 'hayscan-bench/1', host: 'node', ...row }
+  out.status ??= 'ok'
+  process.stdout.write(JSON.stringify(out) + '\n')
+}
+
+function stats (times, bytes, calls) {
+  const sorted = [...times].sort((a, b) => a - b)
+  const n = sorted.length
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+  const s = { reps: n, times_s: times, median_s: median, min_s: sorted[0], max_s: sorted[n - 1] }
+  if (bytes != null && median > 0) s.mbps = bytes / median / 1e6
+  if (calls != null) s.ns_per_call = (median * 1e9) / calls
+  return s
+}
+
+function vmKb (field) {
+  try {
+    const m = fs.readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}\\s+(\\d+)`, 'm'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+const clock = () => Number(process.hrtime.bigint()) / 1e9
+
+function loadText (name) {
+  try {
+    return fs.readFileSync(path.join(DIR, name), 'utf8')
+  } catch (e) {
+    console.error(`${e.message}: run bench/corpus/generate.py`)
+    process.exit(1)
+  }
+}
+
+function patterns (set) {
+  return loadText(`patterns/${set}.txt`).split('\n').filter((p) => p !== '')
+}
+
+/** The first ~len characters of text, cut after a separator so no word is split. */
+function prefix (text, len, sep) {
+  if (len >= text.length) return text
+  const cut = text.lastIndexOf(sep, len)
+  return text.slice(0, cut > 0 ? cut + 1 : len)
+}
+
+const utf8Bytes = (x) => (typeof x === 'string' ? Buffer.byteLength(x) : x.length)
+
+/**
+ * Times fn(input): a warm-up run, then REPS repetitions of `inner` runs each (`inner`
+ * chosen so a repetition lasts at least MIN_REP). With cappable (string input only), a
+ * trial on a 4 KB prefix predicts the cost and, if the whole text would take more than
+ * BUDGET, the measurement runs on a prefix sized to the budget.
+ */
+function measure (fn, input, { cappable = false, sep = ' ' } = {}) {
+  try {
+    let capped = false
+    if (cappable) {
+      const trial = prefix(input, TRIAL_CHARS, sep)
+      let t = clock()
+      const r = fn(trial)
+      const spent = clock() - t
+      if (spent > 2 * BUDGET) {
+        return { times: [spent], inner: 1, result: r, bytes: utf8Bytes(trial), capped: true }
+      }
+      const predicted = (spent * input.length) / Math.max(1, trial.length)
+      if (predicted > BUDGET) {
+        input = prefix(input, Math.max(TRIAL_CHARS, Math.floor((input.length * BUDGET) / predicted)), sep)
+        capped = true
+      }
+    }
+    let t = clock()
+    let result = fn(input)
+    const warm = clock() - t
+    // A contender whose cost grows faster than the input: the warm-up is the measurement.
+    if (cappable && warm > 2 * BUDGET) return { times: [warm], inner: 1, result, bytes: utf8Bytes(input), capped }
+    const inner = warm >= MIN_REP ? 1 : Math.floor(MIN_REP / Math.max(warm, 1e-7)) + 1
+    const times = []
+    for (let r = 0; r < REPS; r++) {
+      t = clock()
+      for (let k = 0; k < inner; k++) result = fn(input)
+      times.push((clock() - t) / inner)
+    }
+    return { times, inner, result, bytes: utf8Bytes(input), capped }
+  } catch (e) {
+    return { error: `${e.name}: ${String(e.message).slice(0, 300)}` }
+  }
+}
+
+function report (base, m, matches, extra = {}) {
+  if (m.error) {
+    emit({ ...base, status: 'error', reason: m.error, ...extra })
+    return
+  }
+  const row = { ...base, bytes: m.bytes, capped: m.capped, inner: m.inner }
+  if (matches) row.matches = matches(m.result)
+  emit({ ...row, ...extra, ...stats(m.times, m.bytes) })
+}
+
+function timeBuild (build) {
+  const times = []
+  let result
+  try {
+    for (let r = 0; r < REPS; r++) {
+      result = undefined
+      const t = clock()
+      result = build()
+      times.push(clock() - t)
+      if (times.at(-1) > 1.0) break
+    }
+  } catch (e) {
+    return { error: `${e.name}: ${String(e.message).slice(0, 300)}` }
+  }
+  return { times, result }
+}
+
+const escape = (w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+/** A RegExp alternation of literal words (leftmost-first, like hayscan's default). */
+const alternation = (words) => new RegExp(words.map(escape).join('|'), 'g')
+const regexAlternation = (res) => new RegExp(res.map((r) => `(?:${r})`).join('|'), 'g')
+/** Longest first: an alternation in this order matches leftmost-longest. */
+const longestFirst = (words) => [...words].sort((a, b) => utf8Bytes(b) - utf8Bytes(a) || (a < b ? -1 : a > b ? 1 : 0))
+
+/** Every match of a global RegExp, as objects with offsets (what findAll returns). */
+function execAll (re, text) {
+  re.lastIndex = 0
+  const out = []
+  let m
+  while ((m = re.exec(text)) !== null) {
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0] })
+    if (m[0].length === 0) re.lastIndex++
+  }
+  return out
+}
+
+function load (name) {
+  try {
+    return { mod: require(name) }
+  } catch (e) {
+    return { error: e.message.split('\n')[0] }
+  }
+}
+
+const hayscanLib = (() => {
+  try {
+    return { mod: require(nodePkg) }
+  } catch (e) {
+    return { error: e.message.split('\n')[0] }
+  }
+})()
+const ahocorasick = load('ahocorasick')
+const modernFast = load('modern-ahocorasick/fast')
+const Hayscan = hayscanLib.mod
+
+// ---- memory mode -------------------------------------------------------------------------
+
+if (opt.memory) {
+  const [impl, set] = opt.memory.split(':')
+  const regex = set === 'secrets'
+  const text = loadText(regex ? 'log.txt' : 'english.txt')
+  const pats = patterns(set)
+  const base = vmKb('VmHWM:')
+  const row = { workload: 'memory', impl, set, patterns: pats.length, corpus: regex ? 'log' : 'english' }
+  try {
+    if (impl === 'hayscan') {
+      const buf = fs.readFileSync(path.join(DIR, regex ? 'log.txt' : 'english.txt'))
+      const m = regex ? Hayscan.Matcher.regex(pats) : new Hayscan.Matcher(pats)
+      Object.assign(row, { api: 'new Matcher + count(Buffer)', matches: m.count(buf), bytes: buf.length, automaton_bytes: m.memoryUsage })
+    } else if (impl === 'RegExp') {
+      const re = regex ? regexAlternation(pats) : alternation(pats)
+      const input = prefix(text, 1 << 20, regex ? '\n' : ' ')
+      Object.assign(row, { api: 'exec loop', matches: execAll(re, input).length, bytes: utf8Bytes(input), capped: true })
+    } else if (impl === 'modern-ahocorasick/fast') {
+      const ac = new modernFast.mod(pats)
+      const input = prefix(text, 1 << 20, ' ')
+      Object.assign(row, { api: 'new + count', matches: ac.count(input), bytes: utf8Bytes(input), capped: true })
+    } else {
+      console.error(`unknown implementation ${impl}`)
+      process.exit(2)
+    }
+  } catch (e) {
+    emit({ ...row, status: 'error', reason: String(e.message).slice(0, 300) })
+    process.exit(0)
+  }
+  emit({ ...row, base_rss_kb: base, peak_rss_kb: vmKb('VmHWM:') })
+  process.exit(0)
+}
+
+// ---- the run -----------------------------------------------------------------------------
+
+for (const [name, lib] of [['hayscan', hayscanLib], ['ahocorasick', ahocorasick], ['modern-ahocorasick/fast', modernFast]]) {
+  if (lib.error) emit({ workload: 'scan', impl: name, status: 'unavailable', reason: lib.error })
+}
+const pkgVersion = (name) => {
+  try {
+    return require(`${name}/package.json`).version
+  } catch {
+    return null
+  }
+}
+emit({
+  workload: 'version',
+  impl: 'node',
+  version: process.versions.node,
+  v8: process.versions.v8,
+  hayscan: Hayscan ? Hayscan.version() : null,
+  ahocorasick: pkgVersion('ahocorasick'),
+  'modern-ahocorasick': pkgVersion('modern-ahocorasick'),
+})
+
+const english = loadText('english.txt')
+const englishBuf = fs.readFileSync(path.join(DIR, 'english.txt'))
+const log = loadText('log.txt')
+const logBuf = fs.readFileSync(path.join(DIR, 'log.txt'))
+
+// Building.
+for (const set of [...SET_SIZES.map((n) => `dense-${n}`), 'secrets']) {
+  const pats = patterns(set)
+  const regex = set === 'secrets'
+  const base = { workload: 'build', set, patterns: pats.length }
+  const builders = [
+    ['hayscan', 'new Matcher', () => (regex ? Hayscan.Matcher.regex(pats) : new Hayscan.Matcher(pats)), !!Hayscan],
+    // V8 compiles a RegExp on its first exec: time construction plus one exec.
+    ['RegExp', 'new RegExp + first exec', () => {
+      const re = regex ? regexAlternation(pats) : alternation(pats)
+      re.exec('')
+      return re
+    }, true],
+    ['modern-ahocorasick/fast', 'new', () => new modernFast.mod(pats), !regex && !!modernFast.mod],
+    ['ahocorasick', 'new', () => new ahocorasick.mod(pats), !regex && !!ahocorasick.mod && pats.length <= 10000],
+  ]
+  for (const [impl, api, build, enabled] of builders) {
+    if (!enabled) continue
+    const b = timeBuild(build)
+    if (b.error) emit({ ...base, impl, api, status: 'error', reason: b.error })
+    else emit({ ...base, impl, api, ...(impl === 'hayscan' ? { automaton_bytes: b.result.memoryUsage } : {}), ...stats(b.times) })
+  }
+  if (!regex && pats.length > 10000 && ahocorasick.mod) {
+    emit({ ...base, impl: 'ahocorasick', api: 'new', status: 'skipped', reason: 'its build (Array#shift queue over objects) takes minutes at this size' })
+  }
+}
+
+// Scanning literal sets.
+for (const density of ['sparse', 'dense']) {
+  for (const n of SET_SIZES) {
+    const set = `${density}-${n}`
+    const pats = patterns(set)
+    const base = { workload: 'scan', set, patterns: n, corpus: 'english' }
+    if (Hayscan) {
+      const m = new Hayscan.Matcher(pats)
+      const lf = { ...base, impl: 'hayscan', semantics: 'leftmost-first' }
+      report({ ...lf, api: 'count', input: 'string' }, measure((t) => m.count(t), english), (r) => r)
+      report({ ...lf, api: 'count', input: 'buffer' }, measure((t) => m.count(t), englishBuf), (r) => r)
+      report({ ...lf, api: 'findAll', input: 'string' }, measure((t) => m.findAll(t), english), (r) => r.length)
+      report({ ...lf, api: 'findAll', input: 'buffer' }, measure((t) => m.findAll(t), englishBuf), (r) => r.length)
+      report({ ...lf, api: 'scan(callback)', input: 'string' }, measure((t) => {
+        let seen = 0
+        m.scan(t, () => { seen++ })
+        return seen
+      }, english), (r) => r)
+      report({ ...lf, api: 'scan(callback)', input: 'buffer' }, measure((t) => {
+        let seen = 0
+        m.scan(t, () => { seen++ })
+        return seen
+      }, englishBuf), (r) => r)
+      m.close()
+      const o = new Hayscan.Matcher(pats, { matchKind: 'overlapping' })
+      report({ ...base, impl: 'hayscan', semantics: 'overlapping', api: 'count', input: 'buffer' }, measure((t) => o.count(t), englishBuf), (r) => r)
+      o.close()
+    }
+    const re = alternation(pats)
+    report({ ...base, impl: 'RegExp', api: 'exec loop', semantics: 'leftmost-first', input: 'string' },
+      measure((t) => execAll(re, t), english, { cappable: true }), (r) => r.length)
+    if (modernFast.mod) {
+      const ac = new modernFast.mod(pats)
+      report({ ...base, impl: 'modern-ahocorasick/fast', api: 'count', semantics: 'overlapping', input: 'string' },
+        measure((t) => ac.count(t), english, { cappable: true }), (r) => r)
+      report({ ...base, impl: 'modern-ahocorasick/fast', api: 'search(leftmost-first)', semantics: 'leftmost-first', input: 'string' },
+        measure((t) => ac.search(t, { strategy: 'leftmost-first' }), english, { cappable: true }), (r) => r.length)
+    }
+    if (ahocorasick.mod && n <= 10000) {
+      const ac = new ahocorasick.mod(pats)
+      report({ ...base, impl: 'ahocorasick', api: 'search', semantics: 'overlapping', input: 'string' },
+        measure((t) => ac.search(t), english, { cappable: true }), (r) => r.reduce((s, [, words]) => s + words.length, 0))
+    }
+  }
+}
+
+// Regexes over the log corpus.
+const secrets = patterns('secrets')
+{
+  const base = { workload: 'regex', set: 'secrets', patterns: secrets.length, corpus: 'log', semantics: 'leftmost-first' }
+  if (Hayscan) {
+    const m = Hayscan.Matcher.regex(secrets)
+    report({ ...base, impl: 'hayscan', api: 'count', input: 'string' }, measure((t) => m.count(t), log), (r) => r)
+    report({ ...base, impl: 'hayscan', api: 'count', input: 'buffer' }, measure((t) => m.count(t), logBuf), (r) => r)
+    report({ ...base, impl: 'hayscan', api: 'findAll', input: 'string' }, measure((t) => m.findAll(t), log), (r) => r.length)
+    m.close()
+  }
+  const re = regexAlternation(secrets)
+  report({ ...base, impl: 'RegExp', api: 'exec loop', input: 'string' }, measure((t) => execAll(re, t), log, { cappable: true, sep: '\n' }), (r) => r.length)
+}
+
+// Replacing: leftmost-longest (a longest-first alternation); pattern i becomes "<i>".
+for (const n of SET_SIZES) {
+  const set = `dense-${n}`
+  const pats = patterns(set)
+  const withList = pats.map((_, i) => `<${i}>`)
+  const base = { workload: 'replace', set, patterns: n, corpus: 'english', semantics: 'leftmost-longest', input: 'string' }
+  let hayscanOut = null
+  if (Hayscan) {
+    const m = new Hayscan.Matcher(pats, { matchKind: 'leftmost-longest' })
+    const r = measure((t) => m.replaceAll(t, withList), english)
+    hayscanOut = r.result ?? null
+    report({ ...base, impl: 'hayscan', api: 'replaceAll(list)' }, r, null,
+      r.result != null ? { result_bytes: utf8Bytes(r.result), matches: m.count(englishBuf) } : {})
+    m.close()
+  }
+  const map = new Map(pats.map((p, i) => [p, withList[i]]))
+  const re = alternation(longestFirst(pats))
+  const r = measure((t) => t.replace(re, (w) => map.get(w)), english, { cappable: true })
+  const extra = r.result != null ? { result_bytes: utf8Bytes(r.result) } : {}
+  if (r.result != null && hayscanOut != null && !r.capped) extra.same_result_as_hayscan = r.result === hayscanOut
+  report({ ...base, impl: 'RegExp', api: 'String#replace(alternation, fn)' }, r, null, extra)
+}
+
+// One call per ~100-byte input.
+{
+  const small = loadText('small.txt').split('\n').filter((s) => s !== '')
+  const smallBufs = small.map((s) => Buffer.from(s))
+  const calls = Number(opt.calls)
+  const words = patterns('dense-10')
+  let bytes = 0
+  for (let i = 0; i < calls; i++) bytes += smallBufs[i % small.length].length
+  const base = { workload: 'is_match', set: 'dense-10', patterns: words.length, corpus: 'small', calls, bytes }
+  // Slow sides make fewer calls (at least 1,000): about 4 budgets per repetition.
+  const loop = (inputs, test) => {
+    const n = inputs.length
+    let t = clock()
+    for (let i = 0; i < 1000; i++) test(inputs[i % n])
+    const perCall = (clock() - t) / 1000
+    const count = Math.min(calls, Math.max(1000, Math.floor((4 * BUDGET) / perCall)))
+    const times = []
+    let hits = 0
+    for (let r = 0; r < REPS; r++) {
+      hits = 0
+      t = clock()
+      for (let i = 0; i < count; i++) if (test(inputs[i % n])) hits++
+      times.push(clock() - t)
+    }
+    return { times, hits, count }
+  }
+  const sides = []
+  if (Hayscan) {
+    const m = new Hayscan.Matcher(words)
+    sides.push(['hayscan', 'isMatch', 'string', small, (s) => m.isMatch(s)])
+    sides.push(['hayscan', 'isMatch', 'buffer', smallBufs, (s) => m.isMatch(s)])
+  }
+  const re = new RegExp(words.map(escape).join('|'))
+  sides.push(['RegExp', 'RegExp#test', 'string', small, (s) => re.test(s)])
+  if (modernFast.mod) {
+    const ac = new modernFast.mod(words)
+    sides.push(['modern-ahocorasick/fast', 'match', 'string', small, (s) => ac.match(s)])
+  }
+  sides.push(['includes', 'words.some(includes)', 'string', small, (s) => words.some((w) => s.includes(w))])
+  for (const [impl, api, input, inputs, test] of sides) {
+    const { times, hits, count } = loop(inputs, test)
+    let sideBytes = 0
+    for (let i = 0; i < count; i++) sideBytes += smallBufs[i % small.length].length
+    emit({ ...base, impl, api, input, calls: count, bytes: sideBytes, capped: count < calls, matches: hits, ...stats(times, sideBytes, count) })
+  }
+}

@@ -1,0 +1,755 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md (and its PNG plots) from the JSON lines of one bench/run.sh run.
+
+Usage: generate.py --results bench/out/results/<mode> --out docs/benchmarks.md --plots docs
+
+Every number in the document comes from the rows in --results (schema: bench/README.md);
+nothing is typed in by hand. Rows whose status is not "ok" are shown as such, never dropped.
+"""
+
+import argparse
+import glob
+import json
+import os
+import statistics
+import sys
+
+SIZES = [10, 1000, 10000, 100000]
+HOST_TITLES = {"rust": "Rust core", "c": "C", "php": "PHP", "ruby": "Ruby", "node": "Node.js"}
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+def load(results):
+    rows = []
+    for path in sorted(glob.glob(os.path.join(results, "*.jsonl"))):
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as e:
+                    rows.append({"host": os.path.basename(path), "workload": "driver", "impl": "driver",
+                                 "status": "error", "reason": f"{path}:{n}: not JSON ({e})"})
+    machine = {}
+    mpath = os.path.join(results, "machine.json")
+    if os.path.exists(mpath):
+        machine = json.load(open(mpath))
+    return rows, machine
+
+
+class Rows:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def find(self, **want):
+        """All rows whose fields equal `want` (None in `want` = field absent or anything)."""
+        out = []
+        for r in self.rows:
+            if all(r.get(k) == v for k, v in want.items() if v is not None):
+                out.append(r)
+        return out
+
+    def one(self, **want):
+        found = self.find(**want)
+        return found[0] if found else None
+
+
+# ---- formatting ---------------------------------------------------------------------------
+
+def fmt_rate(v):
+    if v is None:
+        return "—"
+    if v >= 100:
+        return f"{v:,.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    if v >= 1:
+        return f"{v:.2f}"
+    if v >= 0.01:
+        return f"{v:.3f}"
+    return f"{v:.1e}"
+
+
+def fmt_ratio(v):
+    if v is None:
+        return "—"
+    if v >= 100:
+        return f"{v:,.0f}x"
+    if v >= 10:
+        return f"{v:.0f}x"
+    return f"{v:.1f}x"
+
+
+def fmt_time(s):
+    if s is None:
+        return "—"
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.1f} ms"
+    return f"{s * 1e6:.0f} µs"
+
+
+def spread(r):
+    """(max - min) / median, as a percentage string."""
+    if not r or not r.get("median_s") or r.get("reps", 0) < 2:
+        return ""
+    return f" ±{50 * (r['max_s'] - r['min_s']) / r['median_s']:.0f}%"
+
+
+def cell(r, with_spread=False):
+    """A throughput cell: MB/s, or the status of a row that did not measure."""
+    if r is None:
+        return "—"
+    if r.get("status") != "ok":
+        return f"*{r.get('status')}*"
+    v = fmt_rate(r.get("mbps"))
+    if r.get("capped"):
+        v += f" ‡"
+    return v + (spread(r) if with_spread else "")
+
+
+def mbps(r):
+    return r.get("mbps") if r and r.get("status") == "ok" else None
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    for row in rows:
+        out.append("| " + " | ".join(str(c) for c in row) + " |")
+    return "\n".join(out)
+
+
+def kib(v):
+    if v is None:
+        return "—"
+    mb = v / 1024
+    return f"{mb:,.1f} MB" if mb >= 1 else f"{v:,} KB"
+
+
+def nbytes(v):
+    if v is None:
+        return "—"
+    for unit, div in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if v >= div:
+            return f"{v / div:,.1f} {unit}"
+    return f"{v} B"
+
+
+# ---- per-host knowledge --------------------------------------------------------------------
+
+# For each host: the hayscan APIs shown (label, api, input) and the alternatives (impl, api, label).
+HOSTS = {
+    "php": {
+        "count": ("count()", "count", None),
+        "objects": ("findAll()", "findAll", None),
+        "apis": [("count()", "count", None), ("findAll()", "findAll", None), ("scan(fn)", "scan(callback)", None)],
+        "alternatives": [("preg_match_all", None, "preg_match_all"), ("php-aho-corasick", None, "pure-PHP AC")],
+        "replace_alt": ("strtr", "strtr(array)"),
+        "regex_alt": "preg_match_all",
+        "is_match": [("hayscan", "isMatch()"), ("preg_match_all", "preg_match(alternation)"), ("str_contains", "str_contains loop")],
+        "memory_alt": "preg_match_all",
+    },
+    "ruby": {
+        "count": ("count", "count", None),
+        "objects": ("find_all", "find_all", None),
+        "apis": [("count", "count", None), ("find_all", "find_all", None), ("scan { }", "scan { }", None)],
+        "alternatives": [("Regexp.union#scan", None, "Regexp.union + scan")],
+        "replace_alt": ("gsub(hash)", "gsub(Regexp.union, hash)"),
+        "regex_alt": "Regexp.union#scan",
+        "is_match": [("hayscan", "match?"), ("Regexp.union#scan", "Regexp#match?"), ("include?", "any? { include? }")],
+        "memory_alt": "Regexp.union#scan",
+    },
+    "node": {
+        "count": ("count(Buffer)", "count", "buffer"),
+        "objects": ("findAll(string)", "findAll", "string"),
+        "apis": [("count(string)", "count", "string"), ("count(Buffer)", "count", "buffer"),
+                 ("findAll(string)", "findAll", "string"), ("findAll(Buffer)", "findAll", "buffer"),
+                 ("scan(string, fn)", "scan(callback)", "string"), ("scan(Buffer, fn)", "scan(callback)", "buffer")],
+        "alternatives": [("RegExp", None, "RegExp exec loop"), ("ahocorasick", None, "ahocorasick (npm)"),
+                         ("modern-ahocorasick/fast", "count", "modern-ahocorasick/fast count")],
+        "replace_alt": ("RegExp", "String#replace(alternation, fn)"),
+        "regex_alt": "RegExp",
+        "is_match": [("hayscan", "isMatch(string)", "string"), ("hayscan", "isMatch(Buffer)", "buffer"),
+                     ("RegExp", "RegExp#test", None), ("modern-ahocorasick/fast", "match()", None),
+                     ("includes", "words.some(includes)", None)],
+        "memory_alt": "RegExp",
+    },
+}
+
+
+def host_rows(R, host, workload, set_, impl, api=None, input_=None, semantics=None):
+    return R.one(host=host, workload=workload, set=set_, impl=impl, api=api, input=input_, semantics=semantics)
+
+
+def best_alternative(R, host, workload, set_):
+    """The fastest non-hayscan row of a host for a workload and set."""
+    best = None
+    for r in R.find(host=host, workload=workload, set=set_):
+        if r.get("impl") in ("hayscan", "driver") or r.get("status") != "ok" or not r.get("mbps"):
+            continue
+        if best is None or r["mbps"] > best["mbps"]:
+            best = r
+    return best
+
+
+def core_count(R, set_, workload="scan"):
+    return R.one(host="rust", workload=workload, set=set_, impl="hayscan", api="count", semantics="leftmost-first")
+
+
+# ---- sections ------------------------------------------------------------------------------
+
+def section_machine(machine, R):
+    lines = ["## Machine and run", ""]
+    if not machine:
+        return lines + ["(machine.json missing)", ""]
+    p = machine.get("params", {})
+    versions = {r["impl"]: r for r in R.find(workload="version")}
+    hs = versions.get("hyperscan", {}).get("version") if versions.get("hyperscan") else None
+    items = [
+        ("CPU", f"{machine.get('cpu')} — {machine.get('cores')} logical cores (shared with other jobs); SIMD: {', '.join(machine.get('simd', []))}"),
+        ("OS / kernel", f"{machine.get('os')} / Linux {machine.get('kernel')}; {machine.get('memory_gb')} GB RAM"),
+        ("Load average", f"{' '.join(machine.get('load_before', []))} before, {' '.join(machine.get('load_after', []))} after"),
+        ("Toolchain", f"{machine.get('rustc')}; {machine.get('gcc')}"),
+        ("Hosts", f"{machine.get('php')}; {machine.get('ruby')}; Node {machine.get('node')}"
+                  + (f" (V8 {versions['node'].get('v8')})" if versions.get("node") else "")),
+        ("Hyperscan", f"{hs or 'not run'} (Debian libhyperscan-dev {machine.get('hyperscan')})"),
+        ("Run", f"mode `{machine.get('mode')}`, commit {machine.get('commit')}, {machine.get('started')}; "
+                f"{p.get('reps')} repetitions per measurement (median shown), repetitions of at least "
+                f"{p.get('min_rep_ms')} ms, {p.get('calls'):,} calls for per-call tests, "
+                f"slow contenders capped at about {p.get('budget_s')} s per run"),
+    ]
+    if versions.get("php"):
+        v = versions["php"]
+        items.append(("PHP details", f"PCRE {v.get('pcre')}, pcre.jit {'on' if v.get('pcre_jit') else 'off'}, "
+                                     f"opcache.enable_cli {'on' if v.get('opcache_cli') else 'off'} (defaults)"))
+    if versions.get("ruby"):
+        v = versions["ruby"]
+        items.append(("Ruby details", f"ffi gem {v.get('ffi')}, YJIT {'on' if v.get('yjit') else 'off'} (default)"))
+    if versions.get("node"):
+        v = versions["node"]
+        items.append(("npm packages", f"ahocorasick {v.get('ahocorasick')}, modern-ahocorasick {v.get('modern-ahocorasick')}"))
+    lines += [table(["", ""], items), ""]
+    return lines
+
+
+def section_data(machine, R):
+    p = machine.get("params", {})
+    lines = ["## Data", ""]
+    eng = p.get("english_bytes")
+    log = p.get("log_bytes")
+    lines.append(
+        f"Generated by `bench/corpus/generate.py` (seeded, deterministic) from Debian's `wamerican` word list: "
+        f"an English-like corpus of {nbytes(eng)} (dictionary words drawn with Zipf frequencies, sentences, "
+        f"commas) and a log-like corpus of {nbytes(log)} (timestamps, services, users, IPs, request ids; about 2% "
+        f"of the lines carry a secret: AWS keys, GitHub/GitLab/Slack/Stripe/npm tokens, JWTs, private key "
+        f"headers, passwords in URLs...). Keyword sets: the N most frequent words (**dense**: they occur all "
+        f"over the text) and the same words with a suffix that never occurs (**sparse**: no match, raw scanning "
+        f"speed; the automaton still walks every prefix). `bench/corpus/secrets.regex`: "
+        f"{(R.one(host='rust', workload='build', set='secrets') or {}).get('patterns', '?')} secret-detecting "
+        f"regexes in the style of gitleaks/trufflehog rules.")
+    lines.append("")
+    rows = []
+    for s in SIZES:
+        d = R.one(host="rust", workload="scan", set=f"dense-{s}", api="count", semantics="leftmost-first")
+        o = R.one(host="rust", workload="scan", set=f"dense-{s}", api="count", semantics="overlapping")
+        b = R.one(host="rust", workload="build", set=f"dense-{s}")
+        rows.append([f"{s:,}", f"{d['matches']:,}" if d else "—", f"{o['matches']:,}" if o else "—",
+                     nbytes(b.get("automaton_bytes")) if b else "—"])
+    lines += [table(["keywords", "dense matches (leftmost-first)", "dense matches (overlapping)", "hayscan automaton"], rows), ""]
+    return lines
+
+
+def section_rust(R):
+    lines = ["## Rust core: the ceiling", "",
+             "The core's own API on the same data; every binding's boundary tax is measured against "
+             "`count`. The raw `aho-corasick` automatons show what the core's automaton choice costs "
+             "(hayscan uses the DFA up to 12 KB of patterns, the contiguous NFA above).", ""]
+    header = ["set", "count", "scan(closure)", "find_iter().collect()", "overlapping count",
+              "aho-corasick noncontiguous NFA", "contiguous NFA", "DFA"]
+    rows = []
+    for d in ("sparse", "dense"):
+        for s in SIZES:
+            st = f"{d}-{s}"
+            g = lambda api, sem="leftmost-first": R.one(host="rust", workload="scan", set=st, api=api, semantics=sem)
+            e = lambda impl: R.one(host="rust", workload="engine", set=st, impl=impl)
+            rows.append([st, cell(g("count"), True), cell(g("scan(closure)")), cell(g("find_iter().collect()")),
+                         cell(g("count", "overlapping")), cell(e("aho-corasick/noncontiguous-nfa")),
+                         cell(e("aho-corasick/contiguous-nfa")), cell(e("aho-corasick/dfa"))])
+    lines += [table(header, rows), "", "MB/s; ± is the spread (max − min) / 2 of the repetitions relative to the median.", ""]
+    return lines
+
+
+def section_c(R):
+    lines = ["## C: hayscan through its C ABI, and Hyperscan", "",
+             "Hyperscan reports every match of every pattern (its only mode), which for literal sets is "
+             "hayscan's `overlapping` kind: compare those two columns for equal work (same match counts). "
+             "hayscan's default `leftmost-first` finds fewer, non-overlapping matches.", ""]
+    header = ["set", "hayscan count (leftmost-first)", "hayscan callback", "hayscan pull iterator", "hayscan overlapping count",
+              "Hyperscan hs_scan", "matches hayscan ovl. / Hyperscan", "hayscan ovl. / Hyperscan"]
+    rows = []
+    for d in ("sparse", "dense"):
+        for s in SIZES:
+            st = f"{d}-{s}"
+            g = lambda api, sem="leftmost-first": R.one(host="c", workload="scan", set=st, impl="hayscan", api=api, semantics=sem)
+            ovl = g("hayscan_matcher_count", "overlapping")
+            hs = R.one(host="c", workload="scan", set=st, impl="hyperscan")
+            same = ""
+            if ovl and hs and ovl.get("status") == "ok" and hs.get("status") == "ok":
+                same = f"{ovl.get('matches'):,} / {hs.get('matches'):,}"
+            rows.append([st, cell(g("hayscan_matcher_count"), True), cell(g("hayscan_matcher_scan(callback)")),
+                         cell(g("hayscan_iter_next(256)")), cell(ovl, True), cell(hs, True), same,
+                         fmt_ratio(ratio(mbps(ovl), mbps(hs)))])
+    lines += [table(header, rows), ""]
+    return lines
+
+
+def section_host(R, host):
+    h = HOSTS[host]
+    title = HOST_TITLES[host]
+    lines = [f"## {title}", ""]
+    driver = R.one(host=host, workload="driver")
+    if driver:
+        lines += [f"**The {title} driver did not complete: {driver.get('status')}: {driver.get('reason')}**", ""]
+    for r in R.find(host=host, status="unavailable"):
+        lines += [f"- {r.get('impl')}: *unavailable*: {r.get('reason')}"]
+    header = ["set", "matches"] + [f"hayscan {label}" for label, _, _ in h["apis"]] + [label for _, _, label in h["alternatives"]]
+    header += [f"{h['objects'][0]} / best alt.", f"{h['count'][0]} / best alt.", "tax vs core"]
+    rows = []
+    for d in ("sparse", "dense"):
+        for s in SIZES:
+            st = f"{d}-{s}"
+            matches = None
+            cells = []
+            for label, api, inp in h["apis"]:
+                r = host_rows(R, host, "scan", st, "hayscan", api, inp, "leftmost-first")
+                if r and r.get("matches") is not None:
+                    matches = r["matches"]
+                cells.append(cell(r, label == h["count"][0]))
+            for impl, api, _ in h["alternatives"]:
+                cands = [r for r in R.find(host=host, workload="scan", set=st, impl=impl) if api is None or r.get("api") == api]
+                cells.append(cell(cands[0] if cands else None))
+            best = best_alternative(R, host, "scan", st)
+            obj = host_rows(R, host, "scan", st, "hayscan", h["objects"][1], h["objects"][2], "leftmost-first")
+            cnt = host_rows(R, host, "scan", st, "hayscan", h["count"][1], h["count"][2], "leftmost-first")
+            core = core_count(R, st)
+            tax = None
+            if mbps(cnt) and mbps(core):
+                tax = 1 - mbps(cnt) / mbps(core)
+            rows.append([st, f"{matches:,}" if matches is not None else "—"] + cells +
+                        [fmt_ratio(ratio(mbps(obj), mbps(best))), fmt_ratio(ratio(mbps(cnt), mbps(best))),
+                         f"{100 * tax:+.0f}%" if tax is not None else "—"])
+    lines += [table(header, rows), ""]
+    lines.append(f"MB/s of the {'UTF-8 ' if host == 'node' else ''}corpus; ‡ = measured on a prefix of the corpus "
+                 f"(a slow contender capped to about one budget per run; its per-byte cost does not improve on longer "
+                 f"input). Alternatives' semantics: " + alternatives_semantics(host) +
+                 f" \"best alt.\" is the fastest alternative on that row, whatever its API; \"tax vs core\" compares "
+                 f"{h['count'][0]} with the Rust core's `count` on the same set (negative = faster than the core in "
+                 f"this run, i.e. noise).")
+    lines.append("")
+    return lines
+
+
+def alternatives_semantics(host):
+    return {
+        "php": "`preg_match_all` with a `preg_quote`d alternation and `PREG_OFFSET_CAPTURE` (leftmost-first, like "
+               "hayscan; PCRE2 refuses alternations above a few thousand words: *error* rows); the pure-PHP "
+               "Aho-Corasick (`bench/php/DriverAhoCorasick.php`) counts every occurrence (overlapping).",
+        "ruby": "`text.scan(Regexp.union(words))` (leftmost-first, like hayscan).",
+        "node": "a global `RegExp` alternation driven by `exec` (leftmost-first, objects with offsets); `ahocorasick` "
+                "`search()` (every occurrence, grouped by end); `modern-ahocorasick/fast` `count()` (every "
+                "occurrence, grapheme-aware).",
+    }[host]
+
+
+def section_regex(R):
+    lines = ["## Secret-detecting regexes over the log corpus", ""]
+    rows = []
+    core = R.one(host="rust", workload="regex", api="count")
+    for host, impl, api, inp, label in [
+        ("rust", "hayscan", "count", None, "Rust core `count`"),
+        ("rust", "hayscan", "find_iter().collect()", None, "Rust core `find_iter().collect()`"),
+        ("c", "hayscan", "hayscan_matcher_count", None, "C ABI `hayscan_matcher_count`"),
+        ("c", "hayscan", "hayscan_iter_next(256)", None, "C ABI pull iterator"),
+        ("c", "hyperscan", "hs_scan", None, "Hyperscan `hs_scan` (every match end)"),
+        ("php", "hayscan", "count", None, "PHP hayscan `count()`"),
+        ("php", "hayscan", "findAll", None, "PHP hayscan `findAll()`"),
+        ("php", "preg_match_all", None, None, "PHP `preg_match_all` alternation"),
+        ("ruby", "hayscan", "count", None, "Ruby hayscan `count`"),
+        ("ruby", "hayscan", "find_all", None, "Ruby hayscan `find_all`"),
+        ("ruby", "Regexp.union#scan", None, None, "Ruby `scan(union of regexes)`"),
+        ("node", "hayscan", "count", "buffer", "Node hayscan `count(Buffer)`"),
+        ("node", "hayscan", "count", "string", "Node hayscan `count(string)`"),
+        ("node", "hayscan", "findAll", "string", "Node hayscan `findAll(string)`"),
+        ("node", "RegExp", None, None, "Node `RegExp` alternation, `exec` loop"),
+    ]:
+        r = R.one(host=host, workload="regex", impl=impl, api=api, input=inp)
+        rows.append([label, cell(r, True), f"{r['matches']:,}" if r and r.get("matches") is not None else "—",
+                     fmt_ratio(ratio(mbps(r), mbps(core))) if host != "rust" else "1.0x",
+                     (r or {}).get("note") or (r or {}).get("reason") or ""])
+    lines += [table(["side", "MB/s", "matches", "vs Rust core", "note"], rows), ""]
+    lines.append("hayscan counts leftmost-first, non-overlapping matches with Unicode `\\b`; the PCRE, Onigmo and "
+                 "V8 alternations are leftmost-first with ASCII `\\b` (a few more matches next to non-ASCII "
+                 "letters); Hyperscan reports every end offset of every pattern (many more). Regexes Hyperscan "
+                 "accepts only without start-of-match tracking, or not at all:")
+    lines.append("")
+    for r in R.find(host="c", workload="regex", impl="hyperscan", api="hs_compile"):
+        lines.append(f"- `{r.get('pattern')}`: {r.get('status')}: {r.get('reason')}")
+    if not R.find(host="c", workload="regex", impl="hyperscan", api="hs_compile"):
+        lines.append("- none")
+    lines.append("")
+    return lines
+
+
+def section_replace(R):
+    lines = ["## Replacing keywords (leftmost-longest, pattern i → `<i>`)", ""]
+    header = ["set", "Rust core", "C ABI", "PHP hayscan", "PHP strtr", "Ruby hayscan", "Ruby gsub(hash)",
+              "Node hayscan (string)", "Node String#replace", "PHP ratio", "Ruby ratio", "Node ratio"]
+    rows = []
+    for s in SIZES:
+        st = f"dense-{s}"
+        g = lambda host, impl: R.one(host=host, workload="replace", set=st, impl=impl)
+        cells = [g("rust", "hayscan"), g("c", "hayscan"), g("php", "hayscan"), g("php", "strtr"), g("ruby", "hayscan"),
+                 g("ruby", "gsub(hash)"), g("node", "hayscan"), g("node", "RegExp")]
+        rows.append([st] + [cell(c) for c in cells] + [
+            fmt_ratio(ratio(mbps(cells[2]), mbps(cells[3]))), fmt_ratio(ratio(mbps(cells[4]), mbps(cells[5]))),
+            fmt_ratio(ratio(mbps(cells[6]), mbps(cells[7])))])
+    lines += [table(header, rows), ""]
+    checks = [r for r in R.find(workload="replace") if "same_result_as_hayscan" in r]
+    if checks:
+        lines.append("Where the alternative ran on the whole corpus its output was compared with hayscan's: " +
+                     ", ".join(f"{r['host']} {r['set']}: {'identical' if r['same_result_as_hayscan'] else '**different**'}"
+                               for r in checks) + ".")
+        lines.append("")
+    return lines
+
+
+def section_overheads(R):
+    lines = ["## Boundary tax, per-call and per-match overhead", ""]
+    # Boundary tax on large inputs: host count vs core count, every set.
+    header = ["set", "Rust core count", "C ABI", "PHP", "Ruby", "Node (Buffer)", "Node (string)"]
+    rows = []
+    taxes = {k: [] for k in header[2:]}
+    for d in ("sparse", "dense"):
+        for s in SIZES:
+            st = f"{d}-{s}"
+            core = core_count(R, st)
+            row = [st, cell(core, True)]
+            for label, host, impl, api, inp in [
+                ("C ABI", "c", "hayscan", "hayscan_matcher_count", None), ("PHP", "php", "hayscan", "count", None),
+                ("Ruby", "ruby", "hayscan", "count", None), ("Node (Buffer)", "node", "hayscan", "count", "buffer"),
+                ("Node (string)", "node", "hayscan", "count", "string")]:
+                r = R.one(host=host, workload="scan", set=st, impl=impl, api=api, input=inp, semantics="leftmost-first")
+                t = 1 - mbps(r) / mbps(core) if mbps(r) and mbps(core) else None
+                if t is not None:
+                    taxes[label].append(t)
+                row.append(f"{cell(r)} ({100 * t:+.0f}%)" if t is not None else cell(r))
+            rows.append(row)
+    rows.append(["**median tax**", ""] + [f"**{100 * statistics.median(v):+.0f}%**" if v else "—" for v in taxes.values()])
+    lines.append("Boundary tax = 1 − host throughput / Rust core throughput, for the same `count` call on the "
+                 "whole corpus (one native call; no per-match work in the host). Each pair ran minutes apart "
+                 "on a shared machine: differences of a few percent either way are noise, the median over the "
+                 "eight sets is the figure to read.")
+    lines += ["", table(header, rows), ""]
+
+    # Per-call.
+    header = ["side", "ns per call", "MB/s", "calls", "inputs that match"]
+    rows = []
+    core = R.one(host="rust", workload="is_match")
+    entries = [("rust", "hayscan", None, None, "Rust core `is_match`"), ("c", "hayscan", None, None, "C ABI `hayscan_matcher_is_match`"),
+               ("c", "hyperscan", None, None, "Hyperscan `hs_scan` (stop at first match)")]
+    for host in ("php", "ruby", "node"):
+        for spec in HOSTS[host]["is_match"]:
+            impl, label = spec[0], spec[1]
+            inp = spec[2] if len(spec) > 2 else None
+            entries.append((host, impl, inp, None, f"{HOST_TITLES[host]} {'hayscan ' if impl == 'hayscan' else ''}`{label}`"))
+    for host, impl, inp, _, label in entries:
+        r = R.one(host=host, workload="is_match", impl=impl, input=inp)
+        if r is None or r.get("status") != "ok":
+            rows.append([label, cell(r), "", "", ""])
+            continue
+        over = ""
+        if core and impl == "hayscan" and host != "rust":
+            over = f" (+{r['ns_per_call'] - core['ns_per_call']:.0f})"
+        rows.append([label, f"{r['ns_per_call']:,.0f}{over}", fmt_rate(r.get("mbps")), f"{r.get('calls'):,}",
+                     f"{r.get('matches'):,}"])
+    lines.append("**Per call**: `isMatch` on ~100-byte snippets of the corpus (half contain one of the 10 most frequent "
+                 "words), called from a loop in the host; in parentheses the overhead over the Rust core's call. "
+                 "Host loops include calling a closure per input.")
+    lines += ["", table(header, rows), ""]
+
+    # Per-match.
+    header = ["host", "set", "API", "ns per match beyond `count`", "MB/s"]
+    rows = []
+    specs = [("c", "hayscan_matcher_scan(callback)", None, "C callback"), ("c", "hayscan_iter_next(256)", None, "C pull iterator")]
+    for host in ("php", "ruby", "node"):
+        for label, api, inp in HOSTS[host]["apis"]:
+            if api != "count":
+                specs.append((host, api, inp, f"{HOST_TITLES[host]} {label}"))
+        if host == "php":
+            specs.append(("php", "findAll (proposed: batch unpack)", None, "PHP findAll, batches read with one unpack() (experiment)"))
+    for st in ("dense-1000", "dense-10000"):
+        for host, api, inp, label in specs:
+            base_api = {"c": "hayscan_matcher_count"}.get(host, "count")
+            base_inp = inp if host == "node" else None
+            base = R.one(host=host, workload="scan", set=st, impl="hayscan", api=base_api, input=base_inp, semantics="leftmost-first")
+            r = R.one(host=host, workload="scan", set=st, impl="hayscan", api=api, input=inp, semantics="leftmost-first")
+            if not (mbps(r) and mbps(base) and r.get("matches")):
+                continue
+            per = (r["median_s"] - base["median_s"]) * 1e9 / r["matches"]
+            rows.append([HOST_TITLES[host], st, label, f"{per:,.0f}", fmt_rate(r["mbps"])])
+    lines.append("**Per match**: the time an API spends beyond `count` on the same input, divided by the number of "
+                 "matches: creating the host's match objects, crossing the boundary per match (callbacks) or per "
+                 "batch (pull iterators).")
+    lines += ["", table(header, rows), ""]
+    return lines
+
+
+def section_build(R):
+    lines = ["## Building the matcher", ""]
+    header = ["set", "Rust core", "C ABI", "Hyperscan", "PHP hayscan", "PCRE compile", "pure-PHP AC", "Ruby hayscan",
+              "Regexp.union", "Node hayscan", "RegExp (+first exec)", "modern-ahocorasick/fast", "ahocorasick (npm)"]
+    rows = []
+    for st in [f"dense-{s}" for s in SIZES] + ["secrets"]:
+        def t(host, impl):
+            r = R.one(host=host, workload="build", set=st, impl=impl)
+            if r is None:
+                return "—"
+            if r.get("status") != "ok":
+                return f"*{r.get('status')}*"
+            return fmt_time(r.get("median_s"))
+        rows.append([st, t("rust", "hayscan"), t("c", "hayscan"), t("c", "hyperscan"), t("php", "hayscan"),
+                     t("php", "preg_match_all"), t("php", "php-aho-corasick"), t("ruby", "hayscan"),
+                     t("ruby", "Regexp.union#scan"), t("node", "hayscan"), t("node", "RegExp"),
+                     t("node", "modern-ahocorasick/fast"), t("node", "ahocorasick")])
+    lines += [table(header, rows), ""]
+    errors = [r for r in R.find(workload="build") if r.get("status") not in ("ok", None)]
+    for r in errors:
+        lines.append(f"- {HOST_TITLES.get(r['host'], r['host'])} {r.get('impl')} {r.get('set')}: *{r.get('status')}*: {r.get('reason')}")
+    if errors:
+        lines.append("")
+    return lines
+
+
+def section_memory(R):
+    lines = ["## Peak memory", "",
+             "One process per configuration: load the corpus, build the matcher, scan once (alternatives scan a "
+             "prefix); peak RSS (`VmHWM`) minus the peak before building. Includes each runtime's allocator "
+             "behaviour (PHP and V8 reserve memory in large chunks).", ""]
+    header = ["host", "side", "set", "peak RSS − before", "peak RSS", "automaton (own report)"]
+    rows = []
+    for r in R.find(workload="memory"):
+        if r.get("status") != "ok":
+            rows.append([HOST_TITLES.get(r["host"], r["host"]), r.get("impl"), r.get("set", ""), f"*{r.get('status')}*",
+                         (r.get("reason") or "")[:120], ""])
+            continue
+        impl = r.get("impl")
+        rows.append([HOST_TITLES.get(r["host"], r["host"]), impl, r.get("set"),
+                     kib(r["peak_rss_kb"] - r["base_rss_kb"]), kib(r["peak_rss_kb"]),
+                     nbytes(r.get("automaton_bytes"))])
+    lines += [table(header, rows), ""]
+    return lines
+
+
+def section_summary(R):
+    lines = ["## Summary", ""]
+    header = ["host", "1,000 dense keywords: hayscan objects / best alternative", "count / best alternative",
+              "1,000 sparse: hayscan / best alternative", "median boundary tax", "per-call overhead vs core"]
+    rows = []
+    core_call = R.one(host="rust", workload="is_match")
+    for host in ("php", "ruby", "node"):
+        h = HOSTS[host]
+        obj = host_rows(R, host, "scan", "dense-1000", "hayscan", h["objects"][1], h["objects"][2], "leftmost-first")
+        cnt = host_rows(R, host, "scan", "dense-1000", "hayscan", h["count"][1], h["count"][2], "leftmost-first")
+        best = best_alternative(R, host, "scan", "dense-1000")
+        sp = host_rows(R, host, "scan", "sparse-1000", "hayscan", h["objects"][1], h["objects"][2], "leftmost-first")
+        best_sp = best_alternative(R, host, "scan", "sparse-1000")
+        taxes = []
+        for d in ("sparse", "dense"):
+            for s in SIZES:
+                c = host_rows(R, host, "scan", f"{d}-{s}", "hayscan", h["count"][1], h["count"][2], "leftmost-first")
+                core = core_count(R, f"{d}-{s}")
+                if mbps(c) and mbps(core):
+                    taxes.append(1 - mbps(c) / mbps(core))
+        call = R.one(host=host, workload="is_match", impl="hayscan", input=h["count"][2])
+        rows.append([
+            HOST_TITLES[host],
+            f"{fmt_rate(mbps(obj))} vs {fmt_rate(mbps(best))} MB/s ({(best or {}).get('impl', '—')}): **{fmt_ratio(ratio(mbps(obj), mbps(best)))}**",
+            f"{fmt_rate(mbps(cnt))} MB/s: **{fmt_ratio(ratio(mbps(cnt), mbps(best)))}**",
+            f"{fmt_rate(mbps(sp))} vs {fmt_rate(mbps(best_sp))} MB/s: **{fmt_ratio(ratio(mbps(sp), mbps(best_sp)))}**",
+            f"{100 * statistics.median(taxes):+.0f}%" if taxes else "—",
+            f"{call['ns_per_call'] - core_call['ns_per_call']:,.0f} ns" if call and core_call and call.get("status") == "ok" else "—",
+        ])
+    c = R.one(host="c", workload="scan", set="dense-1000", impl="hayscan", api="hayscan_matcher_count", semantics="overlapping")
+    hs = R.one(host="c", workload="scan", set="dense-1000", impl="hyperscan")
+    lines += [table(header, rows), ""]
+    if c and hs:
+        lines.append(f"Against Hyperscan (C, 1,000 dense keywords, every occurrence): hayscan {fmt_rate(mbps(c))} MB/s, "
+                     f"Hyperscan {fmt_rate(mbps(hs))} MB/s ({fmt_ratio(ratio(mbps(c), mbps(hs)))}); the full comparison "
+                     f"is in [C](#c-hayscan-through-its-c-abi-and-hyperscan).")
+        lines.append("")
+    # Shortfalls against the targets of issue 6, computed.
+    short = []
+    for host in ("php", "ruby", "node"):
+        h = HOSTS[host]
+        for d in ("dense", "sparse"):
+            for label, api, inp in [h["objects"], h["count"]]:
+                r = host_rows(R, host, "scan", f"{d}-1000", "hayscan", api, inp, "leftmost-first")
+                best = best_alternative(R, host, "scan", f"{d}-1000")
+                q = ratio(mbps(r), mbps(best))
+                if q is not None and q < 10:
+                    short.append(f"{HOST_TITLES[host]}, {d}-1000, hayscan {label}: {fmt_ratio(q)} the best alternative "
+                                 f"({best['impl']}, {fmt_rate(best['mbps'])} MB/s)")
+    lines.append("Targets (issue 6): hayscan ≥ 10x each host's best alternative at 1,000 keywords, boundary tax < 5%. "
+                 "Computed from this run, below target:")
+    lines.append("")
+    lines += [f"- {s}" for s in short] or ["- none"]
+    lines.append("")
+    return lines
+
+
+# ---- plots ---------------------------------------------------------------------------------
+
+def plots(R, outdir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        return [], f"matplotlib is not available ({e}): no plots"
+    made = []
+
+    def series(host, impl, api=None, inp=None, semantics=None, workload="scan"):
+        out = {}
+        for d in ("sparse", "dense"):
+            xs, ys = [], []
+            for s in SIZES:
+                rows = [r for r in R.find(host=host, workload=workload, set=f"{d}-{s}", impl=impl, input=inp, semantics=semantics)
+                        if api is None or r.get("api") == api]
+                r = rows[0] if rows else None
+                if mbps(r):
+                    xs.append(s)
+                    ys.append(r["mbps"])
+            out[d] = (xs, ys)
+        return out
+
+    def draw(name, title, lines_spec):
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+        for ax, d in zip(axes, ("sparse", "dense")):
+            for label, data, style in lines_spec:
+                xs, ys = data[d]
+                if xs:
+                    ax.plot(xs, ys, style, label=label, linewidth=1.6, markersize=5)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xticks(SIZES)
+            ax.set_xticklabels([f"{s:,}" for s in SIZES])
+            ax.set_xlabel("keywords")
+            ax.set_title(f"{d} matches")
+            ax.grid(True, which="both", alpha=0.3)
+        axes[0].set_ylabel("MB/s (log scale)")
+        axes[1].legend(fontsize=8, loc="best")
+        fig.suptitle(title)
+        fig.tight_layout()
+        path = os.path.join(outdir, f"benchmarks-{name}.png")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        made.append((title, os.path.basename(path)))
+
+    core = series("rust", "hayscan", "count", semantics="leftmost-first")
+    draw("c", "C: hayscan (C ABI) vs Hyperscan", [
+        ("Rust core count", core, "k--"),
+        ("hayscan count (leftmost-first)", series("c", "hayscan", "hayscan_matcher_count", semantics="leftmost-first"), "o-"),
+        ("hayscan count (overlapping)", series("c", "hayscan", "hayscan_matcher_count", semantics="overlapping"), "s-"),
+        ("Hyperscan (every match)", series("c", "hyperscan"), "^-"),
+    ])
+    draw("php", "PHP: hayscan vs preg_match_all and a pure-PHP Aho-Corasick", [
+        ("Rust core count", core, "k--"),
+        ("hayscan count()", series("php", "hayscan", "count", semantics="leftmost-first"), "o-"),
+        ("hayscan findAll()", series("php", "hayscan", "findAll", semantics="leftmost-first"), "s-"),
+        ("preg_match_all alternation", series("php", "preg_match_all"), "^-"),
+        ("pure-PHP Aho-Corasick", series("php", "php-aho-corasick"), "v-"),
+    ])
+    draw("ruby", "Ruby: hayscan vs Regexp.union + scan", [
+        ("Rust core count", core, "k--"),
+        ("hayscan count", series("ruby", "hayscan", "count", semantics="leftmost-first"), "o-"),
+        ("hayscan find_all", series("ruby", "hayscan", "find_all", semantics="leftmost-first"), "s-"),
+        ("Regexp.union + scan", series("ruby", "Regexp.union#scan"), "^-"),
+    ])
+    draw("node", "Node.js: hayscan vs RegExp and pure-JS Aho-Corasick", [
+        ("Rust core count", core, "k--"),
+        ("hayscan count(Buffer)", series("node", "hayscan", "count", "buffer", "leftmost-first"), "o-"),
+        ("hayscan count(string)", series("node", "hayscan", "count", "string", "leftmost-first"), "o:"),
+        ("hayscan findAll(string)", series("node", "hayscan", "findAll", "string", "leftmost-first"), "s-"),
+        ("RegExp alternation", series("node", "RegExp"), "^-"),
+        ("ahocorasick (npm)", series("node", "ahocorasick"), "v-"),
+        ("modern-ahocorasick/fast count", series("node", "modern-ahocorasick/fast", "count"), "d-"),
+    ])
+    return made, None
+
+
+# ---- main ----------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--plots", required=True)
+    args = ap.parse_args()
+    rows, machine = load(args.results)
+    if not rows:
+        sys.exit(f"no results in {args.results}")
+    R = Rows(rows)
+    made, plot_error = plots(R, args.plots)
+    rel = os.path.relpath(args.plots, os.path.dirname(os.path.abspath(args.out)) or ".")
+
+    doc = ["# hayscan benchmarks", "",
+           "<!-- Generated by bench/run.sh (bench/report/generate.py) from the JSON lines of one run: do not edit. -->", "",
+           "hayscan against what each host's users would otherwise write, and against Hyperscan, on the same data "
+           "in the same run. Every number below comes from that run; how it was measured is in "
+           "[bench/README.md](../bench/README.md).", ""]
+    doc += section_summary(R)
+    doc += ["## Plots", ""]
+    if plot_error:
+        doc += [f"*{plot_error}*", ""]
+    for title, name in made:
+        doc += [f"![{title}]({os.path.join(rel, name) if rel != '.' else name})", ""]
+    doc += section_machine(machine, R)
+    doc += section_data(machine, R)
+    doc += section_rust(R)
+    doc += section_c(R)
+    for host in ("php", "ruby", "node"):
+        doc += section_host(R, host)
+    doc += section_regex(R)
+    doc += section_replace(R)
+    doc += section_overheads(R)
+    doc += section_build(R)
+    doc += section_memory(R)
+    problems = [r for r in rows if r.get("status") not in ("ok", None) and r.get("workload") not in ("memory",)]
+    doc += ["## Rows that did not measure", "",
+            "Every side that failed, could not load or was skipped, with its reason (never silently dropped):", ""]
+    doc += [f"- {HOST_TITLES.get(r.get('host'), r.get('host'))} / {r.get('workload')} / {r.get('impl')} / "
+            f"{r.get('set', '')} {r.get('api', '')}: *{r.get('status')}*: {r.get('reason', '')}" for r in problems] or ["- none"]
+    doc += ["", "## Reproduce", "",
+            "```sh",
+            "make bench            # or: bench/run.sh             (full run, 32 MiB corpus)",
+            "QUICK=1 bench/run.sh  # 4 MiB corpus, 3 repetitions, under 5 minutes",
+            "```", "",
+            "`bench/run.sh` installs the Debian packages it needs when run as root (libhyperscan-dev, php-cli, ruby, "
+            "ruby-ffi, wamerican, python3-venv), builds `libhayscan.so`, the Rust driver and the Node addon in "
+            "release mode, generates the data into `bench/data/`, runs every driver (JSON lines in "
+            "`bench/out/results/`), and writes this page and its plots (matplotlib in `bench/.venv`).", ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(doc))
+    print(f"wrote {args.out} ({len(rows)} rows){'' if made else '; ' + (plot_error or '')}")
+
+
+if __name__ == "__main__":
+    main()
