@@ -835,9 +835,22 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeCursor = nativeBinding.NativeCursor
-module.exports.NativeMatcher = nativeBinding.NativeMatcher
 module.exports.NativeStream = nativeBinding.NativeStream
+module.exports.close = nativeBinding.close
+module.exports.count = nativeBinding.count
+module.exports.createMatcher = nativeBinding.createMatcher
+module.exports.cursor = nativeBinding.cursor
+module.exports.cursorClose = nativeBinding.cursorClose
+module.exports.cursorNext = nativeBinding.cursorNext
+module.exports.find = nativeBinding.find
+module.exports.findAll = nativeBinding.findAll
+module.exports.isClosed = nativeBinding.isClosed
+module.exports.isMatch = nativeBinding.isMatch
 module.exports.liveObjects = nativeBinding.liveObjects
+module.exports.memoryUsage = nativeBinding.memoryUsage
+module.exports.patternCount = nativeBinding.patternCount
+module.exports.replaceAll = nativeBinding.replaceAll
+module.exports.replaceWith = nativeBinding.replaceWith
 module.exports.setErrorClass = nativeBinding.setErrorClass
+module.exports.stream = nativeBinding.stream
 module.exports.version = nativeBinding.version

@@ -7,4 +7,5 @@ ensure_node_modules
 if ! compgen -G "hayscan.*.node" > /dev/null; then
   build_addon release .
 fi
-node examples/keywords.js
+node examples/keywords.js "$@"
+node examples/quickstart.mjs

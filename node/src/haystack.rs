@@ -162,27 +162,13 @@ pub(crate) fn read_list(env: &Env, value: &Unknown<'_>, what: &str) -> Result<Ve
 
 /// Converts a JavaScript string to UTF-8 (lone surrogates become U+FFFD).
 pub(crate) fn string_to_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8>> {
-    let mut len = 0;
-    // SAFETY: a length query (null buffer) on a string value of this env.
-    check_status!(unsafe {
-        sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
-    })?;
-    let mut buf: Vec<u8> = Vec::with_capacity(len + 1);
-    let mut written = 0;
-    // SAFETY: the buffer has room for `len` bytes plus the terminating NUL Node writes.
-    check_status!(unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            buf.as_mut_ptr().cast::<c_char>(),
-            len + 1,
-            &mut written,
-        )
-    })?;
-    // SAFETY: Node initialised `written <= len` bytes.
-    unsafe { buf.set_len(written) };
+    let mut buf = Vec::new();
+    append_utf8(env, value, &mut buf)?;
     Ok(buf)
 }
+
+/// Below this many bytes, a string is converted in one Node-API call instead of two.
+const SHORT_STRING: usize = 512;
 
 /// Appends the UTF-8 form of a JavaScript string to `dst` (one copy, no temporary).
 pub(crate) fn append_utf8(
@@ -190,14 +176,34 @@ pub(crate) fn append_utf8(
     value: sys::napi_value,
     dst: &mut Vec<u8>,
 ) -> Result<()> {
+    let at = dst.len();
+    // First try a buffer that fits any short string, saving the length query. Node writes
+    // whole characters only (at most 4 bytes each) and keeps one byte for a NUL, so if at
+    // least 5 bytes stay free the string was converted completely.
+    dst.reserve(SHORT_STRING);
+    let room = dst.capacity() - at;
+    let mut written = 0;
+    // SAFETY: `dst` has `room` writable bytes after `at`.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            dst.as_mut_ptr().add(at).cast::<c_char>(),
+            room,
+            &mut written,
+        )
+    })?;
+    if written + 5 <= room {
+        // SAFETY: Node initialised `written` bytes after `at`.
+        unsafe { dst.set_len(at + written) };
+        return Ok(());
+    }
     let mut len = 0;
-    // SAFETY: a length query on a string value of this env.
+    // SAFETY: a length query (null buffer) on a string value of this env.
     check_status!(unsafe {
         sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
     })?;
     dst.reserve(len + 1);
-    let at = dst.len();
-    let mut written = 0;
     // SAFETY: `dst` has room for `len` bytes plus the NUL Node writes after them.
     check_status!(unsafe {
         sys::napi_get_value_string_utf8(

@@ -4,7 +4,8 @@
 //! This is the native layer of the npm package; the public API is the JavaScript wrapper in
 //! `lib/`, which builds match objects from the flat number batches produced here (creating
 //! objects in JavaScript is an order of magnitude cheaper than through Node-API) and adds
-//! the idioms (iterables, a `Transform` stream). Every export carries
+//! the idioms (classes, iterables, a `Transform` stream). Matchers and cursors are handles
+//! passed to plain functions ([`handle`]); streams are a class. Every export carries
 //! `#[napi(catch_unwind)]`, so a Rust panic becomes a JavaScript error instead of an abort.
 //!
 //! Unit of offsets: for string input, UTF-16 code units (what `String.prototype.slice`
@@ -13,16 +14,16 @@
 
 mod call;
 mod error;
+mod handle;
 mod haystack;
 mod live;
-mod matcher;
-mod stream;
+// Public so that the exported functions count as used in every build (napi-derive does not
+// register exports in `cfg(test)` builds).
+pub mod matcher;
+pub mod stream;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-
-pub use matcher::{NativeCursor, NativeMatcher};
-pub use stream::NativeStream;
 
 /// The hayscan version this addon was built from.
 #[napi(catch_unwind)]

@@ -1,13 +1,13 @@
-//! `NativeMatcher` (a compiled pattern set) and `NativeCursor` (resumable pull iteration).
+//! The matcher functions: a compiled pattern set and resumable pull iteration over it,
+//! both behind handles (see [`crate::handle`] for why they are not classes).
 //!
 //! Matches leave the addon as flat runs of numbers — `[pattern, start, end, pattern, ...]`
 //! in a `Float64Array` — and the JavaScript wrapper turns them into objects: one boundary
 //! crossing per batch instead of several Node-API calls per match. Offsets are `f64`
 //! because a `Buffer` may be longer than `u32::MAX` bytes.
 //!
-//! Every method takes `&self`: JavaScript may call back into an object while one of its
-//! methods runs a callback, so state lives in `RefCell`s that are never borrowed across a
-//! callback.
+//! JavaScript may call back into a matcher while one of its operations runs a callback, so
+//! state lives in `RefCell`s that are never borrowed across a callback.
 
 use std::cell::RefCell;
 use std::ptr;
@@ -20,6 +20,7 @@ use napi_derive::napi;
 
 use crate::call::{self, CallError};
 use crate::error::{throw, throw_core, Code};
+use crate::handle::{self, Tagged};
 use crate::haystack::{self, Haystack, Input, Units};
 use crate::live::Live;
 use crate::stream::NativeStream;
@@ -71,261 +72,307 @@ struct Open {
     _live: Live,
 }
 
-/// A compiled set of patterns (the native half of `Matcher`).
-#[napi]
+/// What a matcher handle holds; `None` once closed.
 #[derive(Debug)]
-pub struct NativeMatcher {
-    inner: RefCell<Option<Open>>,
+pub(crate) struct MatcherSlot(RefCell<Option<Open>>);
+
+impl Tagged for MatcherSlot {
+    const TAG: sys::napi_type_tag = sys::napi_type_tag {
+        lower: 0x6861_7973_6361_6e4d,
+        upper: 0x8d3c_27f1_5a9e_0b64,
+    };
+    const WHAT: &'static str = "matcher";
 }
 
-#[napi]
-impl NativeMatcher {
-    /// Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options`.
-    #[napi(
-        constructor,
-        catch_unwind,
-        ts_args_type = "patterns: Array<string | Uint8Array>, options?: MatcherOptions | undefined | null"
-    )]
-    pub fn new(env: Env, patterns: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
-        let patterns = haystack::read_list(&env, &patterns, "patterns")?;
-        let options = parse_options(&env, options)?;
-        match Matcher::new(&patterns, &options) {
-            Ok(m) => Ok(NativeMatcher {
-                inner: RefCell::new(Some(Open {
-                    matcher: Arc::new(m),
-                    _live: Live::new(),
-                })),
-            }),
-            Err(e) => throw_core(&env, e),
-        }
-    }
-
-    /// Number of patterns.
-    #[napi(getter, catch_unwind)]
-    pub fn pattern_count(&self, env: Env) -> Result<f64> {
-        self.with(&env, |m| Ok(m.pattern_count() as f64))
-    }
-
-    /// Heap bytes used by the compiled automaton.
-    #[napi(getter, catch_unwind)]
-    pub fn memory_usage(&self, env: Env) -> Result<f64> {
-        self.with(&env, |m| Ok(m.memory_usage() as f64))
-    }
-
-    /// True after `close()`.
-    #[napi(getter, catch_unwind)]
-    pub fn closed(&self) -> bool {
-        self.inner.borrow().is_none()
-    }
-
-    /// True if any pattern matches.
-    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
-    pub fn is_match(&self, env: Env, haystack: Unknown<'_>) -> Result<bool> {
-        let hay = haystack::read(&env, &haystack, "haystack")?;
-        self.with(&env, |m| Ok(m.is_match(hay.bytes())))
-    }
-
-    /// Number of matches.
-    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
-    pub fn count(&self, env: Env, haystack: Unknown<'_>) -> Result<f64> {
-        let hay = haystack::read(&env, &haystack, "haystack")?;
-        self.with(&env, |m| Ok(m.count(hay.bytes()) as f64))
-    }
-
-    /// Writes the first match as `[pattern, start, end]` into `out` and returns true, or
-    /// returns false if there is none.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "haystack: string | Uint8Array, out: Float64Array"
-    )]
-    pub fn find(
-        &self,
-        env: Env,
-        haystack: Unknown<'_>,
-        mut out: Float64ArraySlice<'_>,
-    ) -> Result<bool> {
-        let hay = haystack::read(&env, &haystack, "haystack")?;
-        // SAFETY: the wrapper's private scratch array; no JavaScript runs while it is held.
-        let out = unsafe { out.as_mut() };
-        if out.len() < 3 {
-            return throw(&env, Code::InvalidArgument, "out must hold 3 numbers", None);
-        }
-        let found = self.with(&env, |m| Ok(m.find(hay.bytes())))?;
-        let Some(found) = found else {
-            return Ok(false);
-        };
-        let bytes = hay.bytes();
-        let mut units = hay.units();
-        out[0] = f64::from(found.pattern);
-        out[1] = units.convert(bytes, found.start) as f64;
-        out[2] = units.convert(bytes, found.end) as f64;
-        Ok(true)
-    }
-
-    /// Every match, as a flat `[pattern, start, end, ...]` array.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "haystack: string | Uint8Array",
-        ts_return_type = "Float64Array"
-    )]
-    pub fn find_all<'e>(&self, env: &'e Env, haystack: Unknown<'_>) -> Result<Unknown<'e>> {
-        let hay = haystack::read(env, &haystack, "haystack")?;
-        let bytes = hay.bytes();
-        let mut units = hay.units();
-        let flat = self.with(env, |m| {
-            let mut flat = Vec::new();
-            for found in m.find_iter(bytes) {
-                flat.push(f64::from(found.pattern));
-                flat.push(units.convert(bytes, found.start) as f64);
-                flat.push(units.convert(bytes, found.end) as f64);
-            }
-            Ok(flat)
-        })?;
-        float64_array(env, &flat)
-    }
-
-    /// A resumable iteration over the matches of `haystack`. A string is copied into the
-    /// cursor; a `Uint8Array` must be passed again to every `next` call.
-    #[napi(catch_unwind, ts_args_type = "haystack: string | Uint8Array")]
-    pub fn cursor(&self, env: Env, haystack: Unknown<'_>) -> Result<NativeCursor> {
-        let hay = haystack::read(&env, &haystack, "haystack")?;
-        let matcher = self.matcher(&env)?;
-        let (text, units, byte_len) = match hay {
-            Haystack::Text(b) => {
-                let units = Units::for_text(&b);
-                let len = b.len();
-                (Some(b), units, len)
-            }
-            Haystack::Bytes(b) => (None, Units::Bytes, b.len()),
-        };
-        Ok(NativeCursor {
-            state: RefCell::new(Some(CursorState {
-                cursor: matcher.cursor(),
-                matcher,
-                text,
-                units,
-                byte_len,
-                _live: Live::new(),
-            })),
-        })
-    }
-
-    /// Replaces every match: `replacements` holds one replacement for all patterns or one
-    /// per pattern. Returns a string for string input, a `Buffer` for byte input.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "haystack: string | Uint8Array, replacements: Array<string | Uint8Array>",
-        ts_return_type = "string | Buffer"
-    )]
-    pub fn replace_all<'e>(
-        &self,
-        env: &'e Env,
-        haystack: Unknown<'_>,
-        replacements: Unknown<'_>,
-    ) -> Result<Unknown<'e>> {
-        let hay = haystack::read(env, &haystack, "haystack")?;
-        let with = haystack::read_list(env, &replacements, "replacements")?;
-        let out = self.with(env, |m| Ok(m.replace_all(hay.bytes(), &with)))?;
-        match out {
-            Ok(out) => output(env, hay.is_text(), out),
-            Err(e) => throw_core(env, e),
-        }
-    }
-
-    /// Replaces each match by what `replace(pattern, start, end)` returns (a string or a
-    /// `Uint8Array`); `false` stops: that match and the rest are kept unchanged. A throw
-    /// stops the scan and is rethrown as is.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false",
-        ts_return_type = "string | Buffer"
-    )]
-    pub fn replace_with<'e>(
-        &self,
-        env: &'e Env,
-        haystack: Unknown<'_>,
-        replace: Unknown<'_>,
-    ) -> Result<Unknown<'e>> {
-        if replace.get_type()? != ValueType::Function {
-            return throw(
-                env,
-                Code::InvalidArgument,
-                "replace must be a function",
-                None,
-            );
-        }
-        let func = replace.value().value;
-        // The callback may modify or detach a Buffer it can reach, so byte input is copied.
-        let (bytes, is_text) = match haystack::read(env, &haystack, "haystack")? {
-            Haystack::Text(b) => (b, true),
-            Haystack::Bytes(b) => (b.to_vec(), false),
-        };
-        let matcher = self.matcher(env)?;
-        let mut units = if is_text {
-            Units::for_text(&bytes)
-        } else {
-            Units::Bytes
-        };
-        let mut failure: Option<Failure> = None;
-        let result = matcher.replace_with(&bytes, |m, dst| {
-            match replacement(env, func, &bytes, &mut units, m, dst) {
-                Ok(true) => ControlFlow::Continue(()),
-                Ok(false) => ControlFlow::Break(()),
-                Err(f) => {
-                    failure = Some(f);
-                    ControlFlow::Break(())
-                }
-            }
-        });
-        if let Some(f) = failure {
-            return match f {
-                Failure::Call(e) => e.into_result(env),
-                Failure::BadReturn => throw(
-                    env,
-                    Code::InvalidArgument,
-                    "the replace callback must return a string, a Uint8Array or false",
-                    None,
-                ),
-            };
-        }
-        match result {
-            Ok((out, _)) => output(env, is_text, out),
-            Err(e) => throw_core(env, e),
-        }
-    }
-
-    /// A new push stream over this matcher (it keeps the compiled set alive).
-    #[napi(catch_unwind)]
-    pub fn stream(&self, env: Env) -> Result<NativeStream> {
-        Ok(NativeStream::new(self.matcher(&env)?))
-    }
-
-    /// Releases the compiled set (once running iterations and streams are done with it).
-    /// Idempotent; later calls other than `close()` throw a `CLOSED` error.
-    #[napi(catch_unwind)]
-    pub fn close(&self) {
-        let open = self.inner.borrow_mut().take();
-        drop(open);
-    }
-}
-
-impl NativeMatcher {
+impl MatcherSlot {
     /// Runs `f` on the open matcher, or throws `CLOSED`. `f` must not run JavaScript.
     fn with<T>(&self, env: &Env, f: impl FnOnce(&Matcher) -> Result<T>) -> Result<T> {
-        match self.inner.borrow().as_ref() {
+        match self.0.borrow().as_ref() {
             Some(open) => f(&open.matcher),
             None => closed(env),
         }
     }
 
-    /// A counted handle on the matcher, for operations that run JavaScript.
+    /// A counted reference to the matcher, for operations that run JavaScript.
     fn matcher(&self, env: &Env) -> Result<Arc<Matcher>> {
         self.with(env, |_| Ok(()))?;
-        let inner = self.inner.borrow();
+        let inner = self.0.borrow();
         Ok(Arc::clone(
             &inner.as_ref().expect("checked open just above").matcher,
         ))
     }
+}
+
+fn slot<'a>(env: &Env, matcher: &Unknown<'a>) -> Result<&'a MatcherSlot> {
+    handle::get::<MatcherSlot>(env, matcher)
+}
+
+/// Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options` and
+/// returns a matcher handle for the other functions.
+#[napi(
+    catch_unwind,
+    ts_args_type = "patterns: Array<string | Uint8Array>, options?: MatcherOptions | undefined | null",
+    ts_return_type = "MatcherHandle"
+)]
+pub fn create_matcher<'e>(
+    env: &'e Env,
+    patterns: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> Result<Unknown<'e>> {
+    let patterns = haystack::read_list(env, &patterns, "patterns")?;
+    let options = parse_options(env, options)?;
+    match Matcher::new(&patterns, &options) {
+        Ok(m) => handle::wrap(
+            env,
+            MatcherSlot(RefCell::new(Some(Open {
+                matcher: Arc::new(m),
+                _live: Live::new(),
+            }))),
+        ),
+        Err(e) => throw_core(env, e),
+    }
+}
+
+/// Number of patterns.
+#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
+pub fn pattern_count(env: Env, matcher: Unknown<'_>) -> Result<f64> {
+    slot(&env, &matcher)?.with(&env, |m| Ok(m.pattern_count() as f64))
+}
+
+/// Heap bytes used by the compiled automaton.
+#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
+pub fn memory_usage(env: Env, matcher: Unknown<'_>) -> Result<f64> {
+    slot(&env, &matcher)?.with(&env, |m| Ok(m.memory_usage() as f64))
+}
+
+/// True after `close()`.
+#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
+pub fn is_closed(env: Env, matcher: Unknown<'_>) -> Result<bool> {
+    Ok(slot(&env, &matcher)?.0.borrow().is_none())
+}
+
+/// True if any pattern matches.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array"
+)]
+pub fn is_match(env: Env, matcher: Unknown<'_>, haystack: Unknown<'_>) -> Result<bool> {
+    let slot = slot(&env, &matcher)?;
+    let hay = haystack::read(&env, &haystack, "haystack")?;
+    slot.with(&env, |m| Ok(m.is_match(hay.bytes())))
+}
+
+/// Number of matches.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array"
+)]
+pub fn count(env: Env, matcher: Unknown<'_>, haystack: Unknown<'_>) -> Result<f64> {
+    let slot = slot(&env, &matcher)?;
+    let hay = haystack::read(&env, &haystack, "haystack")?;
+    slot.with(&env, |m| Ok(m.count(hay.bytes()) as f64))
+}
+
+/// Writes the first match as `[pattern, start, end]` into `out` and returns true, or
+/// returns false if there is none.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, out: Float64Array"
+)]
+pub fn find(
+    env: Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    mut out: Float64ArraySlice<'_>,
+) -> Result<bool> {
+    let slot = slot(&env, &matcher)?;
+    let hay = haystack::read(&env, &haystack, "haystack")?;
+    // SAFETY: the wrapper's private scratch array; no JavaScript runs while it is held.
+    let out = unsafe { out.as_mut() };
+    if out.len() < 3 {
+        return throw(&env, Code::InvalidArgument, "out must hold 3 numbers", None);
+    }
+    let Some(found) = slot.with(&env, |m| Ok(m.find(hay.bytes())))? else {
+        return Ok(false);
+    };
+    let bytes = hay.bytes();
+    let mut units = hay.units();
+    out[0] = f64::from(found.pattern);
+    out[1] = units.convert(bytes, found.start) as f64;
+    out[2] = units.convert(bytes, found.end) as f64;
+    Ok(true)
+}
+
+/// Every match, as a flat `[pattern, start, end, ...]` array, or null if there is none.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_return_type = "Float64Array | null"
+)]
+pub fn find_all<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, "haystack")?;
+    let bytes = hay.bytes();
+    let mut units = hay.units();
+    let flat = slot.with(env, |m| {
+        let mut flat = Vec::new();
+        for found in m.find_iter(bytes) {
+            flat.push(f64::from(found.pattern));
+            flat.push(units.convert(bytes, found.start) as f64);
+            flat.push(units.convert(bytes, found.end) as f64);
+        }
+        Ok(flat)
+    })?;
+    if flat.is_empty() {
+        // No array to allocate in the common no-match case.
+        let mut null = ptr::null_mut();
+        // SAFETY: reading the `null` singleton of this env.
+        check_status!(unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
+        // SAFETY: `null` is a value of this env.
+        return Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), null) });
+    }
+    float64_array(env, &flat)
+}
+
+/// A resumable iteration over the matches of `haystack` (a cursor handle for
+/// `cursorNext`). A string is copied into the cursor; a `Uint8Array` must be passed again
+/// to every `cursorNext` call.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_return_type = "CursorHandle"
+)]
+pub fn cursor<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, "haystack")?;
+    let matcher = slot.matcher(env)?;
+    let (text, units, byte_len) = match hay {
+        Haystack::Text(b) => {
+            let units = Units::for_text(&b);
+            let len = b.len();
+            (Some(b), units, len)
+        }
+        Haystack::Bytes(b) => (None, Units::Bytes, b.len()),
+    };
+    handle::wrap(
+        env,
+        CursorSlot(RefCell::new(Some(CursorState {
+            cursor: matcher.cursor(),
+            matcher,
+            text,
+            units,
+            byte_len,
+            _live: Live::new(),
+        }))),
+    )
+}
+
+/// Replaces every match: `replacements` holds one replacement for all patterns or one
+/// per pattern. Returns a string for string input, a `Buffer` for byte input.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>",
+    ts_return_type = "string | Buffer"
+)]
+pub fn replace_all<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    replacements: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, "haystack")?;
+    let with = haystack::read_list(env, &replacements, "replacements")?;
+    match slot.with(env, |m| Ok(m.replace_all(hay.bytes(), &with)))? {
+        Ok(out) => output(env, hay.is_text(), out),
+        Err(e) => throw_core(env, e),
+    }
+}
+
+/// Replaces each match by what `replace(pattern, start, end)` returns (a string or a
+/// `Uint8Array`); `false` stops: that match and the rest are kept unchanged. A throw
+/// stops the scan and is rethrown as is.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false",
+    ts_return_type = "string | Buffer"
+)]
+pub fn replace_with<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    replace: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    if replace.get_type()? != ValueType::Function {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            "replace must be a function",
+            None,
+        );
+    }
+    let func = replace.value().value;
+    // The callback may modify or detach a Buffer it can reach, so byte input is copied.
+    let (bytes, is_text) = match haystack::read(env, &haystack, "haystack")? {
+        Haystack::Text(b) => (b, true),
+        Haystack::Bytes(b) => (b.to_vec(), false),
+    };
+    let matcher = slot.matcher(env)?;
+    let mut units = if is_text {
+        Units::for_text(&bytes)
+    } else {
+        Units::Bytes
+    };
+    let mut failure: Option<Failure> = None;
+    let result = matcher.replace_with(&bytes, |m, dst| {
+        match replacement(env, func, &bytes, &mut units, m, dst) {
+            Ok(true) => ControlFlow::Continue(()),
+            Ok(false) => ControlFlow::Break(()),
+            Err(f) => {
+                failure = Some(f);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(f) = failure {
+        return match f {
+            Failure::Call(e) => e.into_result(env),
+            Failure::BadReturn => throw(
+                env,
+                Code::InvalidArgument,
+                "the replace callback must return a string, a Uint8Array or false",
+                None,
+            ),
+        };
+    }
+    match result {
+        Ok((out, _)) => output(env, is_text, out),
+        Err(e) => throw_core(env, e),
+    }
+}
+
+/// A new push stream over the matcher (it keeps the compiled set alive).
+#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
+pub fn stream(env: Env, matcher: Unknown<'_>) -> Result<NativeStream> {
+    Ok(NativeStream::new(slot(&env, &matcher)?.matcher(&env)?))
+}
+
+/// Releases the compiled set (once running iterations and streams are done with it).
+/// Idempotent; later calls other than `close` throw a `CLOSED` error.
+#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
+pub fn close(env: Env, matcher: Unknown<'_>) -> Result<()> {
+    let open = slot(&env, &matcher)?.0.borrow_mut().take();
+    drop(open);
+    Ok(())
 }
 
 fn closed<T>(env: &Env) -> Result<T> {
@@ -512,11 +559,16 @@ fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
     Ok(out)
 }
 
-/// A resumable iteration (the native half of `Matcher.prototype.matches`).
-#[napi]
+/// What a cursor handle holds; `None` once the iteration is over or closed.
 #[derive(Debug)]
-pub struct NativeCursor {
-    state: RefCell<Option<CursorState>>,
+pub(crate) struct CursorSlot(RefCell<Option<CursorState>>);
+
+impl Tagged for CursorSlot {
+    const TAG: sys::napi_type_tag = sys::napi_type_tag {
+        lower: 0x6861_7973_6361_6e43,
+        upper: 0x41f0_9b2e_c7d3_5a18,
+    };
+    const WHAT: &'static str = "cursor";
 }
 
 #[derive(Debug)]
@@ -530,76 +582,78 @@ struct CursorState {
     _live: Live,
 }
 
-#[napi]
-impl NativeCursor {
-    /// Writes up to `out.length / 3` next matches as `[pattern, start, end, ...]` into
-    /// `out` and returns how many; 0 means the iteration is over (and its memory released).
-    /// For byte input, pass the same `Uint8Array` as `haystack` every time.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "out: Float64Array, haystack?: Uint8Array"
-    )]
-    pub fn next(
-        &self,
-        env: Env,
-        mut out: Float64ArraySlice<'_>,
-        haystack: Option<Unknown<'_>>,
-    ) -> Result<u32> {
-        // SAFETY: the wrapper's private batch array; no JavaScript runs while it is held.
-        let out = unsafe { out.as_mut() };
-        let mut guard = self.state.borrow_mut();
-        let Some(state) = guard.as_mut() else {
-            return Ok(0);
-        };
-        let given = match &haystack {
-            Some(h) => match haystack::classify(&env, h)? {
-                Input::Bytes(b) => Some(b),
-                _ => None,
-            },
-            None => None,
-        };
-        let CursorState {
-            matcher,
-            cursor,
-            text,
-            units,
-            byte_len,
-            ..
-        } = state;
-        let bytes: &[u8] = match (text.as_deref(), given) {
-            (Some(t), _) => t,
-            (None, Some(b)) if b.len() == *byte_len => b,
-            (None, _) => {
-                return throw(
-                    &env,
-                    Code::InvalidArgument,
-                    "pass the iteration's Uint8Array, unchanged in length, to every next()",
-                    None,
-                )
-            }
-        };
-        let mut n = 0;
-        let mut done = false;
-        for slot in out.chunks_exact_mut(3) {
-            let Some(m) = matcher.next_match(bytes, cursor) else {
-                done = true;
-                break;
-            };
-            slot[0] = f64::from(m.pattern);
-            slot[1] = units.convert(bytes, m.start) as f64;
-            slot[2] = units.convert(bytes, m.end) as f64;
-            n += 1;
+/// Writes up to `out.length / 3` next matches as `[pattern, start, end, ...]` into `out`
+/// and returns how many; 0 means the iteration is over (and its memory released). For
+/// byte input, pass the same `Uint8Array` as `haystack` every time.
+#[napi(
+    catch_unwind,
+    ts_args_type = "cursor: CursorHandle, out: Float64Array, haystack?: Uint8Array"
+)]
+pub fn cursor_next(
+    env: Env,
+    cursor: Unknown<'_>,
+    mut out: Float64ArraySlice<'_>,
+    haystack: Option<Unknown<'_>>,
+) -> Result<u32> {
+    let slot = handle::get::<CursorSlot>(&env, &cursor)?;
+    // SAFETY: the wrapper's private batch array; no JavaScript runs while it is held.
+    let out = unsafe { out.as_mut() };
+    let given = match &haystack {
+        Some(h) => match haystack::classify(&env, h)? {
+            Input::Bytes(b) => Some(b),
+            _ => None,
+        },
+        None => None,
+    };
+    let mut guard = slot.0.borrow_mut();
+    let Some(state) = guard.as_mut() else {
+        return Ok(0);
+    };
+    let CursorState {
+        matcher,
+        cursor,
+        text,
+        units,
+        byte_len,
+        ..
+    } = state;
+    let bytes: &[u8] = match (text.as_deref(), given) {
+        (Some(t), _) => t,
+        (None, Some(b)) if b.len() == *byte_len => b,
+        (None, _) => {
+            return throw(
+                &env,
+                Code::InvalidArgument,
+                "pass the iteration's Uint8Array, unchanged in length, to every cursorNext()",
+                None,
+            )
         }
-        if done {
-            *guard = None;
-        }
-        Ok(n)
+    };
+    let mut n = 0;
+    let mut done = false;
+    for slot in out.chunks_exact_mut(3) {
+        let Some(m) = matcher.next_match(bytes, cursor) else {
+            done = true;
+            break;
+        };
+        slot[0] = f64::from(m.pattern);
+        slot[1] = units.convert(bytes, m.start) as f64;
+        slot[2] = units.convert(bytes, m.end) as f64;
+        n += 1;
     }
+    if done {
+        *guard = None;
+    }
+    Ok(n)
+}
 
-    /// Ends the iteration early and releases its memory. Idempotent.
-    #[napi(catch_unwind)]
-    pub fn close(&self) {
-        let state = self.state.borrow_mut().take();
-        drop(state);
-    }
+/// Ends an iteration early and releases its memory. Idempotent.
+#[napi(catch_unwind, ts_args_type = "cursor: CursorHandle")]
+pub fn cursor_close(env: Env, cursor: Unknown<'_>) -> Result<()> {
+    let state = handle::get::<CursorSlot>(&env, &cursor)?
+        .0
+        .borrow_mut()
+        .take();
+    drop(state);
+    Ok(())
 }

@@ -223,6 +223,20 @@ describe('string input: UTF-16 offsets', () => {
     assert.equal(new Matcher(['\uFFFD']).count(t), 2)
   })
 
+  it('strings of every length around the conversion buffer sizes convert exactly', () => {
+    const f = new Matcher(['fox', '😀', 'é'])
+    for (let n = 490; n < 530; n++) {
+      for (const tail of ['fox', '😀', 'é😀', '\uD800', 'xé']) {
+        const t = 'a'.repeat(n) + tail + 'fox'
+        const all = f.findAll(t)
+        assert.equal(all[all.length - 1].start, t.length - 3, `length ${t.length}`)
+        for (const x of all) assert.equal(t.slice(x.start, x.end), x.text)
+        // Output strings are built from UTF-8: a lone surrogate comes back as U+FFFD.
+        assert.equal(f.replaceWith(t, (x) => x.text), t.toWellFormed())
+      }
+    }
+  })
+
   it('ASCII text takes the same path as bytes', () => {
     const ascii = 'the fox and the dog'
     const a = new Matcher(['fox', 'dog'])
