@@ -120,7 +120,7 @@ EOF
 # ---- drivers -----------------------------------------------------------------------------
 # run_driver HOST TIMEOUT CMD...: JSON lines to $OUT/HOST.jsonl; on failure a row that says so.
 run_driver() {
-    local host="$1" limit="$2"
+    local host="$1" limit="$2" row_host="${1%%-*}"
     shift 2
     say "driver: $host"
     local status=0
@@ -129,15 +129,15 @@ run_driver() {
         local why
         why="$(tail -c 400 "$OUT/$host.log" | tr '\n"\\' '  /')"
         [ "$status" -eq 124 ] && why="timed out after $limit; $why"
-        printf '{"schema":"hayscan-bench/1","host":"%s","workload":"driver","impl":"driver","status":"error","reason":"exit status %s: %s"}\n' \
-            "$host" "$status" "$why" >>"$OUT/$host.jsonl"
+        printf '{"schema":"hayscan-bench/1","host":"%s","workload":"driver","impl":"%s","status":"error","reason":"exit status %s: %s"}\n' \
+            "$row_host" "$host driver" "$status" "$why" >>"$OUT/$host.jsonl"
         echo "  $host driver failed (status $status), see $OUT/$host.log" >&2
     fi
     echo "  $(wc -l <"$OUT/$host.jsonl") rows"
 }
 unavailable() { # unavailable HOST REASON
-    printf '{"schema":"hayscan-bench/1","host":"%s","workload":"driver","impl":"driver","status":"unavailable","reason":"%s"}\n' \
-        "$1" "$2" >"$OUT/$1.jsonl"
+    printf '{"schema":"hayscan-bench/1","host":"%s","workload":"driver","impl":"%s","status":"unavailable","reason":"%s"}\n' \
+        "${1%%-*}" "$1 driver" "$2" >"$OUT/$1.jsonl"
     echo "  $1: unavailable: $2"
 }
 
@@ -145,28 +145,42 @@ COMMON=(--data "$DATA" --reps "$REPS" --calls "$CALLS")
 HOSTS=(--budget "$BUDGET" --min-rep-ms "$MIN_REP_MS")
 LONG=$([ "$MODE" = quick ] && echo 240s || echo 3600s)
 
+# core_ref LABEL: the Rust core's `count` on every literal set, right before each host's
+# driver (and once at the end), so each boundary tax compares runs minutes apart.
+core_ref() {
+    target/release/hayscan-bench --data "$DATA" --reps "$REPS" --core-ref "$1" >>"$OUT/core-ref.jsonl" 2>>"$OUT/core-ref.log" ||
+        echo "  warning: core reference run $1 failed" >&2
+}
+: >"$OUT/core-ref.jsonl"
+
 run_driver rust "$LONG" target/release/hayscan-bench "${COMMON[@]}"
+core_ref before-c
 run_driver c-hayscan "$LONG" "$BIN/hayscan_driver" "${COMMON[@]}" --min-rep-ms "$MIN_REP_MS"
 if [ -z "$HYPERSCAN_BUILD_ERROR" ]; then
     run_driver c-hyperscan "$LONG" "$BIN/hyperscan_driver" "${COMMON[@]}" --min-rep-ms "$MIN_REP_MS"
 else
     unavailable c-hyperscan "does not build (libhyperscan-dev missing?): $HYPERSCAN_BUILD_ERROR"
 fi
+core_ref before-php
 if command -v php >/dev/null; then
     run_driver php "$LONG" php -d memory_limit=-1 -d ffi.enable=1 bench/php/driver.php "${COMMON[@]}" "${HOSTS[@]}"
 else
     unavailable php "php is not installed"
 fi
+core_ref before-ruby
 if command -v ruby >/dev/null; then
     run_driver ruby "$LONG" ruby -I ruby/lib bench/ruby/driver.rb "${COMMON[@]}" "${HOSTS[@]}"
 else
     unavailable ruby "ruby is not installed"
 fi
+core_ref before-node
 if [ -n "$NODE_ADDON" ]; then
     NAPI_RS_NATIVE_LIBRARY_PATH="$NODE_ADDON" run_driver node "$LONG" node bench/node/driver.mjs "${COMMON[@]}" "${HOSTS[@]}"
 else
     unavailable node "node or the napi addon is not available"
 fi
+
+core_ref end
 
 # ---- peak memory: one process per configuration ------------------------------------------
 say "peak memory"

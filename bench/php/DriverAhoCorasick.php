@@ -16,11 +16,13 @@ final class DriverAhoCorasick
     private array $fail = [0];
     /** @var list<int> occurrences reported on entering each state */
     private array $hits = [0];
+    /** @var list<list<array{int, int}>> [pattern id, length] reported on entering each state */
+    private array $out = [[]];
 
     /** @param list<string> $patterns non-empty strings */
     public function __construct(array $patterns)
     {
-        foreach ($patterns as $pattern) {
+        foreach ($patterns as $id => $pattern) {
             $state = 0;
             foreach (str_split($pattern) as $byte) {
                 if (!isset($this->goto[$state][$byte])) {
@@ -28,10 +30,12 @@ final class DriverAhoCorasick
                     $this->goto[] = [];
                     $this->fail[] = 0;
                     $this->hits[] = 0;
+                    $this->out[] = [];
                 }
                 $state = $this->goto[$state][$byte];
             }
             $this->hits[$state]++;
+            $this->out[$state][] = [$id, strlen($pattern)];
         }
         $queue = array_values($this->goto[0]);
         for ($i = 0; $i < count($queue); $i++) {
@@ -45,8 +49,37 @@ final class DriverAhoCorasick
                 $link = $this->goto[$f][$byte] ?? 0;
                 $this->fail[$to] = $link === $to ? 0 : $link;
                 $this->hits[$to] += $this->hits[$this->fail[$to]];
+                if ($this->out[$this->fail[$to]]) {
+                    array_push($this->out[$to], ...$this->out[$this->fail[$to]]);
+                }
             }
         }
+    }
+
+    /**
+     * Every occurrence of every pattern in $text, overlapping ones included, ordered by end.
+     *
+     * @return list<array{int, int}> [pattern id, start offset]
+     */
+    public function search(string $text): array
+    {
+        $goto = $this->goto;
+        $fail = $this->fail;
+        $out = $this->out;
+        $state = 0;
+        $found = [];
+        $n = strlen($text);
+        for ($i = 0; $i < $n; $i++) {
+            $byte = $text[$i];
+            while ($state !== 0 && !isset($goto[$state][$byte])) {
+                $state = $fail[$state];
+            }
+            $state = $goto[$state][$byte] ?? 0;
+            foreach ($out[$state] as [$id, $len]) {
+                $found[] = [$id, $i + 1 - $len];
+            }
+        }
+        return $found;
     }
 
     /** Number of occurrences of all patterns in $text, overlapping ones included. */

@@ -26,6 +26,10 @@ struct Args {
     reps: usize,
     calls: usize,
     memory: Option<String>,
+    /// `--core-ref LABEL`: only `count` on every literal set, rows tagged with `phase`:
+    /// the reference run.sh takes right before and after each host's driver, so a boundary
+    /// tax compares runs minutes, not a quarter of an hour, apart.
+    core_ref: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -34,6 +38,7 @@ fn parse_args() -> Args {
         reps: 3,
         calls: 1_000_000,
         memory: None,
+        core_ref: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,6 +51,7 @@ fn parse_args() -> Args {
             "--reps" => args.reps = value().parse().unwrap_or_else(|_| usage("--reps N")),
             "--calls" => args.calls = value().parse().unwrap_or_else(|_| usage("--calls N")),
             "--memory" => args.memory = Some(value()),
+            "--core-ref" => args.core_ref = Some(value()),
             _ => usage(&format!("unknown argument {flag}")),
         }
     }
@@ -186,6 +192,10 @@ fn main() {
         memory(&args.data, set);
         return;
     }
+    if let Some(phase) = &args.core_ref {
+        core_reference(&args.data, args.reps, phase);
+        return;
+    }
     let english = read(&args.data.join("english.txt"));
     let log = read(&args.data.join("log.txt"));
     let reps = args.reps;
@@ -303,6 +313,32 @@ fn main() {
         ),
         &times,
     );
+}
+
+/// `count` on every literal set, tagged with `phase` (see `Args::core_ref`).
+fn core_reference(data: &Path, reps: usize, phase: &str) {
+    let english = read(&data.join("english.txt"));
+    for density in ["sparse", "dense"] {
+        for n in SET_SIZES {
+            let set = format!("{density}-{n}");
+            let pats = patterns(data, &set);
+            let m = Matcher::new(&pats, &Options::default()).expect("keyword sets build");
+            // A fresh copy per set, allocated after the matcher: with the buffer `read`
+            // returned, sparse sets ran up to 2x slower in this mode on this machine, at
+            // the same instruction count (callgrind) — a memory-placement effect, not code.
+            let english = english.clone();
+            let (times, inner, count) = time(reps, || m.count(&english));
+            emit(
+                row(
+                    json!({"workload": "core-ref", "impl": "hayscan", "api": "count",
+                           "set": set, "patterns": pats.len(), "corpus": "english",
+                           "bytes": english.len(), "semantics": "leftmost-first",
+                           "phase": phase, "matches": count, "inner": inner}),
+                ),
+                &times,
+            );
+        }
+    }
 }
 
 /// Times `count`, `scan` (a closure per match) and `find_iter` collected into a Vec.

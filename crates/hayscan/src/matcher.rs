@@ -361,14 +361,27 @@ impl Matcher {
         if cursor.done {
             return None;
         }
-        let folded = match &self.engine {
-            Engine::Literal { fold: true, .. } => {
-                Some(cursor.folded.take().unwrap_or_else(|| fold::fold(haystack)))
-            }
-            _ => None,
+        // The folded copy of the haystack lives in the cursor between calls; other
+        // matchers search `haystack` itself (the hot path: no Option juggling per match).
+        let found = if self.folds() {
+            let folded = cursor.folded.take().unwrap_or_else(|| fold::fold(haystack));
+            let found = self.step(&folded, cursor);
+            cursor.folded = Some(folded);
+            found
+        } else {
+            self.step(haystack, cursor)
         };
-        let hay = folded.as_deref().unwrap_or(haystack);
-        let found = if self.options.match_kind == MatchKind::Overlapping {
+        if found.is_none() {
+            cursor.done = true;
+            cursor.folded = None;
+        }
+        found
+    }
+
+    /// One step of iteration over an already folded haystack.
+    #[inline]
+    fn step(&self, hay: &[u8], cursor: &mut Cursor) -> Option<Match> {
+        if self.options.match_kind == MatchKind::Overlapping {
             self.next_overlapping(hay, &mut cursor.overlapping)
         } else {
             self.next_leftmost(
@@ -377,13 +390,7 @@ impl Matcher {
                 &mut cursor.last_end,
                 &mut cursor.parts,
             )
-        };
-        cursor.folded = folded;
-        if found.is_none() {
-            cursor.done = true;
-            cursor.folded = None;
         }
-        found
     }
 
     /// One step of non-overlapping iteration over an already folded haystack. `pos` is
@@ -417,6 +424,7 @@ impl Matcher {
     /// The leftmost match starting at or after `start` in an already folded haystack,
     /// ignoring the empty-match rule (see `next_leftmost`). Repeated calls on one haystack
     /// should go through `next_leftmost`, which remembers what split regex sets found.
+    #[inline]
     pub(crate) fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
         match &self.engine {
             Engine::Literal { ac, anchored, .. } => {
