@@ -42,22 +42,63 @@ function checkCallback (fn, name) {
 
 // Matches for string input carry their text; matches for byte input do not (slice the
 // buffer: `buf.subarray(m.start, m.end)`), so byte input is never copied or decoded.
-function textMatch (pattern, start, end, text) {
-  return { pattern, start, end, text: text.slice(start, end) }
+//
+// `texts` (see `literalTexts`) holds, for a literal case-sensitive matcher, the pattern
+// strings whose matches are always equal to the pattern: their text is the pattern string
+// itself, and dense scans allocate no substring per match.
+function textMatch (pattern, start, end, haystack, texts) {
+  return { pattern, start, end, text: textOf(haystack, texts, pattern, start, end) }
+}
+
+function textOf (haystack, texts, pattern, start, end) {
+  if (texts !== null) {
+    const t = texts[pattern]
+    if (t !== undefined) return t
+  }
+  return haystack.slice(start, end)
 }
 
 function byteMatch (pattern, start, end) {
   return { pattern, start, end }
 }
 
-/** Builds match objects from a flat `[pattern, start, end, ...]` batch. */
-function toMatches (haystack, flat, n, out) {
+/**
+ * For literal, case-sensitive matchers: pattern id -> pattern string, for the patterns
+ * whose every match equals them. That holds for a well-formed string without U+FFFD
+ * (a lone surrogate in the haystack is searched as U+FFFD, so a pattern containing U+FFFD
+ * may match one); other patterns (Buffers, ...) are left out and their text is sliced.
+ */
+function literalTexts (patterns, options) {
+  if (options != null && (options.syntax === 'regex' || options.caseInsensitive)) return null
+  const texts = new Array(patterns.length)
+  let any = false
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i]
+    if (typeof p === 'string' && p.isWellFormed() && !p.includes('\uFFFD')) {
+      texts[i] = p
+      any = true
+    }
+  }
+  return any ? texts : null
+}
+
+/** Builds match objects from a flat `[pattern, start, end, ...]` array. */
+function toMatches (haystack, flat, texts) {
+  // Preallocated, and object literals written out in place: this loop is most of the cost
+  // of findAll on dense text.
+  const n = flat.length / 3
+  const out = new Array(n)
   if (typeof haystack === 'string') {
-    for (let i = 0; i < n; i += 3) {
-      out.push(textMatch(flat[i], flat[i + 1], flat[i + 2], haystack))
+    for (let j = 0, i = 0; j < n; j++, i += 3) {
+      const pattern = flat[i]
+      const start = flat[i + 1]
+      const end = flat[i + 2]
+      out[j] = { pattern, start, end, text: textOf(haystack, texts, pattern, start, end) }
     }
   } else {
-    for (let i = 0; i < n; i += 3) out.push(byteMatch(flat[i], flat[i + 1], flat[i + 2]))
+    for (let j = 0, i = 0; j < n; j++, i += 3) {
+      out[j] = { pattern: flat[i], start: flat[i + 1], end: flat[i + 2] }
+    }
   }
   return out
 }
@@ -85,6 +126,8 @@ const FIND = new Float64Array(3)
 class Matcher {
   // The native matcher handle; every operation is a native function taking it.
   #m
+  // See `literalTexts`.
+  #texts
 
   /**
    * @param {Array<string | Uint8Array>} patterns pattern id = index in this list
@@ -92,6 +135,7 @@ class Matcher {
    */
   constructor (patterns, options) {
     this.#m = native.createMatcher(patterns, options)
+    this.#texts = literalTexts(patterns, options)
   }
 
   /** A matcher whose patterns are regular expressions. */
@@ -118,13 +162,13 @@ class Matcher {
   find (haystack) {
     if (!native.find(this.#m, haystack, FIND)) return null
     return typeof haystack === 'string'
-      ? textMatch(FIND[0], FIND[1], FIND[2], haystack)
+      ? textMatch(FIND[0], FIND[1], FIND[2], haystack, this.#texts)
       : byteMatch(FIND[0], FIND[1], FIND[2])
   }
 
   findAll (haystack) {
     const flat = native.findAll(this.#m, haystack)
-    return flat === null ? [] : toMatches(haystack, flat, flat.length, [])
+    return flat === null ? [] : toMatches(haystack, flat, this.#texts)
   }
 
   count (haystack) {
@@ -142,7 +186,7 @@ class Matcher {
     if (haystack != null && haystack.length <= SMALL_INPUT) {
       const flat = native.findAll(this.#m, haystack)
       if (flat === null) return { matches: 0, stopped: false }
-      return deliver(haystack, flat, flat.length, onMatch, 0)
+      return deliver(haystack, flat, flat.length, onMatch, 0, this.#texts)
     }
     const cursor = native.cursor(this.#m, haystack)
     const bytes = typeof haystack === 'string' ? undefined : haystack
@@ -152,7 +196,7 @@ class Matcher {
       for (;;) {
         const n = 3 * native.cursorNext(cursor, batch, bytes)
         if (n === 0) return report
-        report = deliver(haystack, batch, n, onMatch, report.matches)
+        report = deliver(haystack, batch, n, onMatch, report.matches, this.#texts)
         if (report.stopped) return report
       }
     } finally {
@@ -167,7 +211,7 @@ class Matcher {
    */
   matches (haystack) {
     const cursor = native.cursor(this.#m, haystack)
-    return iterate(cursor, haystack)
+    return iterate(cursor, haystack, this.#texts)
   }
 
   /**
@@ -185,8 +229,9 @@ class Matcher {
    */
   replaceWith (haystack, replace) {
     checkCallback(replace, 'replace')
+    const texts = this.#texts
     const adapter = typeof haystack === 'string'
-      ? (p, s, e) => replace(textMatch(p, s, e, haystack))
+      ? (p, s, e) => replace(textMatch(p, s, e, haystack, texts))
       : (p, s, e) => replace(byteMatch(p, s, e))
     return native.replaceWith(this.#m, haystack, adapter)
   }
@@ -267,19 +312,19 @@ class Matcher {
 const SMALL_INPUT = 4096
 
 /** Calls `onMatch` for the matches in a flat batch; stops at `false`. */
-function deliver (haystack, flat, n, onMatch, matches) {
+function deliver (haystack, flat, n, onMatch, matches, texts) {
   const isText = typeof haystack === 'string'
   for (let i = 0; i < n; i += 3) {
     matches++
     const m = isText
-      ? textMatch(flat[i], flat[i + 1], flat[i + 2], haystack)
+      ? textMatch(flat[i], flat[i + 1], flat[i + 2], haystack, texts)
       : byteMatch(flat[i], flat[i + 1], flat[i + 2])
     if (onMatch(m) === false) return { matches, stopped: true }
   }
   return { matches, stopped: false }
 }
 
-function * iterate (cursor, haystack) {
+function * iterate (cursor, haystack, texts) {
   const isText = typeof haystack === 'string'
   const bytes = isText ? undefined : haystack
   const batch = new Float64Array(3 * 64)
@@ -289,7 +334,7 @@ function * iterate (cursor, haystack) {
       if (n === 0) return
       for (let i = 0; i < n; i += 3) {
         yield isText
-          ? textMatch(batch[i], batch[i + 1], batch[i + 2], haystack)
+          ? textMatch(batch[i], batch[i + 1], batch[i + 2], haystack, texts)
           : byteMatch(batch[i], batch[i + 1], batch[i + 2])
       }
     }

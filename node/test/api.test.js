@@ -237,6 +237,28 @@ describe('string input: UTF-16 offsets', () => {
     }
   })
 
+  it('match text equals the haystack slice for every kind of pattern and option', () => {
+    const t = 'a\uD800b \uFFFD c😀 Fox fox \uFFFD'
+    const cases = [
+      [['\uFFFD', 'fox', '😀'], undefined],
+      [['\uFFFD', 'fox'], { matchKind: 'overlapping' }],
+      [[Buffer.from('fox'), 'c😀'], undefined],
+      [['FOX', 'fox'], { caseInsensitive: true }],
+      [['f.x', '\uFFFD'], { syntax: 'regex' }],
+      [['\uD800b', 'b'], undefined],
+    ]
+    for (const [patterns, opts] of cases) {
+      const m = new Matcher(patterns, opts)
+      const all = m.findAll(t)
+      assert.ok(all.length > 0, JSON.stringify(patterns))
+      for (const x of [...all, ...m.matches(t), m.find(t)]) assert.equal(x.text, t.slice(x.start, x.end))
+      m.scan(t, (x) => { assert.equal(x.text, t.slice(x.start, x.end)) })
+      if (!opts || opts.matchKind !== 'overlapping') {
+        m.replaceWith(t, (x) => { assert.equal(x.text, t.slice(x.start, x.end)); return 'r' })
+      }
+    }
+  })
+
   it('ASCII text takes the same path as bytes', () => {
     const ascii = 'the fox and the dog'
     const a = new Matcher(['fox', 'dog'])
