@@ -350,12 +350,12 @@ const HIGH_SURROGATE = /[\uD800-\uDBFF]$/
  * Buffer chunks, UTF-16 code units for string chunks (a stream takes one or the other).
  */
 class MatchStream {
-  #native
+  #stream
   // A string chunk ending in the first half of a surrogate pair waits for the second half.
   #highSurrogate = ''
 
   constructor (nativeStream) {
-    this.#native = nativeStream
+    this.#stream = nativeStream
   }
 
   /**
@@ -365,27 +365,27 @@ class MatchStream {
   on (handler, options) {
     checkCallback(handler, 'handler')
     const patterns = options == null ? undefined : options.patterns
-    return this.#native.on((p, s, e, text) => handler(
+    return this.#stream.on((p, s, e, text) => handler(
       text === undefined ? byteMatch(p, s, e) : { pattern: p, start: s, end: e, text },
     ), patterns)
   }
 
   /** Unregisters a handler (it may be the one running). Returns false for unknown ids. */
   off (id) {
-    return this.#native.off(id)
+    return this.#stream.off(id)
   }
 
   get handlerCount () {
-    return this.#native.handlerCount
+    return this.#stream.handlerCount
   }
 
   /** Units written so far (bytes, or UTF-16 code units for a string stream). */
   get position () {
-    return this.#native.position + this.#highSurrogate.length
+    return this.#stream.position + this.#highSurrogate.length
   }
 
   get finished () {
-    return this.#native.finished
+    return this.#stream.finished
   }
 
   /** Scans the next chunk; handlers receive every match that is now final. */
@@ -400,7 +400,7 @@ class MatchStream {
         chunk = chunk.slice(0, -1)
       }
     }
-    return this.#native.write(chunk)
+    return this.#stream.write(chunk)
   }
 
   /** Writes `chunk` if given, then ends the input and releases the stream's resources. */
@@ -411,19 +411,19 @@ class MatchStream {
     if (this.#highSurrogate !== '' && !stopped) {
       const rest = this.#highSurrogate
       this.#highSurrogate = ''
-      const r = this.#native.write(rest)
+      const r = this.#stream.write(rest)
       matches += r.matches
       stopped = r.stopped
     }
     if (stopped) return { matches, stopped }
-    const r = this.#native.end()
+    const r = this.#stream.end()
     return { matches: matches + r.matches, stopped: r.stopped }
   }
 
   /** Releases the stream and its handlers without reporting pending matches. Idempotent. */
   close () {
     this.#highSurrogate = ''
-    this.#native.close()
+    this.#stream.close()
   }
 }
 
