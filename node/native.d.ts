@@ -30,8 +30,11 @@ export declare class NativeStream {
   get position(): number
   /** True after `end()`, after a handler stopped the stream, or after `close()`. */
   get finished(): boolean
-  /** Scans the next chunk; handlers receive every match that is now final. */
-  write(chunk: string | Uint8Array): ScanReport
+  /**
+   * Scans the next chunk; handlers receive every match that is now final. With
+   * `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
+   */
+  write(chunk: string | Uint8Array, utf8Text?: boolean): ScanReport
   /**
    * Ends the input: handlers receive the pending matches, then the stream and its
    * handlers are released.
@@ -61,10 +64,10 @@ export declare function createMatcher(patterns: Array<string | Uint8Array>, opti
 
 /**
  * A resumable iteration over the matches of `haystack` (a cursor handle for
- * `cursorNext`). A string is copied into the cursor; a `Uint8Array` must be passed again
- * to every `cursorNext` call.
+ * `cursorNext`). A string is copied into the cursor; a `Uint8Array` (also with
+ * `utf8Text`) must be passed again to every `cursorNext` call.
  */
-export declare function cursor(matcher: MatcherHandle, haystack: string | Uint8Array): CursorHandle
+export declare function cursor(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): CursorHandle
 
 /** Ends an iteration early and releases its memory. Idempotent. */
 export declare function cursorClose(cursor: CursorHandle): void
@@ -78,12 +81,13 @@ export declare function cursorNext(cursor: CursorHandle, out: Float64Array, hays
 
 /**
  * Writes the first match as `[pattern, start, end]` into `out` and returns true, or
- * returns false if there is none.
+ * returns false if there is none. With `utf8Text`, a `Uint8Array` haystack is the UTF-8
+ * encoding of a string and offsets are UTF-16 code units (likewise below).
  */
-export declare function find(matcher: MatcherHandle, haystack: string | Uint8Array, out: Float64Array): boolean
+export declare function find(matcher: MatcherHandle, haystack: string | Uint8Array, out: Float64Array, utf8Text?: boolean): boolean
 
 /** Every match, as a flat `[pattern, start, end, ...]` array, or null if there is none. */
-export declare function findAll(matcher: MatcherHandle, haystack: string | Uint8Array): Float64Array | null
+export declare function findAll(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): Float64Array | null
 
 /** True after `close()`. */
 export declare function isClosed(matcher: MatcherHandle): boolean
@@ -128,16 +132,16 @@ export declare function patternCount(matcher: MatcherHandle): number
 
 /**
  * Replaces every match: `replacements` holds one replacement for all patterns or one
- * per pattern. Returns a string for string input, a `Buffer` for byte input.
+ * per pattern. Returns a string for string input (or `utf8Text`), a `Buffer` for bytes.
  */
-export declare function replaceAll(matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>): string | Buffer
+export declare function replaceAll(matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>, utf8Text?: boolean): string | Buffer
 
 /**
  * Replaces each match by what `replace(pattern, start, end)` returns (a string or a
  * `Uint8Array`); `false` stops: that match and the rest are kept unchanged. A throw
  * stops the scan and is rethrown as is.
  */
-export declare function replaceWith(matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false): string | Buffer
+export declare function replaceWith(matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false, utf8Text?: boolean): string | Buffer
 
 /** What a push scan did. */
 export interface ScanReport {

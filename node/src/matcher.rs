@@ -158,7 +158,7 @@ pub fn is_closed(env: Env, matcher: Unknown<'_>) -> Result<bool> {
 )]
 pub fn is_match(env: Env, matcher: Unknown<'_>, haystack: Unknown<'_>) -> Result<bool> {
     let slot = slot(&env, &matcher)?;
-    let hay = haystack::read(&env, &haystack, "haystack")?;
+    let hay = haystack::read(&env, &haystack, None, "haystack")?;
     slot.with(&env, |m| Ok(m.is_match(hay.bytes())))
 }
 
@@ -169,24 +169,26 @@ pub fn is_match(env: Env, matcher: Unknown<'_>, haystack: Unknown<'_>) -> Result
 )]
 pub fn count(env: Env, matcher: Unknown<'_>, haystack: Unknown<'_>) -> Result<f64> {
     let slot = slot(&env, &matcher)?;
-    let hay = haystack::read(&env, &haystack, "haystack")?;
+    let hay = haystack::read(&env, &haystack, None, "haystack")?;
     slot.with(&env, |m| Ok(m.count(hay.bytes()) as f64))
 }
 
 /// Writes the first match as `[pattern, start, end]` into `out` and returns true, or
-/// returns false if there is none.
+/// returns false if there is none. With `utf8Text`, a `Uint8Array` haystack is the UTF-8
+/// encoding of a string and offsets are UTF-16 code units (likewise below).
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, out: Float64Array"
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, out: Float64Array, utf8Text?: boolean"
 )]
 pub fn find(
     env: Env,
     matcher: Unknown<'_>,
     haystack: Unknown<'_>,
     mut out: Float64ArraySlice<'_>,
+    utf8_text: Option<bool>,
 ) -> Result<bool> {
     let slot = slot(&env, &matcher)?;
-    let hay = haystack::read(&env, &haystack, "haystack")?;
+    let hay = haystack::read(&env, &haystack, utf8_text, "haystack")?;
     // SAFETY: the wrapper's private scratch array; no JavaScript runs while it is held.
     let out = unsafe { out.as_mut() };
     if out.len() < 3 {
@@ -206,16 +208,17 @@ pub fn find(
 /// Every match, as a flat `[pattern, start, end, ...]` array, or null if there is none.
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean",
     ts_return_type = "Float64Array | null"
 )]
 pub fn find_all<'e>(
     env: &'e Env,
     matcher: Unknown<'_>,
     haystack: Unknown<'_>,
+    utf8_text: Option<bool>,
 ) -> Result<Unknown<'e>> {
     let slot = slot(env, &matcher)?;
-    let hay = haystack::read(env, &haystack, "haystack")?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
     let bytes = hay.bytes();
     let mut units = hay.units();
     let flat = slot.with(env, |m| {
@@ -239,28 +242,27 @@ pub fn find_all<'e>(
 }
 
 /// A resumable iteration over the matches of `haystack` (a cursor handle for
-/// `cursorNext`). A string is copied into the cursor; a `Uint8Array` must be passed again
-/// to every `cursorNext` call.
+/// `cursorNext`). A string is copied into the cursor; a `Uint8Array` (also with
+/// `utf8Text`) must be passed again to every `cursorNext` call.
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean",
     ts_return_type = "CursorHandle"
 )]
 pub fn cursor<'e>(
     env: &'e Env,
     matcher: Unknown<'_>,
     haystack: Unknown<'_>,
+    utf8_text: Option<bool>,
 ) -> Result<Unknown<'e>> {
     let slot = slot(env, &matcher)?;
-    let hay = haystack::read(env, &haystack, "haystack")?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
     let matcher = slot.matcher(env)?;
-    let (text, units, byte_len) = match hay {
-        Haystack::Text(b) => {
-            let units = Units::for_text(&b);
-            let len = b.len();
-            (Some(b), units, len)
-        }
-        Haystack::Bytes(b) => (None, Units::Bytes, b.len()),
+    let units = hay.units();
+    let byte_len = hay.bytes().len();
+    let text = match hay {
+        Haystack::Text(b) => Some(b),
+        Haystack::Utf8(_) | Haystack::Bytes(_) => None,
     };
     handle::wrap(
         env,
@@ -276,10 +278,10 @@ pub fn cursor<'e>(
 }
 
 /// Replaces every match: `replacements` holds one replacement for all patterns or one
-/// per pattern. Returns a string for string input, a `Buffer` for byte input.
+/// per pattern. Returns a string for string input (or `utf8Text`), a `Buffer` for bytes.
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>",
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>, utf8Text?: boolean",
     ts_return_type = "string | Buffer"
 )]
 pub fn replace_all<'e>(
@@ -287,9 +289,10 @@ pub fn replace_all<'e>(
     matcher: Unknown<'_>,
     haystack: Unknown<'_>,
     replacements: Unknown<'_>,
+    utf8_text: Option<bool>,
 ) -> Result<Unknown<'e>> {
     let slot = slot(env, &matcher)?;
-    let hay = haystack::read(env, &haystack, "haystack")?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
     let with = haystack::read_list(env, &replacements, "replacements")?;
     match slot.with(env, |m| Ok(m.replace_all(hay.bytes(), &with)))? {
         Ok(out) => output(env, hay.is_text(), out),
@@ -302,7 +305,7 @@ pub fn replace_all<'e>(
 /// stops the scan and is rethrown as is.
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false",
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false, utf8Text?: boolean",
     ts_return_type = "string | Buffer"
 )]
 pub fn replace_with<'e>(
@@ -310,6 +313,7 @@ pub fn replace_with<'e>(
     matcher: Unknown<'_>,
     haystack: Unknown<'_>,
     replace: Unknown<'_>,
+    utf8_text: Option<bool>,
 ) -> Result<Unknown<'e>> {
     let slot = slot(env, &matcher)?;
     if replace.get_type()? != ValueType::Function {
@@ -322,8 +326,9 @@ pub fn replace_with<'e>(
     }
     let func = replace.value().value;
     // The callback may modify or detach a Buffer it can reach, so byte input is copied.
-    let (bytes, is_text) = match haystack::read(env, &haystack, "haystack")? {
+    let (bytes, is_text) = match haystack::read(env, &haystack, utf8_text, "haystack")? {
         Haystack::Text(b) => (b, true),
+        Haystack::Utf8(b) => (b.to_vec(), true),
         Haystack::Bytes(b) => (b.to_vec(), false),
     };
     let matcher = slot.matcher(env)?;

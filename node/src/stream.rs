@@ -143,7 +143,13 @@ impl NativeStream {
     }
 
     /// Feeds `chunk` (or finishes, if `None`) and dispatches matches to the handlers.
-    fn push(&self, env: &Env, chunk: Option<Unknown<'_>>) -> Result<ScanReport> {
+    /// With `utf8_text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
+    fn push(
+        &self,
+        env: &Env,
+        chunk: Option<Unknown<'_>>,
+        utf8_text: Option<bool>,
+    ) -> Result<ScanReport> {
         self.check_usable(env)?;
         let Ok(mut guard) = self.open.try_borrow_mut() else {
             return throw(
@@ -169,6 +175,11 @@ impl NativeStream {
                 Input::Text(b) => {
                     let units = utf16_len(&b);
                     text_chunk = Some(b);
+                    (Mode::Text, units)
+                }
+                Input::Bytes(b) if utf8_text == Some(true) => {
+                    let units = utf16_len(b);
+                    text_chunk = Some(b.to_vec());
                     (Mode::Text, units)
                 }
                 Input::Bytes(b) => {
@@ -402,17 +413,26 @@ impl NativeStream {
         self.finished.get() || self.closed.get()
     }
 
-    /// Scans the next chunk; handlers receive every match that is now final.
-    #[napi(catch_unwind, ts_args_type = "chunk: string | Uint8Array")]
-    pub fn write(&self, env: Env, chunk: Unknown<'_>) -> Result<ScanReport> {
-        self.push(&env, Some(chunk))
+    /// Scans the next chunk; handlers receive every match that is now final. With
+    /// `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "chunk: string | Uint8Array, utf8Text?: boolean"
+    )]
+    pub fn write(
+        &self,
+        env: Env,
+        chunk: Unknown<'_>,
+        utf8_text: Option<bool>,
+    ) -> Result<ScanReport> {
+        self.push(&env, Some(chunk), utf8_text)
     }
 
     /// Ends the input: handlers receive the pending matches, then the stream and its
     /// handlers are released.
     #[napi(catch_unwind)]
     pub fn end(&self, env: Env) -> Result<ScanReport> {
-        self.push(&env, None)
+        self.push(&env, None, None)
     }
 
     /// Releases the stream and its handlers now, without reporting pending matches.

@@ -259,6 +259,38 @@ describe('string input: UTF-16 offsets', () => {
     }
   })
 
+  it('long strings (encoded in JavaScript) give the same results as short ones', () => {
+    const f = new Matcher(['fox', '😀', 'é', '\uFFFD'])
+    const unit = 'fox é😀 a\uD800 ok \uFFFD '
+    for (const n of [2040, 2047, 2048, 2049, 4096, 5000, 100000]) {
+      const t = unit.repeat(Math.ceil(n / unit.length)).slice(0, n)
+      const bytes = Buffer.from(t) // lone surrogates become U+FFFD, as in the addon
+      // Expected UTF-16 offsets, from the byte matches: one code unit per character,
+      // two for characters of 4 bytes.
+      const toUnits = (at) => bytes.subarray(0, at).toString().length
+      const want = f.findAll(bytes).map((x) => [x.pattern, toUnits(x.start), toUnits(x.end)])
+      assert.deepEqual(triples(f.findAll(t)), want, `findAll, length ${n}`)
+      assert.deepEqual(triples([...f.matches(t)]), want, `matches, length ${n}`)
+      const scanned = []
+      f.scan(t, (x) => { scanned.push(x) })
+      assert.deepEqual(triples(scanned), want, `scan, length ${n}`)
+      assert.deepEqual(triples([f.find(t)]), want.slice(0, 1))
+      assert.equal(f.count(t), want.length)
+      assert.equal(f.isMatch(t), true)
+      for (const x of scanned) assert.equal(x.text, t.slice(x.start, x.end))
+      assert.equal(f.replaceAll(t, ['F', 'S', 'E', 'R']), f.replaceAll(bytes, ['F', 'S', 'E', 'R']).toString())
+      assert.equal(f.replaceWith(t, (x) => `<${x.text}>`), f.replaceWith(bytes, (x) => `<${bytes.subarray(x.start, x.end)}>`).toString())
+      const s = f.stream()
+      const streamed = []
+      s.on((x) => { streamed.push(x) })
+      s.end(t)
+      // Stream handlers get text decoded from the stream's UTF-8 bytes: a lone surrogate
+      // reads as U+FFFD there.
+      const wellFormed = f.findAll(t).map((x) => ({ ...x, text: x.text.toWellFormed() }))
+      assert.deepEqual(streamed, wellFormed, `stream, length ${n}`)
+    }
+  })
+
   it('ASCII text takes the same path as bytes', () => {
     const ascii = 'the fox and the dog'
     const a = new Matcher(['fox', 'dog'])
