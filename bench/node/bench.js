@@ -115,6 +115,9 @@ function measure (fn) {
   const times = []
   let total = 0
   while (times.length < MAX_REPS && (total < MIN_TIME_NS || times.length < 2)) {
+    // Every run starts from a collected heap: the results of findAll-like runs are large,
+    // and collecting the previous run's inside the next one's time makes numbers jump.
+    gc()
     const t0 = process.hrtime.bigint()
     result = fn()
     const dt = Number(process.hrtime.bigint() - t0)
@@ -336,10 +339,11 @@ function main () {
     node: process.version,
     cpu: os.cpus()[0].model,
     quick: QUICK,
+    loadAverage: os.loadavg(),
     corpus: { source: c.source, bytes: c.buf.length, utf16Units: c.text.length },
     throughput: [],
   }
-  console.log(`# hayscan ${version()} on Node ${process.version}, ${os.cpus()[0].model}`)
+  console.log(`# hayscan ${version()} on Node ${process.version}, ${os.cpus()[0].model} x${os.cpus().length}, load average ${os.loadavg()[0].toFixed(2)}`)
   console.log(`corpus: ${(c.buf.length / 1e6).toFixed(1)} MB (${c.source}, Zipf-distributed words)${QUICK ? ' [QUICK]' : ''}`)
   throughput(c, results)
   nonAsciiText(results)
@@ -348,7 +352,7 @@ function main () {
   const outDir = path.join(__dirname, '..', 'out')
   fs.mkdirSync(outDir, { recursive: true })
   fs.writeFileSync(path.join(outDir, 'node.json'), JSON.stringify(results, null, 2) + '\n')
-  console.log(`\nresults: ${path.relative(process.cwd(), path.join(outDir, 'node.json'))}`)
+  console.log(`\nload average at the end ${os.loadavg()[0].toFixed(2)}; results: ${path.relative(process.cwd(), path.join(outDir, 'node.json'))}`)
 }
 
 main()

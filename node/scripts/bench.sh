@@ -5,5 +5,5 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_node_modules
-build_addon release .
+build_addon release --features test-exports
 node --expose-gc ../bench/node/bench.js "$@"

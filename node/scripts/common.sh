@@ -23,15 +23,26 @@ ensure_node_modules() {
   fi
 }
 
-# Builds the addon; $1 = release|debug, further args go to `napi build`.
-# The generated loader and types are written to $2 (a directory).
+# Builds the addon ($1 = release|debug; further args go to `napi build`) and installs it in
+# node/ by rename, so a process that has the previous build loaded keeps its copy. The
+# scripts all build with the same features (`test-exports`, for test.sh's panic test), so
+# they share one cargo build; `npm run build` makes the addon to publish, without it. The
+# generated loader and types go to the scratch directory $GEN_DIR (removed at exit), for
+# test.sh to compare with the committed ones.
 build_addon() {
-  local profile="$1" out="$2"
-  shift 2
-  local args=(build --platform --js native.js --dts native.d.ts --output-dir "$out")
+  local profile="$1"
+  shift
+  GEN_DIR="$(mktemp -d)"
+  trap 'rm -rf "$GEN_DIR"' EXIT
+  local args=(build --platform --js native.js --dts native.d.ts --output-dir "$GEN_DIR")
   if [[ "$profile" == release ]]; then
     args+=(--release --strip)
   fi
   echo "==> napi ${args[*]} $*"
   npx --no-install napi "${args[@]}" "$@"
+  local built
+  for built in "$GEN_DIR"/*.node; do
+    cp "$built" ".$(basename "$built").tmp"
+    mv -f ".$(basename "$built").tmp" "$(basename "$built")"
+  done
 }

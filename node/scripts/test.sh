@@ -7,18 +7,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 profile="${PROFILE:-release}"
 ensure_node_modules
 
-# Build into a scratch directory, so the committed generated files can be compared with
-# what this source produces. The test-only panic export is compiled in; it is absent from
-# the generated types and loader, which are therefore the published ones.
-gen="$(mktemp -d)"
-trap 'rm -rf "$gen"' EXIT
-build_addon "$profile" "$gen" --features test-exports
+# The build writes the generated files into a scratch directory, so the committed ones can
+# be compared with what this source produces. The test-only panic export is compiled in; it
+# is absent from the generated types and loader, which are therefore the published ones.
+build_addon "$profile" --features test-exports
 
 stale=0
 for f in native.js native.d.ts; do
-  if ! cmp -s "$gen/$f" "$f"; then
+  if ! cmp -s "$GEN_DIR/$f" "$f"; then
     echo "error: $f is stale; regenerate it with 'npm run build' (in node/) and commit it:" >&2
-    diff -u "$f" "$gen/$f" | head -40 >&2 || true
+    diff -u "$f" "$GEN_DIR/$f" | head -40 >&2 || true
     stale=1
   fi
 done
@@ -26,7 +24,6 @@ if [[ "$stale" == 1 ]]; then
   exit 1
 fi
 echo "==> generated native.js and native.d.ts are fresh"
-cp "$gen"/*.node .
 
 echo "==> node --test"
 node --test test/*.test.js
