@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark side by side and regenerates docs/benchmarks.md and its plots.
 #
-#   bench/run.sh            full run: 32 MiB English-like corpus, 5 repetitions (~15 min)
+#   bench/run.sh            full run: 32 MiB English-like corpus, 5 repetitions (~30 min here)
 #   QUICK=1 bench/run.sh    4 MiB corpus, 3 repetitions, fewer calls (under 5 minutes)
 #
 # Steps: Debian prerequisites (installed when run as root, else listed), release builds

@@ -124,6 +124,7 @@ function measure(callable $fn, string $text, bool $cappable, string $sep = ' '):
     try {
         $input = $text;
         $capped = false;
+        $growth = 1.0;
         if ($cappable) {
             $trial = prefix($text, TRIAL_BYTES, $sep);
             $t = hrtime(true);
@@ -136,9 +137,17 @@ function measure(callable $fn, string $text, bool $cappable, string $sep = ' '):
             if ($dt > 2 * $budget) {
                 return ['times' => [$dt], 'inner' => 1, 'result' => $r, 'bytes' => strlen($trial), 'capped' => true];
             }
-            $predicted = $dt * strlen($text) / max(1, strlen($trial));
+            // A second trial on 8 KB gives how the cost grows with the input (some
+            // contenders are superlinear): t(len) = t2 * (len / len2) ** growth.
+            $trial2 = prefix($text, 2 * TRIAL_BYTES, $sep);
+            $t = hrtime(true);
+            $fn($trial2);
+            $dt2 = (hrtime(true) - $t) / 1e9;
+            $growth = max(1.0, min(3.0, log(max($dt2, 1e-9) / max($dt, 1e-9)) / log(strlen($trial2) / max(1, strlen($trial)))));
+            $predicted = $dt2 * (strlen($text) / strlen($trial2)) ** $growth;
             if ($predicted > $budget) {
-                $input = prefix($text, max(TRIAL_BYTES, (int) (strlen($text) * $budget / $predicted)), $sep);
+                $len = strlen($trial2) * ($budget / $dt2) ** (1 / $growth);
+                $input = prefix($text, max(TRIAL_BYTES, (int) $len), $sep);
                 $capped = true;
             }
         }
@@ -151,7 +160,7 @@ function measure(callable $fn, string $text, bool $cappable, string $sep = ' '):
         }
         // A contender whose cost grows faster than the input: the warm-up is the measurement.
         if ($cappable && $warm > 2 * $budget) {
-            return ['times' => [$warm], 'inner' => 1, 'result' => $result, 'bytes' => strlen($input), 'capped' => $capped];
+            return ['times' => [$warm], 'inner' => 1, 'result' => $result, 'bytes' => strlen($input), 'capped' => $capped, 'growth' => $growth];
         }
         $inner = $warm >= $minRep ? 1 : (int) ($minRep / max($warm, 1e-7)) + 1;
         $times = [];
@@ -165,7 +174,7 @@ function measure(callable $fn, string $text, bool $cappable, string $sep = ' '):
             }
             $times[] = (hrtime(true) - $t) / 1e9 / $inner;
         }
-        return ['times' => $times, 'inner' => $inner, 'result' => $result, 'bytes' => strlen($input), 'capped' => $capped];
+        return ['times' => $times, 'inner' => $inner, 'result' => $result, 'bytes' => strlen($input), 'capped' => $capped, 'growth' => $growth];
     } catch (\Throwable $e) {
         return ['error' => get_class($e) . ': ' . $e->getMessage()];
     } finally {
@@ -181,6 +190,9 @@ function report(array $base, array $m, ?callable $matches = null, array $extra =
         return;
     }
     $row = $base + ['bytes' => $m['bytes'], 'capped' => $m['capped'], 'inner' => $m['inner']];
+    if (($m['growth'] ?? 1.0) > 1.3) {
+        $row['note'] = sprintf('cost grows as input^%.1f: measured on a prefix, slower on longer input', $m['growth']);
+    }
     if ($matches !== null) {
         $row['matches'] = $matches($m['result']);
     }

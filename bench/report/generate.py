@@ -108,7 +108,9 @@ def cell(r, with_spread=False):
         return f"*{r.get('status')}*"
     v = fmt_rate(r.get("mbps"))
     if r.get("capped"):
-        v += f" ‡"
+        v += " ‡"
+    if "grows as input^" in (r.get("note") or ""):
+        v += " §"
     return v + (spread(r) if with_spread else "")
 
 
@@ -380,8 +382,9 @@ def section_host(R, host):
                          f"{100 * t:+.1f}%" if t is not None else "—"])
     lines += [table(header, rows), ""]
     lines.append(f"MB/s of the {'UTF-8 ' if host == 'node' else ''}corpus; ‡ = measured on a prefix of the corpus "
-                 f"(a slow contender capped to about one budget per run; its per-byte cost does not improve on longer "
-                 f"input). Alternatives' semantics: " + alternatives_semantics(host) +
+                 f"(a slow contender capped to about one budget per run); § = its cost grows faster than the input "
+                 f"(measured from two trials), so it is slower still on the whole corpus than on that prefix. "
+                 f"Alternatives' semantics: " + alternatives_semantics(host) +
                  f" \"best alt.\" is the fastest alternative on that row (\"returning matches\": among the APIs that "
                  f"hand over every match, as {h['objects'][0]} does; otherwise whatever its API, counts included). "
                  f"\"tax vs core\" compares {h['count'][0]} with the Rust core's `count` on the same set, best "

@@ -90,6 +90,7 @@ TRIAL_BYTES = 4096
 def measure(text, cappable: false, sep: " ")
   input = text
   capped = false
+  growth = 1.0
   if cappable
     trial = prefix(text, TRIAL_BYTES, sep)
     t = clock
@@ -99,9 +100,17 @@ def measure(text, cappable: false, sep: " ")
     if spent > 2 * BUDGET
       return { times: [spent], inner: 1, result: result, bytes: trial.bytesize, capped: true }
     end
-    predicted = spent * text.bytesize / [trial.bytesize, 1].max
+    # A second trial on 8 KB gives how the cost grows with the input (some contenders are
+    # superlinear): t(len) = t2 * (len / len2) ** growth.
+    trial2 = prefix(text, 2 * TRIAL_BYTES, sep)
+    t = clock
+    yield trial2
+    spent2 = clock - t
+    growth = (Math.log([spent2, 1e-9].max / [spent, 1e-9].max) / Math.log(trial2.bytesize.to_f / trial.bytesize)).clamp(1.0, 3.0)
+    predicted = spent2 * (text.bytesize.to_f / trial2.bytesize)**growth
     if predicted > BUDGET
-      input = prefix(text, [TRIAL_BYTES, (text.bytesize * BUDGET / predicted).to_i].max, sep)
+      len = trial2.bytesize * (BUDGET / spent2)**(1 / growth)
+      input = prefix(text, [TRIAL_BYTES, len.to_i].max, sep)
       capped = true
     end
   end
@@ -111,7 +120,7 @@ def measure(text, cappable: false, sep: " ")
   warm = clock - t
   # A contender whose cost grows faster than the input: the warm-up is the measurement.
   if cappable && warm > 2 * BUDGET
-    return { times: [warm], inner: 1, result: result, bytes: input.bytesize, capped: capped }
+    return { times: [warm], inner: 1, result: result, bytes: input.bytesize, capped: capped, growth: growth }
   end
   inner = warm >= MIN_REP ? 1 : (MIN_REP / [warm, 1e-7].max).to_i + 1
   times = Array.new(REPS) do
@@ -122,7 +131,7 @@ def measure(text, cappable: false, sep: " ")
     end
     (clock - t) / inner
   end
-  { times: times, inner: inner, result: result, bytes: input.bytesize, capped: capped }
+  { times: times, inner: inner, result: result, bytes: input.bytesize, capped: capped, growth: growth }
 rescue StandardError, SystemStackError, NoMemoryError => e
   { error: "#{e.class}: #{e.message[0, 300]}" }
 end
@@ -133,6 +142,9 @@ def report(base, m, extra = {})
     return
   end
   row = base.merge(bytes: m[:bytes], capped: m[:capped], inner: m[:inner])
+  if m[:growth] && m[:growth] > 1.3
+    row[:note] = format("cost grows as input^%.1f: measured on a prefix, slower on longer input", m[:growth])
+  end
   row[:matches] = yield(m[:result]) if block_given?
   emit(row.merge(extra).merge(stats(m[:times], bytes: m[:bytes])))
 end
