@@ -145,11 +145,15 @@ COMMON=(--data "$DATA" --reps "$REPS" --calls "$CALLS")
 HOSTS=(--budget "$BUDGET" --min-rep-ms "$MIN_REP_MS")
 LONG=$([ "$MODE" = quick ] && echo 240s || echo 3600s)
 
-# core_ref LABEL: the Rust core's `count` on every literal set, right before each host's
-# driver (and once at the end), so each boundary tax compares runs minutes apart.
+# core_ref LABEL: the core's `count` on every literal set, right before each host's driver
+# (and once at the end), so each boundary tax compares runs minutes apart: through the Rust
+# driver (the reference for Node, whose addon links the core statically) and through
+# libhayscan.so (the reference for PHP and Ruby, which call that same machine code).
 core_ref() {
     target/release/hayscan-bench --data "$DATA" --reps "$REPS" --core-ref "$1" >>"$OUT/core-ref.jsonl" 2>>"$OUT/core-ref.log" ||
         echo "  warning: core reference run $1 failed" >&2
+    "$BIN/hayscan_driver" --data "$DATA" --reps "$REPS" --min-rep-ms "$MIN_REP_MS" --core-ref "$1" \
+        >>"$OUT/core-ref.jsonl" 2>>"$OUT/core-ref.log" || echo "  warning: C core reference run $1 failed" >&2
 }
 : >"$OUT/core-ref.jsonl"
 

@@ -3,6 +3,7 @@
  *
  *   hayscan_driver --data bench/data/quick [--reps 3] [--calls 200000]
  *   hayscan_driver --data bench/data/quick --memory dense-10000
+ *   hayscan_driver --data bench/data/quick --core-ref before-php
  */
 #include "common.h"
 #include "hayscan.h"
@@ -143,6 +144,40 @@ static void replace_op(void *p) {
     hayscan_bytes_free(out, c->out_len);
 }
 
+/* `--core-ref LABEL`: only count on every literal set, rows tagged with `phase` (see
+ * bench/run.sh): the reference for PHP and Ruby, which call this same libhayscan.so. */
+static void core_reference(const char *phase) {
+    size_t len;
+    char *hay = read_file(data_dir, "english.txt", &len);
+    static const char *densities[] = {"sparse", "dense"};
+    for (int d = 0; d < 2; d++) {
+        for (size_t s = 0; s < N_SET_SIZES; s++) {
+            char set[64];
+            snprintf(set, sizeof set, "%s-%zu", densities[d], SET_SIZES[s]);
+            patterns_t p = load_patterns(data_dir, set);
+            const char *err = NULL;
+            hayscan_matcher_t *m = build(&p, HAYSCAN_SYNTAX_LITERAL, HAYSCAN_MATCH_LEFTMOST_FIRST, &err);
+            if (!m) {
+                fail_row("core-ref", "hayscan_matcher_new", set, p.count, "english", err);
+                free_patterns(&p);
+                continue;
+            }
+            double times[MAX_REPS];
+            scan_ctx c = {m, hay, len, 0, {0}};
+            int inner = measure(count_op, &c, reps, times);
+            base_row("core-ref", "hayscan_matcher_count", set, p.count, "english", len, "leftmost-first");
+            row_str("phase", phase);
+            row_int("matches", (long long)c.count);
+            row_int("inner", inner);
+            row_times(times, reps, (double)len, 0);
+            row_end();
+            hayscan_matcher_free(m);
+            free_patterns(&p);
+        }
+    }
+    free(hay);
+}
+
 static void memory(const char *set) {
     int regex = strcmp(set, "secrets") == 0;
     size_t len;
@@ -177,6 +212,11 @@ int main(int argc, char **argv) {
     if (hayscan_abi_version() != HAYSCAN_ABI_VERSION) die("libhayscan", "ABI version mismatch: rebuild it");
     if (mem) {
         memory(mem);
+        return 0;
+    }
+    const char *phase = parse_str_arg(argc, argv, "--core-ref", NULL);
+    if (phase) {
+        core_reference(phase);
         return 0;
     }
     size_t english_len, log_len;
