@@ -82,22 +82,20 @@ function literalTexts (patterns, options) {
   return any ? texts : null
 }
 
-/** Builds match objects from a flat `[pattern, start, end, ...]` array. */
-function toMatches (haystack, flat, texts) {
-  // Preallocated, and object literals written out in place: this loop is most of the cost
-  // of findAll on dense text.
-  const n = flat.length / 3
-  const out = new Array(n)
+/** Appends the matches of a flat `[pattern, start, end, ...]` batch (its first `n` numbers) to `out`. */
+function appendMatches (haystack, flat, n, texts, out) {
+  // Object literals written out in place: this loop is most of the cost of findAll on
+  // dense text.
   if (typeof haystack === 'string') {
-    for (let j = 0, i = 0; j < n; j++, i += 3) {
+    for (let i = 0; i < n; i += 3) {
       const pattern = flat[i]
       const start = flat[i + 1]
       const end = flat[i + 2]
-      out[j] = { pattern, start, end, text: textOf(haystack, texts, pattern, start, end) }
+      out.push({ pattern, start, end, text: textOf(haystack, texts, pattern, start, end) })
     }
   } else {
-    for (let j = 0, i = 0; j < n; j++, i += 3) {
-      out[j] = { pattern: flat[i], start: flat[i + 1], end: flat[i + 2] }
+    for (let i = 0; i < n; i += 3) {
+      out.push({ pattern: flat[i], start: flat[i + 1], end: flat[i + 2] })
     }
   }
   return out
@@ -120,29 +118,68 @@ function giveBatch (batch) {
 const FIND = new Float64Array(3)
 
 // Strings at least this long are encoded to UTF-8 here with TextEncoder.encodeInto, which
-// Node runs with SIMD (about 7 GB/s on ASCII), and passed as bytes flagged `utf8Text`;
+// Node runs with SIMD (several GB/s on ASCII), and passed as bytes flagged `utf8Text`;
 // Node-API's own conversion is several times slower on long strings, but saves a call on
 // short ones.
 const ENCODE_IN_JS = 2048
 const encoder = new TextEncoder()
 
-/** The UTF-8 encoding of `s` (lone surrogates become U+FFFD, as in the addon). */
-function utf8 (s) {
+// One reusable buffer for the UTF-8 encoding of long strings, for the calls during which no
+// JavaScript of the caller runs while the addon reads it (isMatch, find, findAll, count,
+// replaceAll). A fresh buffer per call costs its page faults, more than the encoding itself
+// (a 32 MB string: 35 ms instead of 5-20 ms). It grows to the largest string searched, up
+// to SCRATCH_MAX bytes; longer strings, and calls that run callbacks (scan, matches,
+// replaceWith, streams), get a buffer of their own.
+const SCRATCH_MAX = 64 * 1024 * 1024
+let scratch = Buffer.allocUnsafeSlow(0)
+
+// Whether the string `utf8` encoded last was pure ASCII: then its UTF-8 byte offsets are
+// its UTF-16 offsets, and the addon need not convert them (or even check).
+let lastAscii = false
+
+/**
+ * The UTF-8 encoding of `s` (lone surrogates become U+FFFD, as in the addon), in the shared
+ * scratch buffer if `shared`. Sets `lastAscii`.
+ */
+function utf8 (s, shared) {
   // Room for ASCII plus some headroom; grown once if the text needs more.
-  let buf = Buffer.allocUnsafeSlow(s.length + (s.length >> 3) + 8)
+  const want = s.length + (s.length >> 3) + 8
+  let buf
+  if (shared && want <= SCRATCH_MAX) {
+    if (scratch.length < want) {
+      scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(want, 2 * scratch.length)))
+    }
+    buf = scratch
+  } else {
+    buf = Buffer.allocUnsafeSlow(want)
+  }
   let { read, written } = encoder.encodeInto(s, buf)
+  // Every non-ASCII UTF-16 unit takes more than one byte, so equal counts mean ASCII.
+  lastAscii = read === s.length && written === read
   if (read < s.length) {
     const bigger = Buffer.allocUnsafeSlow(written + (s.length - read) * 3)
     bigger.set(buf.subarray(0, written))
     written += encoder.encodeInto(s.slice(read), bigger.subarray(written)).written
     buf = bigger
+    if (shared && bigger.length <= SCRATCH_MAX) scratch = bigger
   }
   return buf.subarray(0, written)
 }
 
-/** What to pass to the addon for `haystack`: long strings as their UTF-8 bytes. */
-function input (haystack) {
-  return typeof haystack === 'string' && haystack.length >= ENCODE_IN_JS ? utf8(haystack) : haystack
+/**
+ * What to pass to the addon for `haystack`: long strings as their UTF-8 bytes, in the
+ * shared scratch buffer (see above) unless `own`. Sets `lastAscii` (false for anything
+ * the addon converts or that is not a string).
+ */
+function input (haystack, own) {
+  if (typeof haystack === 'string' && haystack.length >= ENCODE_IN_JS) return utf8(haystack, !own)
+  lastAscii = false
+  return haystack
+}
+
+/** The `utf8Text` flag for `haystack` once `input` has run: a string whose offsets need converting. */
+function isTextNeedingUnits (haystack) {
+  return typeof haystack === 'string' && !lastAscii
 }
 
 /**
@@ -186,15 +223,36 @@ class Matcher {
   }
 
   find (haystack) {
-    if (!native.find(this.#m, input(haystack), FIND, typeof haystack === 'string')) return null
+    if (!native.find(this.#m, input(haystack), FIND, isTextNeedingUnits(haystack))) return null
     return typeof haystack === 'string'
       ? textMatch(FIND[0], FIND[1], FIND[2], haystack, this.#texts)
       : byteMatch(FIND[0], FIND[1], FIND[2])
   }
 
   findAll (haystack) {
-    const flat = native.findAll(this.#m, input(haystack), typeof haystack === 'string')
-    return flat === null ? [] : toMatches(haystack, flat, this.#texts)
+    const given = input(haystack)
+    const units = isTextNeedingUnits(haystack)
+    if (!(given instanceof Uint8Array) || given.length <= SMALL_INPUT) {
+      const flat = native.findAll(this.#m, given, units)
+      return flat === null ? [] : appendMatches(haystack, flat, flat.length, this.#texts, [])
+    }
+    // Large input: batches from a cursor, appended to the result as they come, rather than
+    // one native array of every offset copied into V8's heap first (24 bytes a match):
+    // about a third less time on dense text. No caller code runs in between, so `given`
+    // may be the shared scratch buffer.
+    const cursor = native.cursor(this.#m, given, units)
+    const batch = takeBatch()
+    const out = []
+    try {
+      for (;;) {
+        const n = 3 * native.cursorNext(cursor, batch, given)
+        if (n === 0) return out
+        appendMatches(haystack, batch, n, this.#texts, out)
+      }
+    } finally {
+      native.cursorClose(cursor)
+      giveBatch(batch)
+    }
   }
 
   count (haystack) {
@@ -209,14 +267,15 @@ class Matcher {
     checkCallback(onMatch, 'onMatch')
     // Small inputs: all matches in one native call. Large ones: batches from a cursor, so
     // memory stays bounded and a stop early saves the rest of the search.
-    const isText = typeof haystack === 'string'
-    const given = input(haystack)
+    // The callback may search too: this call's bytes must be its own.
+    const given = input(haystack, true)
+    const units = isTextNeedingUnits(haystack)
     if (given != null && given.length <= SMALL_INPUT) {
-      const flat = native.findAll(this.#m, given, isText)
+      const flat = native.findAll(this.#m, given, units)
       if (flat === null) return { matches: 0, stopped: false }
       return deliver(haystack, flat, flat.length, onMatch, 0, this.#texts)
     }
-    const cursor = native.cursor(this.#m, given, isText)
+    const cursor = native.cursor(this.#m, given, units)
     const bytes = typeof given === 'string' ? undefined : given
     const batch = takeBatch()
     let report = { matches: 0, stopped: false }
@@ -238,8 +297,8 @@ class Matcher {
    * `for...of` early (`break`, `return`, a throw) releases it at once.
    */
   matches (haystack) {
-    const given = input(haystack)
-    const cursor = native.cursor(this.#m, given, typeof haystack === 'string')
+    const given = input(haystack, true)
+    const cursor = native.cursor(this.#m, given, isTextNeedingUnits(haystack))
     return iterate(cursor, haystack, typeof given === 'string' ? undefined : given, this.#texts)
   }
 
@@ -262,7 +321,7 @@ class Matcher {
     const adapter = typeof haystack === 'string'
       ? (p, s, e) => replace(textMatch(p, s, e, haystack, texts))
       : (p, s, e) => replace(byteMatch(p, s, e))
-    return native.replaceWith(this.#m, input(haystack), adapter, typeof haystack === 'string')
+    return native.replaceWith(this.#m, input(haystack, true), adapter, typeof haystack === 'string')
   }
 
   /** A push stream: register handlers with `on`, feed it with `write`, finish with `end`. */
@@ -427,7 +486,7 @@ class MatchStream {
         this.#highSurrogate = chunk.slice(-1)
         chunk = chunk.slice(0, -1)
       }
-      return this.#stream.write(input(chunk), true)
+      return this.#stream.write(input(chunk, true), true)
     }
     return this.#stream.write(chunk)
   }

@@ -291,6 +291,35 @@ describe('string input: UTF-16 offsets', () => {
     }
   })
 
+  it('long strings in turn, ASCII or not, longer or shorter, reuse no stale bytes', () => {
+    // Calls without callbacks encode long strings into one shared buffer: each must see
+    // exactly its own bytes, and ASCII strings (offsets not converted) must not inherit
+    // the conversion of the non-ASCII string before them.
+    const f = new Matcher(['fox', 'é', 'dog'])
+    const texts = ['é fox '.repeat(2000), 'a dog '.repeat(500), 'é fox '.repeat(3000), 'fox '.repeat(800), 'dog é '.repeat(900)]
+    for (let round = 0; round < 2; round++) {
+      for (const t of texts) {
+        const bytes = Buffer.from(t)
+        const toUnits = (at) => bytes.subarray(0, at).toString().length
+        const want = f.findAll(bytes).map((x) => [x.pattern, toUnits(x.start), toUnits(x.end)])
+        assert.deepEqual(triples(f.findAll(t)), want)
+        for (const x of f.findAll(t)) assert.equal(x.text, t.slice(x.start, x.end))
+        assert.deepEqual(triples([f.find(t)]), want.slice(0, 1))
+        assert.equal(f.count(t), want.length)
+        assert.equal(f.replaceAll(t, ['F', 'E', 'D']), f.replaceAll(bytes, ['F', 'E', 'D']).toString())
+      }
+    }
+  })
+
+  it('a string longer than the shared encoding buffer allows is searched too', () => {
+    // 64 MiB is the shared buffer's limit; longer strings get a buffer of their own.
+    const big = 'a'.repeat(70 * 1024 * 1024) + 'fox'
+    const f = new Matcher(['fox'])
+    assert.equal(f.count(big), 1)
+    assert.deepEqual(f.find(big), { pattern: 0, start: big.length - 3, end: big.length, text: 'fox' })
+    assert.equal(f.count('é fox '.repeat(1000)), 1000)
+  })
+
   it('ASCII text takes the same path as bytes', () => {
     const ascii = 'the fox and the dog'
     const a = new Matcher(['fox', 'dog'])

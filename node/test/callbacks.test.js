@@ -9,6 +9,15 @@ const { Matcher, ErrorCode, liveObjects } = require('..')
 
 const thrownValues = [new Error('boom'), new TypeError('typed'), 'a string', 42, null, undefined, { custom: true }]
 
+function triples (matches) {
+  return matches.map((x) => [x.pattern, x.start, x.end])
+}
+
+/** The UTF-16 offset of UTF-8 byte offset `at` in `text`. */
+function units (text, at) {
+  return Buffer.from(text).subarray(0, at).toString().length
+}
+
 function sameThrown (fn, value) {
   let caught = 'nothing was thrown'
   try {
@@ -157,6 +166,36 @@ describe('callbacks may re-enter the matcher', () => {
     const d = new Matcher(['q'])
     assert.equal(d.replaceWith('qqq', () => { d.close(); return 'r' }), 'rrr')
     assert.equal(d.closed, true)
+  })
+
+  it('callbacks searching other long strings do not disturb the running search', () => {
+    // Long strings are encoded to UTF-8 in JavaScript; calls without callbacks share one
+    // encoding buffer, so the running scan, iteration, replaceWith and stream must each
+    // have their own bytes while the callback uses the shared one.
+    const w = new Matcher(['fox', 'é', 'dog'])
+    const outerText = 'a fox é '.repeat(700) // non-ASCII, 5,600 units
+    const other = 'the dog '.repeat(1000) // ASCII, encoded into the shared buffer
+    const want = triples(w.findAll(Buffer.from(outerText))).map(([p, s, e]) => [p, units(outerText, s), units(outerText, e)])
+    assert.equal(want.length, 1400)
+    const check = () => {
+      assert.equal(w.count(other), 1000)
+      assert.deepEqual(w.find(other), { pattern: 2, start: 4, end: 7, text: 'dog' })
+      assert.equal(w.findAll(other).length, 1000)
+    }
+    const scanned = []
+    w.scan(outerText, (x) => { check(); scanned.push(x) })
+    assert.deepEqual(triples(scanned), want)
+    for (const x of scanned) assert.equal(x.text, outerText.slice(x.start, x.end))
+    const iterated = []
+    for (const x of w.matches(outerText)) { check(); iterated.push(x) }
+    assert.deepEqual(triples(iterated), want)
+    const replaced = w.replaceWith(outerText, (x) => { check(); return `<${x.text}>` })
+    assert.equal(replaced, outerText.replaceAll(/fox|é/g, (t) => `<${t}>`))
+    const s = w.stream()
+    const streamed = []
+    s.on((x) => { check(); streamed.push(x) })
+    s.end(outerText)
+    assert.deepEqual(triples(streamed), want)
   })
 
   it('the haystack string may be shadowed or rebuilt by the callback without effect', () => {
