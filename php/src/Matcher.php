@@ -37,6 +37,15 @@ final class Matcher
 
     private ?CData $handle = null;
 
+    /**
+     * For a literal, case-sensitive matcher, the patterns: every match of pattern i is then
+     * exactly $patterns[i], so findAll() and matches() give each Hit that (shared) string
+     * instead of allocating a substr() per match. Null otherwise.
+     *
+     * @var list<string>|null
+     */
+    private ?array $texts = null;
+
     /** Out-parameter cells for calls that run no PHP code between filling and reading them. */
     private static ?CData $flag = null;
     private static ?CData $flagPtr = null;
@@ -82,6 +91,9 @@ final class Matcher
             throw Library::fail($status);
         }
         $this->handle = $out;
+        if ($opts->syntax === Library::SYNTAX_LITERAL && $opts->case_insensitive === 0) {
+            $this->texts = $patterns;
+        }
     }
 
     /**
@@ -153,6 +165,7 @@ final class Matcher
             throw Library::fail($status);
         }
         $hits = [];
+        $texts = $this->texts;
         try {
             // Buffers of this call: creating Hits may run the garbage collector, hence
             // destructors, hence another findAll() before this batch is read.
@@ -168,11 +181,19 @@ final class Matcher
                 if ($n === 0) {
                     break;
                 }
-                for ($i = 0; $i < $n; $i++) {
-                    $m = $buf[$i];
-                    $start = $m->start;
-                    $end = $m->end;
-                    $hits[] = new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+                if ($texts !== null) {
+                    for ($i = 0; $i < $n; $i++) {
+                        $m = $buf[$i];
+                        $pattern = $m->pattern;
+                        $hits[] = new Hit($pattern, $m->start, $m->end, $texts[$pattern]);
+                    }
+                } else {
+                    for ($i = 0; $i < $n; $i++) {
+                        $m = $buf[$i];
+                        $start = $m->start;
+                        $end = $m->end;
+                        $hits[] = new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+                    }
                 }
             }
         } finally {
@@ -399,6 +420,7 @@ final class Matcher
     private function iterate(string $text): \Generator
     {
         $handle = $this->handle ?? throw self::closed();
+        $texts = $this->texts;
         $ffi = Library::ffi();
         $iter = Library::new('hayscan_iter_t *');
         // The iterator borrows $text's bytes: this generator frame keeps $text alive (and
@@ -427,7 +449,8 @@ final class Matcher
                     $m = $buf[$i];
                     $start = $m->start;
                     $end = $m->end;
-                    yield new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
+                    $pattern = $m->pattern;
+                    yield new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
                 }
             }
         } finally {

@@ -89,6 +89,33 @@ final class MatcherTest extends TestCase
         }
     }
 
+    public function testHitTextIsTheMatchedBytesForEveryKindOfMatcher(): void
+    {
+        // Literal case-sensitive matchers hand out the pattern string itself; the others cut
+        // the haystack. Either way Hit::$text must be the matched bytes.
+        $text = str_repeat('Café CAFÉ café x1 y22 ', 300); // over one batch of matches
+        $matchers = [
+            new Matcher(['café', 'x1']),
+            new Matcher(['CAFÉ', 'café'], ['case_insensitive' => true]),
+            new Matcher(['café', 'x1', 'Caf'], ['match_kind' => 'overlapping']),
+            Matcher::regex(['[a-z]\d+', '(?i)café']),
+        ];
+        foreach ($matchers as $k => $m) {
+            $all = $m->findAll($text);
+            self::assertNotEmpty($all);
+            $lazy = iterator_to_array($m->matches($text), false);
+            self::assertEquals($all, $lazy, "matcher $k");
+            foreach ($all as $h) {
+                self::assertSame(substr($text, $h->start, $h->end - $h->start), $h->text, "matcher $k");
+            }
+        }
+        // The case-insensitive one reports the haystack's spelling, not the pattern's.
+        self::assertSame(['Café', 'CAFÉ', 'café'], array_map(
+            static fn (Hit $h) => $h->text,
+            array_slice($matchers[1]->findAll($text), 0, 3),
+        ));
+    }
+
     public function testBinaryStringsWithNulAndInvalidUtf8(): void
     {
         $patterns = ["\0", "a\0b", "\xff\xfe", "\xc3"];
