@@ -179,7 +179,7 @@ else
 fi
 core_ref before-node
 if [ -n "$NODE_ADDON" ]; then
-    NAPI_RS_NATIVE_LIBRARY_PATH="$NODE_ADDON" run_driver node "$LONG" node bench/node/driver.mjs "${COMMON[@]}" "${HOSTS[@]}"
+    NAPI_RS_NATIVE_LIBRARY_PATH="$NODE_ADDON" run_driver node "$LONG" node --expose-gc bench/node/driver.mjs "${COMMON[@]}" "${HOSTS[@]}"
 else
     unavailable node "node or the napi addon is not available"
 fi

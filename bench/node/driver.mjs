@@ -132,6 +132,13 @@ function measure (fn, input, { cappable = false, sep = ' ', maxChars = Infinity 
     const inner = warm >= MIN_REP ? 1 : Math.floor(MIN_REP / Math.max(warm, 1e-7)) + 1
     const times = []
     for (let r = 0; r < REPS; r++) {
+      // Each repetition starts from a collected heap (bench/run.sh passes --expose-gc):
+      // the garbage of earlier rows and repetitions otherwise lands its collection in
+      // whichever measurement comes next, which swings object-heavy rows by 2x.
+      if (typeof globalThis.gc === 'function') {
+        result = null
+        globalThis.gc()
+      }
       t = clock()
       for (let k = 0; k < inner; k++) {
         result = null // never hold two results while the next is built
@@ -189,6 +196,16 @@ function execAll (re, text) {
   while ((m = re.exec(text)) !== null) {
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0] })
     if (m[0].length === 0) re.lastIndex++
+  }
+  return out
+}
+
+/** Builds and keeps one match object per `[pattern, start, end]` of `flat` (see the floor rows). */
+function objectFloor (flat, texts) {
+  const out = []
+  for (let i = 0; i < flat.length; i += 3) {
+    const pattern = flat[i]
+    out.push({ pattern, start: flat[i + 1], end: flat[i + 2], text: texts[pattern] })
   }
   return out
 }
@@ -313,6 +330,16 @@ for (const density of ['sparse', 'dense']) {
       report({ ...lf, api: 'count', input: 'buffer' }, measure((t) => m.count(t), englishBuf), (r) => r)
       report({ ...lf, api: 'findAll', input: 'string' }, measure((t) => m.findAll(t), english), (r) => r.length)
       report({ ...lf, api: 'findAll', input: 'buffer' }, measure((t) => m.findAll(t), englishBuf), (r) => r.length)
+      if (density === 'dense') {
+        // The floor under any API returning every match as an object, without hayscan:
+        // creating and keeping one `{ pattern, start, end, text }` per match from offsets
+        // already in a Float64Array (text = the pattern string, as findAll gives here).
+        const all = m.findAll(english)
+        const flat = new Float64Array(3 * all.length)
+        all.forEach((x, j) => { flat.set([x.pattern, x.start, x.end], 3 * j) })
+        report({ ...base, impl: 'floor', api: 'match objects alone', semantics: 'leftmost-first', input: 'string' },
+          measure(() => objectFloor(flat, pats), english), (r) => r.length)
+      }
       report({ ...lf, api: 'scan(callback)', input: 'string' }, measure((t) => {
         let seen = 0
         m.scan(t, () => { seen++ })

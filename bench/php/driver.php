@@ -242,42 +242,29 @@ function longestFirst(array $words): array
 }
 
 /**
- * An experiment, not the binding's API: Matcher::findAll() as it would be if each batch of
- * matches were read with one FFI::string() + unpack() instead of three FFI field reads per
- * match (the way the Ruby binding reads batches). Measured next to findAll() to size the
- * change proposed for php/src/Matcher.php.
+ * The floor under any PHP API that returns every match as an object, measured without
+ * hayscan: the time to create and keep one Hit per match, from offsets already in PHP
+ * arrays (texts are the pattern strings, as findAll() gives for literal matchers). No
+ * binding can hand over the matches faster than this; findAll() = count() + reading the
+ * batches + this.
  *
- * @return list<Hit>
+ * @param list<Hit> $hits
+ * @param list<string> $pats
+ * @return callable(string): list<Hit>
  */
-function findAllUnpacked(Matcher $m, string $text): array
+function objectFloor(array $hits, array $pats): callable
 {
-    $ffi = Library::ffi();
-    $iter = Library::new('hayscan_iter_t *');
-    $ffi->hayscan_iter_new($m->nativeHandle(), $text, strlen($text), FFI::addr($iter));
-    $buf = $ffi->new(Library::type('hayscan_match_t[256]'));
-    $size = FFI::sizeof($buf[0]);
-    $n = Library::new('size_t');
-    $nPtr = FFI::addr($n);
-    $hits = [];
-    try {
-        while (true) {
-            $ffi->hayscan_iter_next($iter, $buf, 256, $nPtr);
-            $count = $n->cdata;
-            if ($count === 0) {
-                return $hits;
-            }
-            // hayscan_match_t is {uint32_t pattern; size_t start; size_t end;}: 3 words of
-            // 8 bytes on LP64, the pattern in the low half of the first (padding above it).
-            $f = unpack('P*', FFI::string($buf, $count * $size));
-            for ($i = 1, $last = 3 * $count; $i <= $last; $i += 3) {
-                $start = $f[$i + 1];
-                $end = $f[$i + 2];
-                $hits[] = new Hit($f[$i] & 0xFFFFFFFF, $start, $end, substr($text, $start, $end - $start));
-            }
+    $p = array_map(static fn (Hit $h): int => $h->pattern, $hits);
+    $s = array_map(static fn (Hit $h): int => $h->start, $hits);
+    $e = array_map(static fn (Hit $h): int => $h->end, $hits);
+    return static function (string $unused) use ($p, $s, $e, $pats): array {
+        $out = [];
+        for ($i = 0, $n = count($p); $i < $n; $i++) {
+            $pattern = $p[$i];
+            $out[] = new Hit($pattern, $s[$i], $e[$i], $pats[$pattern]);
         }
-    } finally {
-        $ffi->hayscan_iter_free($iter);
-    }
+        return $out;
+    };
 }
 
 // ---- memory mode -------------------------------------------------------------------------
@@ -383,9 +370,11 @@ foreach (['sparse', 'dense'] as $density) {
             $lf = ['impl' => 'hayscan', 'semantics' => 'leftmost-first'];
             report($base + $lf + ['api' => 'count'], measure(static fn (string $t) => $m->count($t), $english, false), static fn ($r) => $r);
             report($base + $lf + ['api' => 'findAll'], measure(static fn (string $t) => $m->findAll($t), $english, false), static fn ($r) => count($r));
-            if ($density === 'dense' && PHP_INT_SIZE === 8) {
-                report($base + $lf + ['api' => 'findAll (proposed: batch unpack)', 'experiment' => true],
-                    measure(static fn (string $t) => findAllUnpacked($m, $t), $english, false), static fn ($r) => count($r));
+            if ($density === 'dense') {
+                $floor = objectFloor($m->findAll($english), $pats);
+                report($base + ['impl' => 'floor', 'api' => 'Hit objects alone', 'semantics' => 'leftmost-first'],
+                    measure($floor, $english, false), static fn ($r) => count($r));
+                unset($floor);
             }
             report($base + $lf + ['api' => 'scan(callback)'], measure(static function (string $t) use ($m): int {
                 $seen = 0;
