@@ -311,6 +311,34 @@ describe('string input: UTF-16 offsets', () => {
     }
   })
 
+  it('Latin-1 text, held by V8 one or two bytes per character, matches like its bytes', () => {
+    // Every character from U+0080 to U+00FF, between keywords, in a string long enough to
+    // be encoded in JavaScript; V8 keeps it one byte per character.
+    let latin = ''
+    for (let c = 0x80; c <= 0xff; c++) latin += String.fromCharCode(c) + ' fox '
+    const f = new Matcher(['fox', 'ÿ', '\u00a0', 'é fox'])
+    const check = (t) => {
+      const bytes = Buffer.from(t)
+      const toUnits = (at) => bytes.subarray(0, at).toString().length
+      const want = f.findAll(bytes).map((x) => [x.pattern, toUnits(x.start), toUnits(x.end)])
+      assert.ok(want.length > 128)
+      assert.deepEqual(triples(f.findAll(t)), want)
+      for (const x of f.findAll(t)) assert.equal(x.text, t.slice(x.start, x.end))
+      const scanned = []
+      f.scan(t, (x) => { scanned.push(x) })
+      assert.deepEqual(triples(scanned), want)
+      assert.equal(f.count(t), want.length)
+      assert.equal(f.replaceAll(t, ['F', 'Y', 'N', 'E']), f.replaceAll(bytes, ['F', 'Y', 'N', 'E']).toString())
+    }
+    check(latin.repeat(8))
+    // The same characters in a string V8 holds two bytes per character (a slice of a
+    // string with a character above U+00FF).
+    check(('\u0100' + latin.repeat(8)).slice(1))
+    // Characters above U+00FF late (a surrogate pair, a lone surrogate) and early.
+    check(latin.repeat(8) + '\u0100 fox 😀 fox \ud800 fox ÿ')
+    check('\u0100' + latin.repeat(8))
+  })
+
   it('a string longer than the shared encoding buffer allows is searched too', () => {
     // 64 MiB is the shared buffer's limit; longer strings get a buffer of their own.
     const big = 'a'.repeat(70 * 1024 * 1024) + 'fox'
