@@ -94,6 +94,9 @@ const utf8Bytes = (x) => (typeof x === 'string' ? Buffer.byteLength(x) : x.lengt
  * trial on a 4 KB prefix predicts the cost and, if the whole text would take more than
  * BUDGET, the measurement runs on a prefix sized to the budget.
  */
+// For a 100 ms sleep (see `measure`).
+const PAUSE = new Int32Array(new SharedArrayBuffer(4))
+
 function measure (fn, input, { cappable = false, sep = ' ', maxChars = Infinity } = {}) {
   try {
     let capped = false
@@ -134,10 +137,13 @@ function measure (fn, input, { cappable = false, sep = ' ', maxChars = Infinity 
     for (let r = 0; r < REPS; r++) {
       // Each repetition starts from a collected heap (bench/run.sh passes --expose-gc):
       // the garbage of earlier rows and repetitions otherwise lands its collection in
-      // whichever measurement comes next, which swings object-heavy rows by 2x.
+      // whichever measurement comes next, which swings object-heavy rows by 2x. Then a
+      // pause: V8 sweeps after gc() on background threads, and on this 2-core machine a
+      // count timed right after ran 20% slower (measured), for every side alike.
       if (typeof globalThis.gc === 'function') {
         result = null
         globalThis.gc()
+        Atomics.wait(PAUSE, 0, 0, 100)
       }
       t = clock()
       for (let k = 0; k < inner; k++) {
