@@ -1,7 +1,7 @@
 <?php
 
-// The pure-PHP Aho-Corasick of the benchmark driver (bench/php/driver.php): what a PHP
-// project without a native library writes or pulls from Packagist. A byte trie in nested
+// The pure-PHP Aho-Corasick of the benchmarks (bench/php/driver.php, bench/php/bench.php):
+// what a PHP project without a native library writes or pulls from Packagist. A byte trie in nested
 // arrays, failure links computed breadth-first, and per state the number of patterns that
 // end there or at any state on its failure chain; count() reports every occurrence,
 // overlapping ones included (like hayscan's overlapping match kind and Hyperscan).

@@ -21,7 +21,7 @@
 declare(strict_types=1);
 
 require dirname(__DIR__, 2) . '/php/autoload.php';
-require __DIR__ . '/PhpAhoCorasick.php';
+require __DIR__ . '/DriverAhoCorasick.php';
 
 use Hayscan\Library;
 use Hayscan\Matcher;
@@ -217,14 +217,14 @@ $say();
 // Overlapping: a pure-PHP Aho-Corasick.
 $say('### Every occurrence (overlapping): hayscan vs a pure-PHP Aho-Corasick');
 $say();
-$say('Dense keyword sets; both count every occurrence of every keyword (checked equal). The PHP automaton (bench/php/PhpAhoCorasick.php) is the classic trie + failure links in arrays.');
+$say('Dense keyword sets; both count every occurrence of every keyword (checked equal). The PHP automaton (bench/php/DriverAhoCorasick.php) is the classic trie + failure links in arrays.');
 $say();
 $say('| keywords | occurrences | hayscan count() (overlapping) | pure-PHP Aho-Corasick | hayscan / PHP | PHP automaton build | hayscan build |');
 $say('|---:|---:|---:|---:|---:|---:|---:|');
 foreach ([10, 1_000, 10_000] as $n) {
     $words = $dense($n);
     [$hayBuild, $m] = $time(static fn () => new Matcher($words, ['match_kind' => 'overlapping']));
-    [$phpBuild, $ac] = $time(static fn () => new PhpAhoCorasick($words));
+    [$phpBuild, $ac] = $time(static fn () => new DriverAhoCorasick($words));
     $hay = $throughput(static fn (string $t) => $m->count($t), $corpus);
     $php = $throughput(static function (string $t) use ($ac, $m) {
         $c = $ac->count($t);
