@@ -114,6 +114,25 @@ function giveBatch (batch) {
   if (batchPool.length < 16) batchPool.push(batch)
 }
 
+/**
+ * Runs `onBatch(batch, n)` for each batch of matches of `given` (the first `n` numbers of
+ * `batch` are `[pattern, start, end, ...]`) until there are none or it returns true.
+ */
+function forEachBatch (matcher, given, utf8Text, onBatch) {
+  const cursor = native.cursor(matcher, given, utf8Text)
+  const bytes = typeof given === 'string' ? undefined : given
+  const batch = takeBatch()
+  try {
+    for (;;) {
+      const n = 3 * native.cursorNext(cursor, batch, bytes)
+      if (n === 0 || onBatch(batch, n) === true) return
+    }
+  } finally {
+    native.cursorClose(cursor)
+    giveBatch(batch)
+  }
+}
+
 // `find` writes its one match here; no JavaScript runs between the write and the read.
 const FIND = new Float64Array(3)
 
@@ -240,19 +259,9 @@ class Matcher {
     // one native array of every offset copied into V8's heap first (24 bytes a match):
     // about a third less time on dense text. No caller code runs in between, so `given`
     // may be the shared scratch buffer.
-    const cursor = native.cursor(this.#m, given, units)
-    const batch = takeBatch()
     const out = []
-    try {
-      for (;;) {
-        const n = 3 * native.cursorNext(cursor, batch, given)
-        if (n === 0) return out
-        appendMatches(haystack, batch, n, this.#texts, out)
-      }
-    } finally {
-      native.cursorClose(cursor)
-      giveBatch(batch)
-    }
+    forEachBatch(this.#m, given, units, (batch, n) => { appendMatches(haystack, batch, n, this.#texts, out) })
+    return out
   }
 
   count (haystack) {
@@ -275,21 +284,12 @@ class Matcher {
       if (flat === null) return { matches: 0, stopped: false }
       return deliver(haystack, flat, flat.length, onMatch, 0, this.#texts)
     }
-    const cursor = native.cursor(this.#m, given, units)
-    const bytes = typeof given === 'string' ? undefined : given
-    const batch = takeBatch()
     let report = { matches: 0, stopped: false }
-    try {
-      for (;;) {
-        const n = 3 * native.cursorNext(cursor, batch, bytes)
-        if (n === 0) return report
-        report = deliver(haystack, batch, n, onMatch, report.matches, this.#texts)
-        if (report.stopped) return report
-      }
-    } finally {
-      native.cursorClose(cursor)
-      giveBatch(batch)
-    }
+    forEachBatch(this.#m, given, units, (batch, n) => {
+      report = deliver(haystack, batch, n, onMatch, report.matches, this.#texts)
+      return report.stopped
+    })
+    return report
   }
 
   /**

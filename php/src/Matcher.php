@@ -181,19 +181,12 @@ final class Matcher
                 if ($n === 0) {
                     break;
                 }
-                if ($texts !== null) {
-                    for ($i = 0; $i < $n; $i++) {
-                        $m = $buf[$i];
-                        $pattern = $m->pattern;
-                        $hits[] = new Hit($pattern, $m->start, $m->end, $texts[$pattern]);
-                    }
-                } else {
-                    for ($i = 0; $i < $n; $i++) {
-                        $m = $buf[$i];
-                        $start = $m->start;
-                        $end = $m->end;
-                        $hits[] = new Hit($m->pattern, $start, $end, substr($text, $start, $end - $start));
-                    }
+                for ($i = 0; $i < $n; $i++) {
+                    $m = $buf[$i];
+                    $start = $m->start;
+                    $end = $m->end;
+                    $pattern = $m->pattern;
+                    $hits[] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
                 }
             }
         } finally {
