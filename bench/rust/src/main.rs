@@ -8,11 +8,19 @@
 //! ```text
 //! hayscan-bench --data bench/data/quick [--reps 3] [--calls 200000]
 //! hayscan-bench --data bench/data/quick --memory dense-10000
+//! hayscan-bench --rulesets bench/data/rulesets --data bench/data/quick --state DIR   (rulesets.rs)
 //! ```
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+#[cfg(feature = "hyperscan")]
+mod hs;
+#[cfg(not(feature = "hyperscan"))]
+#[path = "hs_stub.rs"]
+mod hs;
+mod rulesets;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use hayscan::{ControlFlow, Match, MatchKind, Matcher, Options};
@@ -187,6 +195,10 @@ fn build_or_report(pats: &[Vec<u8>], opts: &Options, base: &Value) -> Option<Mat
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--rulesets") {
+        rulesets::main();
+        return;
+    }
     let args = parse_args();
     if let Some(set) = &args.memory {
         memory(&args.data, set);
