@@ -24,6 +24,7 @@ mod error;
 mod fold;
 mod handlers;
 pub(crate) mod matcher;
+mod regex;
 mod stream;
 
 pub use error::{Error, Result};
@@ -71,6 +72,12 @@ pub struct Options {
     /// that form has the same UTF-8 length (so "ÉTÉ" matches "été" and "ПРИВЕТ" matches
     /// "привет"; length-changing pairs such as "ẞ"/"ß" or the Kelvin sign are not folded).
     pub case_insensitive: bool,
+    /// Regex syntax: `\w \d \s` and `\b \B` mean their ASCII forms, as in RE2 (Go),
+    /// PCRE and Hyperscan, instead of Unicode's (the default). Rulesets written for those
+    /// engines (gitleaks' rules are Go RE2) keep their meaning, and their automata stay
+    /// small: `[\w-]{50,1000}` with Unicode `\w` exceeds the engine's size limit. Case
+    /// folding stays Unicode-aware. Ignored for literal syntax.
+    pub ascii_classes: bool,
     /// Regex streams scan line by line; a line longer than this many bytes is cut into
     /// frames of this size, and a match that would cross a cut is not found. Ignored for
     /// literal syntax. Must be at least 1.
@@ -86,6 +93,7 @@ impl Default for Options {
             syntax: Syntax::Literal,
             match_kind: MatchKind::LeftmostFirst,
             case_insensitive: false,
+            ascii_classes: false,
             max_line_len: DEFAULT_MAX_LINE_LEN,
         }
     }
@@ -136,4 +144,31 @@ pub struct ScanReport {
     pub matches: usize,
     /// True if the callback returned `ControlFlow::Break`.
     pub stopped: bool,
+}
+
+/// The capture groups of one regex match (see [`Matcher::captures`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Captures {
+    /// The pattern that matched.
+    pub pattern: u32,
+    /// One entry per group of the pattern, group 0 (the whole match) first: the group's
+    /// byte range, or `None` if it took no part in the match.
+    pub spans: Vec<Option<(usize, usize)>>,
+}
+
+impl Captures {
+    /// Group `i`'s byte range, if it took part in the match.
+    pub fn get(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.spans.get(i).copied().flatten().map(|(s, e)| s..e)
+    }
+
+    /// Number of groups, counting group 0.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Always false: group 0 is always there.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
 }

@@ -8,12 +8,10 @@
 use std::ops::ControlFlow;
 
 use aho_corasick::{self as ac, AhoCorasick, AhoCorasickKind};
-use regex_automata::{meta, util::syntax, Input};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
 
 use crate::fold;
-use crate::{Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
+use crate::regex::{RegexSet, SetCursor};
+use crate::{Captures, Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
 
 /// Literal sets whose patterns total at most this many bytes use aho-corasick's DFA; larger
 /// sets use its contiguous NFA. Measured on English words (bench/, docs/benchmarks.md): the
@@ -22,19 +20,6 @@ use crate::{Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
 /// CPU caches: 3x slower on dense text and 2x on sparse text at 10,000 words (84 KB, 20 MB
 /// of DFA), and 5-10x longer to build.
 const DFA_MAX_PATTERN_BYTES: usize = 12_000;
-
-/// Regex sets are split (see [`RegexSet`]) only up to this many separately searched
-/// patterns: beyond it, one pass per pattern would cost more than it saves.
-const SPLIT_MAX_SOLO: usize = 256;
-
-/// A repetition counted up to at least this many (`{4}`, `{0,20}`, `{16,}`) makes a pattern
-/// a poor member of a joint automaton (see [`RegexSet`]).
-const COUNTED_REPETITION: u32 = 4;
-
-/// A regex joins the shared automaton only if every match starts with one of at most this
-/// many literal prefixes, each at least `MIN_PREFIX_LEN` bytes long.
-const MAX_PREFIXES: usize = 256;
-const MIN_PREFIX_LEN: usize = 2;
 
 #[derive(Debug)]
 enum Engine {
@@ -57,107 +42,6 @@ enum Engine {
     Regex(RegexSet),
 }
 
-/// A compiled regex set: one or more `meta::Regex`es ("parts") whose matches are merged.
-///
-/// One automaton for the whole set is the obvious design, and it is slow for the sets
-/// hayscan is for. A lazy DFA for the union of secret-scanner regexes (`ghp_[0-9A-Za-z]{36}`,
-/// `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b`, ...) tracks every counted repetition of every pattern
-/// at once: its states explode, its cache thrashes and the meta engine falls back to the
-/// PikeVM. With Unicode `\b` the lazy DFA also gives up at the first non-ASCII byte. 109
-/// such regexes ran at 0.2 MB/s joined, and at 15 MB/s searched one by one, each with its
-/// own literal prefilter (bench/, docs/benchmarks.md) — the approach of gitleaks and
-/// trufflehog, which run each rule separately behind a keyword filter.
-///
-/// So, up to [`SPLIT_MAX_SOLO`] of them, patterns are searched alone ("solo") unless they
-/// suit a joint automaton: no counted repetition and a small set of literal prefixes, which
-/// lets the joint search skip to candidate positions (a set of `\bword\b` regexes stays
-/// joint). The joint part holds all the others. Every part reports its leftmost match, with
-/// pattern ids mapped back to the caller's; the merged match is the one that starts first,
-/// the lowest pattern id on a tie — exactly what one leftmost-first automaton over the whole
-/// set reports. A [`Cursor`] remembers each part's next match, so a scan searches each part
-/// about once per match of that part, not once per match of the set.
-#[derive(Debug)]
-pub(crate) struct RegexSet {
-    parts: Box<[RegexPart]>,
-}
-
-#[derive(Debug)]
-struct RegexPart {
-    re: meta::Regex,
-    /// The part's pattern ids (its index) to the set's, ascending.
-    ids: Box<[u32]>,
-}
-
-impl RegexPart {
-    fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
-        // A span keeps the haystack around it visible to look-around (`\b`, `^`).
-        let input = Input::new(hay).span(start..hay.len());
-        self.re.search(&input).map(|m| Match {
-            pattern: self.ids[m.pattern().as_usize()],
-            start: m.start(),
-            end: m.end(),
-        })
-    }
-}
-
-/// A part's next match as of some search: its leftmost match at or after `from`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PartMatch {
-    from: usize,
-    found: Option<Match>,
-}
-
-impl RegexSet {
-    /// The set's leftmost match at or after `start`. `memo` holds each part's last result
-    /// for the same haystack (empty for a fresh haystack).
-    fn find_at(&self, hay: &[u8], start: usize, memo: &mut Vec<PartMatch>) -> Option<Match> {
-        if let [part] = &*self.parts {
-            return part.find_at(hay, start);
-        }
-        if memo.len() != self.parts.len() {
-            memo.clear();
-            memo.resize(
-                self.parts.len(),
-                PartMatch {
-                    from: usize::MAX,
-                    found: None,
-                },
-            );
-        }
-        let mut best: Option<Match> = None;
-        for (part, seen) in self.parts.iter().zip(memo.iter_mut()) {
-            // The leftmost match at or after `from` is also the leftmost at or after any
-            // later `start` it does not precede; "none after `from`" stays true too.
-            let still_valid = seen.from <= start && seen.found.is_none_or(|m| m.start >= start);
-            if !still_valid {
-                *seen = PartMatch {
-                    from: start,
-                    found: part.find_at(hay, start),
-                };
-            }
-            if let Some(m) = seen.found {
-                if best.is_none_or(|b| (m.start, m.pattern) < (b.start, b.pattern)) {
-                    best = Some(m);
-                }
-            }
-        }
-        best
-    }
-
-    fn is_match(&self, hay: &[u8]) -> bool {
-        self.parts.iter().any(|p| p.re.is_match(hay))
-    }
-
-    fn memory_usage(&self) -> usize {
-        self.parts.iter().map(|p| p.re.memory_usage()).sum()
-    }
-
-    #[cfg(test)]
-    fn part_count(&self) -> usize {
-        self.parts.len()
-    }
-}
-
 /// A compiled set of patterns. Immutable, `Send + Sync`: share it across threads freely.
 #[derive(Debug)]
 pub struct Matcher {
@@ -176,8 +60,8 @@ pub struct Cursor {
     last_end: Option<usize>,
     overlapping: Overlapping,
     folded: Option<Vec<u8>>,
-    /// Split regex sets: each part's next match (see [`RegexSet`]).
-    parts: Vec<PartMatch>,
+    /// Regex sets: each strategy's next match (see `regex`).
+    regex: SetCursor,
     done: bool,
 }
 
@@ -244,7 +128,31 @@ impl Matcher {
                 ac, fold: false, ..
             } => ac.is_match(haystack),
             Engine::Literal { ac, fold: true, .. } => ac.is_match(&fold::fold(haystack)[..]),
+            // Empty matches that split a UTF-8 sequence do not count (see `next_leftmost`).
+            Engine::Regex(set) if set.can_match_empty() => self.find(haystack).is_some(),
             Engine::Regex(set) => set.is_match(haystack),
+        }
+    }
+
+    /// The capture groups of `m`, a match this matcher reported in `haystack`: group 0 is
+    /// `m` itself, then the pattern's groups in order. Computed on request only, so a scan
+    /// that needs no groups pays nothing for them. `None` for literal sets, and for a
+    /// `Match` that is not one of this matcher's matches in `haystack`.
+    pub fn captures(&self, haystack: &[u8], m: &Match) -> Option<Captures> {
+        match &self.engine {
+            Engine::Regex(set) if m.end <= haystack.len() && m.start <= m.end => {
+                set.captures(haystack, m)
+            }
+            _ => None,
+        }
+    }
+
+    /// The names of `pattern`'s capture groups, indexed like [`Captures::spans`] (group 0
+    /// and unnamed groups are `None`). `None` for literal sets and unknown patterns.
+    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<String>>> {
+        match &self.engine {
+            Engine::Regex(set) => set.group_names(pattern),
+            Engine::Literal { .. } => None,
         }
     }
 
@@ -388,31 +296,37 @@ impl Matcher {
                 hay,
                 &mut cursor.pos,
                 &mut cursor.last_end,
-                &mut cursor.parts,
+                &mut cursor.regex,
             )
         }
     }
 
     /// One step of non-overlapping iteration over an already folded haystack. `pos` is
-    /// where the search resumes, `last_end` where the previous match ended, `parts` the
-    /// memo of a split regex set for this haystack.
+    /// where the search resumes, `last_end` where the previous match ended, `regex` the
+    /// state of a regex set's search of this haystack.
+    ///
+    /// The empty-match rule (the regex crate's): an empty match may not end where the
+    /// previous match ended, and, for regex sets, may not split a UTF-8 sequence (it must
+    /// sit before a byte that is not a continuation byte 0x80..=0xBF, or at the end); the
+    /// search then resumes one byte after it.
     pub(crate) fn next_leftmost(
         &self,
         hay: &[u8],
         pos: &mut usize,
         last_end: &mut Option<usize>,
-        parts: &mut Vec<PartMatch>,
+        regex: &mut SetCursor,
     ) -> Option<Match> {
         loop {
             if *pos > hay.len() {
                 return None;
             }
-            let m = match &self.engine {
-                Engine::Regex(set) => set.find_at(hay, *pos, parts)?,
-                Engine::Literal { .. } => self.find_at(hay, *pos)?,
+            let (m, utf8) = match &self.engine {
+                Engine::Regex(set) => (set.find_at(hay, *pos, regex)?, true),
+                Engine::Literal { .. } => (self.find_at(hay, *pos)?, false),
             };
-            if m.is_empty() && Some(m.end) == *last_end {
-                *pos += 1;
+            if m.is_empty() && (Some(m.end) == *last_end || (utf8 && !is_utf8_boundary(hay, m.end)))
+            {
+                *pos = m.end + 1;
                 continue;
             }
             *pos = m.end;
@@ -438,7 +352,7 @@ impl Matcher {
                     end: m.end(),
                 })
             }
-            Engine::Regex(set) => set.find_at(hay, start, &mut Vec::new()),
+            Engine::Regex(set) => set.find_at(hay, start, &mut SetCursor::default()),
         }
     }
 
@@ -589,229 +503,10 @@ fn build_regex<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engi
             ))
         }
     }
-    let mut strs = Vec::with_capacity(patterns.len());
-    for (index, p) in patterns.iter().enumerate() {
-        let s = std::str::from_utf8(p.as_ref()).map_err(|e| Error::InvalidPattern {
-            index,
-            message: format!("regex pattern is not valid UTF-8: {e}"),
-        })?;
-        strs.push(s);
-    }
-    let config = syntax::Config::new().case_insensitive(options.case_insensitive);
-    let groups = match split_plan(&strs, &config) {
-        Some(groups) => groups,
-        None => vec![(0..strs.len() as u32).collect()],
-    };
-    Ok(Engine::Regex(build_parts(&strs, config, groups)?))
+    Ok(Engine::Regex(RegexSet::new(patterns, options)?))
 }
 
-/// Builds one `meta::Regex` per group of pattern ids.
-fn build_parts(strs: &[&str], config: syntax::Config, groups: Vec<Vec<u32>>) -> Result<RegexSet> {
-    let mut parts = Vec::with_capacity(groups.len());
-    for ids in groups {
-        let members: Vec<&str> = ids.iter().map(|&i| strs[i as usize]).collect();
-        let re = meta::Regex::builder()
-            .syntax(config)
-            .build_many(&members)
-            .map_err(|e| match e.pattern() {
-                Some(pid) => Error::InvalidPattern {
-                    index: ids[pid.as_usize()] as usize,
-                    message: regex_message(&e),
-                },
-                None => Error::Build(regex_message(&e)),
-            })?;
-        parts.push(RegexPart {
-            re,
-            ids: ids.into_boxed_slice(),
-        });
-    }
-    Ok(RegexSet {
-        parts: parts.into_boxed_slice(),
-    })
-}
-
-/// How to split a regex set (see [`RegexSet`]): the pattern ids of each part, or `None`
-/// for one joint automaton (also when a pattern does not parse, so that the joint build
-/// reports the error exactly as for any set).
-fn split_plan(strs: &[&str], config: &syntax::Config) -> Option<Vec<Vec<u32>>> {
-    let mut joint = Vec::new();
-    let mut solo = Vec::new();
-    for (i, s) in strs.iter().enumerate() {
-        let hir = syntax::parse_with(s, config).ok()?;
-        if suits_joint_automaton(&hir) {
-            joint.push(i as u32);
-        } else {
-            solo.push(i as u32);
-        }
-    }
-    if solo.is_empty() || solo.len() > SPLIT_MAX_SOLO || (solo.len() == 1 && joint.is_empty()) {
-        return None;
-    }
-    let mut groups: Vec<Vec<u32>> = solo.into_iter().map(|i| vec![i]).collect();
-    if !joint.is_empty() {
-        groups.insert(0, joint);
-    }
-    Some(groups)
-}
-
-/// True for a pattern whose matches all start with one of a few literal prefixes and which
-/// has no counted repetition: a joint automaton of such patterns only runs from candidate
-/// positions found by a literal search, and stays small there.
-fn suits_joint_automaton(hir: &Hir) -> bool {
-    if has_counted_repetition(hir) {
-        return false;
-    }
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    seq.literals().is_some_and(|lits| {
-        !lits.is_empty()
-            && lits.len() <= MAX_PREFIXES
-            && lits.iter().all(|l| l.len() >= MIN_PREFIX_LEN)
-    })
-}
-
-fn has_counted_repetition(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Repetition(rep) => {
-            rep.max.unwrap_or(0).max(rep.min) >= COUNTED_REPETITION
-                || has_counted_repetition(&rep.sub)
-        }
-        HirKind::Capture(cap) => has_counted_repetition(&cap.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            subs.iter().any(has_counted_repetition)
-        }
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
-    }
-}
-
-/// The syntax error's own text when there is one (the meta builder's Display only says
-/// "error parsing pattern N"), else the error's Display.
-fn regex_message(e: &meta::BuildError) -> String {
-    match e.syntax_error() {
-        Some(se) => se.to_string(),
-        None => e.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn regex_matcher(set: RegexSet) -> Matcher {
-        Matcher {
-            engine: Engine::Regex(set),
-            options: Options::regex(),
-            pattern_count: 0,
-            max_pattern_len: 0,
-        }
-    }
-
-    fn plan(patterns: &[&str]) -> Option<Vec<Vec<u32>>> {
-        split_plan(patterns, &syntax::Config::new())
-    }
-
-    #[test]
-    fn secret_scanner_sets_are_split_and_keyword_sets_are_not() {
-        let secrets = [
-            r"\bghp_[0-9A-Za-z]{36}\b",
-            r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b",
-            r"-----BEGIN (?:RSA |EC )?PRIVATE KEY-----",
-            r"\bAKIA[A-Z0-9]{16}\b",
-        ];
-        assert_eq!(
-            plan(&secrets),
-            Some(vec![vec![2], vec![0], vec![1], vec![3]])
-        );
-        assert_eq!(plan(&[r"\bapple\b", r"\bpear\b", "banana"]), None);
-        assert_eq!(
-            plan(&[r"[0-9]+", r"\bfoo\w*"]),
-            Some(vec![vec![1], vec![0]])
-        );
-        assert_eq!(plan(&[r"[0-9]+"]), None);
-        assert_eq!(
-            plan(&["ok", "(unclosed"]),
-            None,
-            "errors come from one joint build"
-        );
-        let m = Matcher::new(&secrets, &Options::regex()).unwrap();
-        let Engine::Regex(set) = &m.engine else {
-            unreachable!()
-        };
-        assert_eq!(set.part_count(), 4);
-    }
-
-    #[test]
-    fn split_sets_report_the_callers_pattern_ids() {
-        let pats = [r"x{4}", "ab", r"[0-9]{4}", "abc"];
-        let m = Matcher::new(&pats, &Options::regex()).unwrap();
-        let got: Vec<_> = m
-            .find_iter(b"abc 1234 xxxx ab")
-            .map(|m| (m.pattern, m.start, m.end))
-            .collect();
-        assert_eq!(got, [(1, 0, 2), (2, 4, 8), (0, 9, 13), (1, 14, 16)]);
-        assert!(m.is_match(b"..xxxx"));
-        assert!(!m.is_match(b"a b 123"));
-    }
-
-    fn piece() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            "a",
-            "b",
-            "ab",
-            "é",
-            " ",
-            "[ab]",
-            "[^a]",
-            "a{2,4}",
-            "b{4}",
-            "[ab]{0,5}",
-            "a*",
-            "b+?",
-            r"\b",
-            r"\B",
-            "^",
-            "$",
-            "(?:a|bb)",
-            "(?:|a)",
-            ".",
-            "(?i)A",
-            "[a-z]{1,3}",
-        ])
-    }
-
-    fn pattern() -> impl Strategy<Value = String> {
-        prop::collection::vec(piece(), 1..5).prop_map(|v| v.concat())
-    }
-
-    fn text() -> impl Strategy<Value = Vec<u8>> {
-        let unit = prop::sample::select(vec!["a", "b", " ", "é", "x", "1", "\n", "aab", "bbbb"]);
-        prop::collection::vec(unit, 0..24).prop_map(|v| v.concat().into_bytes())
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        /// However a set is split, it reports what one joint automaton reports.
-        #[test]
-        fn split_regex_sets_match_the_joint_automaton(
-            patterns in prop::collection::vec(pattern(), 1..6),
-            hay in text(),
-            solo_mask in any::<u8>(),
-        ) {
-            let strs: Vec<&str> = patterns.iter().map(String::as_str).collect();
-            let config = syntax::Config::new();
-            let n = strs.len() as u32;
-            let joint = regex_matcher(build_parts(&strs, config, vec![(0..n).collect()]).unwrap());
-            let mut groups: Vec<Vec<u32>> = vec![(0..n).filter(|i| solo_mask & (1 << i) == 0).collect()];
-            groups.retain(|g| !g.is_empty());
-            groups.extend((0..n).filter(|i| solo_mask & (1 << i) != 0).map(|i| vec![i]));
-            let split = regex_matcher(build_parts(&strs, config, groups).unwrap());
-            let want: Vec<Match> = joint.find_iter(&hay).collect();
-            let got: Vec<Match> = split.find_iter(&hay).collect();
-            prop_assert_eq!(got, want);
-            prop_assert_eq!(split.is_match(&hay), joint.is_match(&hay));
-            let auto = Matcher::new(&strs, &Options::regex()).unwrap();
-            prop_assert_eq!(auto.find_iter(&hay).collect::<Vec<_>>(), joint.find_iter(&hay).collect::<Vec<_>>());
-        }
-    }
+/// True if an empty match at `at` does not split a UTF-8 sequence (regex-automata's rule).
+fn is_utf8_boundary(hay: &[u8], at: usize) -> bool {
+    hay.get(at).is_none_or(|&b| !(0x80..=0xBF).contains(&b))
 }

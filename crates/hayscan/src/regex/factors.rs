@@ -1,0 +1,401 @@
+//! Required literal factors: for a pattern, a small set of literals at least one of which
+//! occurs in every match.
+//!
+//! This is what lets one literal pass serve a whole regex set (see `windowed`): wherever
+//! none of a pattern's factors occurs, the pattern cannot match, so it is never run there.
+//! The idea is RE2's FilteredRE2 and gitleaks' keywords; the factors here come from the
+//! pattern itself, anywhere in it: prefixes (`ghp_` in `ghp_[0-9A-Za-z]{36}`), inner
+//! literals (`adafruit` in `(?i)[\w.-]{0,50}?(?:adafruit)...`), suffixes.
+//!
+//! A factor is a byte string whose ASCII letters may each be "folded" (either case
+//! matches): `(?i)` patterns give folded factors, so one ASCII case-insensitive automaton
+//! finds every factor of every pattern, and hits on a factor with exact letters are checked
+//! for case afterwards. Unicode case folding gives a few non-ASCII variants (`(?i)k` also
+//! matches the Kelvin sign), which become literals of their own.
+//!
+//! The extraction is conservative: a node yields factors only when every match of it
+//! contains one of them. Where several children of a concatenation qualify, the best set
+//! is kept: longer shortest literal first (rarer in text), then fewer literals.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Most literals a node's exact set or a factor set may hold.
+const MAX_LITERALS: usize = 64;
+/// Largest class expanded into single-character literals.
+const MAX_CLASS_CHARS: usize = 4;
+/// Longest literal kept exact (longer cross products stop growing).
+const MAX_LITERAL_LEN: usize = 64;
+
+/// A literal: `bytes` with, for each byte, whether it is a folded ASCII letter (stored in
+/// lower case, matching either case).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Factor {
+    pub bytes: Vec<u8>,
+    pub folded: Vec<bool>,
+}
+
+impl Factor {
+    fn exact(bytes: &[u8]) -> Factor {
+        Factor {
+            bytes: bytes.to_vec(),
+            folded: vec![false; bytes.len()],
+        }
+    }
+
+    fn concat(&self, other: &Factor) -> Factor {
+        let mut f = self.clone();
+        f.bytes.extend_from_slice(&other.bytes);
+        f.folded.extend_from_slice(&other.folded);
+        f
+    }
+
+    /// True if a hit of the folded form needs its letters' case checked.
+    pub fn has_exact_letters(&self) -> bool {
+        self.bytes
+            .iter()
+            .zip(&self.folded)
+            .any(|(b, f)| !f && b.is_ascii_alphabetic())
+    }
+
+    /// True if `hay` (as long as the factor, found by an ASCII case-insensitive search)
+    /// has the factor's exact letters in their case.
+    pub fn case_matches(&self, hay: &[u8]) -> bool {
+        self.bytes
+            .iter()
+            .zip(&self.folded)
+            .zip(hay)
+            .all(|((b, f), h)| *f || b == h)
+    }
+}
+
+/// What is known of a node: `exact`, the complete set of strings it matches (when finite
+/// and small), and `factors`, a set one of which every match contains.
+#[derive(Clone, Debug, Default)]
+struct Info {
+    exact: Option<Vec<Factor>>,
+    factors: Option<Vec<Factor>>,
+}
+
+impl Info {
+    fn exact(set: Vec<Factor>) -> Info {
+        let factors = usable(&set).then(|| set.clone());
+        Info {
+            exact: Some(set),
+            factors,
+        }
+    }
+
+    /// The best factor set this node offers on its own (its exact set counts).
+    fn best(&self) -> Option<&Vec<Factor>> {
+        better(
+            self.factors.as_ref(),
+            self.exact.as_ref().filter(|s| usable(s)),
+        )
+    }
+}
+
+/// The required factors of `hir`, or `None` if it has none (e.g. it can match the empty
+/// string, or every literal in it is optional).
+pub(crate) fn required_factors(hir: &Hir) -> Option<Vec<Factor>> {
+    let mut set = info(hir).best()?.clone();
+    set.sort();
+    set.dedup();
+    Some(set)
+}
+
+/// Length of the shortest literal in a set (its weakest member).
+pub(crate) fn min_len(set: &[Factor]) -> usize {
+    set.iter().map(|f| f.bytes.len()).min().unwrap_or(0)
+}
+
+fn usable(set: &[Factor]) -> bool {
+    !set.is_empty() && set.len() <= MAX_LITERALS && set.iter().all(|f| !f.bytes.is_empty())
+}
+
+fn score(set: &[Factor]) -> (usize, isize) {
+    (min_len(set).min(8), -(set.len() as isize))
+}
+
+fn better<'a>(a: Option<&'a Vec<Factor>>, b: Option<&'a Vec<Factor>>) -> Option<&'a Vec<Factor>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if score(b) > score(a) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn cross(a: &[Factor], b: &[Factor]) -> Option<Vec<Factor>> {
+    if a.len() * b.len() > MAX_LITERALS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            if x.bytes.len() + y.bytes.len() > MAX_LITERAL_LEN {
+                return None;
+            }
+            out.push(x.concat(y));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+fn info(hir: &Hir) -> Info {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Info {
+            exact: Some(vec![Factor::exact(b"")]),
+            factors: None,
+        },
+        HirKind::Literal(lit) => Info::exact(vec![Factor::exact(&lit.0)]),
+        HirKind::Class(class) => class_literals(class).map(Info::exact).unwrap_or_default(),
+        HirKind::Capture(cap) => info(&cap.sub),
+        HirKind::Repetition(rep) => {
+            if rep.max == Some(0) {
+                return Info {
+                    exact: Some(vec![Factor::exact(b"")]),
+                    factors: None,
+                };
+            }
+            let sub = info(&rep.sub);
+            let exact = match (&sub.exact, rep.max) {
+                (Some(set), Some(max)) if max == rep.min && max <= 8 => power(set, max),
+                _ => None,
+            };
+            let factors = if rep.min == 0 {
+                None
+            } else {
+                let repeated = sub
+                    .exact
+                    .as_ref()
+                    .and_then(|set| power(set, rep.min.min(8)));
+                better(sub.best(), repeated.as_ref().filter(|s| usable(s))).cloned()
+            };
+            Info { exact, factors }
+        }
+        HirKind::Alternation(subs) => {
+            let infos: Vec<Info> = subs.iter().map(info).collect();
+            let mut exact = Some(Vec::new());
+            let mut factors = Some(Vec::new());
+            for sub in &infos {
+                exact = match (exact, &sub.exact) {
+                    (Some(mut acc), Some(set)) if acc.len() + set.len() <= MAX_LITERALS => {
+                        acc.extend_from_slice(set);
+                        Some(acc)
+                    }
+                    _ => None,
+                };
+                factors = match (factors, sub.best()) {
+                    (Some(mut acc), Some(set)) if acc.len() + set.len() <= MAX_LITERALS => {
+                        acc.extend_from_slice(set);
+                        Some(acc)
+                    }
+                    _ => None,
+                };
+            }
+            let exact = exact.map(|mut s| {
+                s.sort();
+                s.dedup();
+                s
+            });
+            Info { exact, factors }
+        }
+        HirKind::Concat(subs) => concat_info(&subs.iter().map(info).collect::<Vec<_>>()),
+    }
+}
+
+/// A concatenation: its exact set is the cross product of its children's; its factors are
+/// the best of each child's, and of the cross products of runs of adjacent exact children
+/// (`key` from `k`, `e`, `y`; `xoxb-` and `xoxp-` from `xox[bp]-`).
+fn concat_info(children: &[Info]) -> Info {
+    let mut best: Option<Vec<Factor>> = None;
+    let mut keep = |cand: &Vec<Factor>| {
+        if usable(cand) && better(best.as_ref(), Some(cand)) == Some(cand) {
+            best = Some(cand.clone());
+        }
+    };
+    let mut run: Option<Vec<Factor>> = Some(vec![Factor::exact(b"")]);
+    let mut whole: Option<Vec<Factor>> = Some(vec![Factor::exact(b"")]);
+    for child in children {
+        if let Some(f) = child.best() {
+            keep(f);
+        }
+        whole = match (&whole, &child.exact) {
+            (Some(acc), Some(set)) => cross(acc, set),
+            _ => None,
+        };
+        match &child.exact {
+            Some(set) => {
+                run = match run.as_ref().and_then(|acc| cross(acc, set)) {
+                    Some(grown) => Some(grown),
+                    // Too many literals: end the run here and start a new one.
+                    None => {
+                        if let Some(done) = &run {
+                            keep(done);
+                        }
+                        Some(set.clone())
+                    }
+                };
+            }
+            None => {
+                if let Some(done) = &run {
+                    keep(done);
+                }
+                run = Some(vec![Factor::exact(b"")]);
+            }
+        }
+    }
+    if let Some(done) = &run {
+        keep(done);
+    }
+    if let Some(w) = &whole {
+        keep(w);
+    }
+    Info {
+        exact: whole,
+        factors: best,
+    }
+}
+
+fn power(set: &[Factor], n: u32) -> Option<Vec<Factor>> {
+    let mut acc = vec![Factor::exact(b"")];
+    for _ in 0..n {
+        acc = cross(&acc, set)?;
+    }
+    Some(acc)
+}
+
+/// A small class as literals: each ASCII letter present in both cases becomes one folded
+/// literal, every other character one exact literal.
+fn class_literals(class: &Class) -> Option<Vec<Factor>> {
+    let mut chars: Vec<Vec<u8>> = Vec::new();
+    match class {
+        Class::Unicode(c) => {
+            for r in c.ranges() {
+                let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                if (hi - lo) as usize >= MAX_CLASS_CHARS * 2 || chars.len() > MAX_CLASS_CHARS * 2 {
+                    return None;
+                }
+                for cp in lo..=hi {
+                    let ch = char::from_u32(cp)?;
+                    chars.push(ch.to_string().into_bytes());
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            for r in c.ranges() {
+                if (r.end() - r.start()) as usize >= MAX_CLASS_CHARS * 2 {
+                    return None;
+                }
+                chars.extend((r.start()..=r.end()).map(|b| vec![b]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ch in &chars {
+        if let [b] = ch[..] {
+            if b.is_ascii_alphabetic() {
+                let other = b ^ 0x20;
+                let pair = chars.iter().any(|c| c[..] == [other]);
+                if pair {
+                    if b.is_ascii_lowercase() {
+                        out.push(Factor {
+                            bytes: vec![b],
+                            folded: vec![true],
+                        });
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(Factor::exact(ch));
+    }
+    (out.len() <= MAX_CLASS_CHARS).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regex::parse::{parse, SyntaxOptions};
+
+    fn factors(pattern: &str) -> Option<Vec<String>> {
+        let opts = SyntaxOptions {
+            case_insensitive: false,
+            ascii_classes: true,
+        };
+        let hir = parse(0, pattern.as_bytes(), opts).unwrap();
+        required_factors(&hir).map(|set| {
+            set.iter()
+                .map(|f| {
+                    f.bytes
+                        .iter()
+                        .zip(&f.folded)
+                        .map(|(b, folded)| {
+                            let c = char::from(*b);
+                            if *folded {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    fn set(lits: &[&str]) -> Option<Vec<String>> {
+        let mut v: Vec<String> = lits.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        Some(v)
+    }
+
+    #[test]
+    fn prefixes_inner_literals_and_suffixes() {
+        // Folded letters print in upper case.
+        assert_eq!(factors(r"ghp_[0-9A-Za-z]{36}"), set(&["ghp_"]));
+        assert_eq!(factors(r"[a-z]{8}-key\b"), set(&["-key"]));
+        assert_eq!(
+            factors(r"(?i)[\w.-]{0,50}?(?:adafruit)(?:[ \t\w.-]{0,20})([a-z0-9_-]{32})"),
+            set(&["ADAFRUIT"])
+        );
+        assert_eq!(factors(r"xox[bp]-[0-9]{10}"), set(&["xoxb-", "xoxp-"]));
+        assert_eq!(
+            factors(r"(?:sk|rk)_live_[0-9a-z]{24}"),
+            set(&["rk_live_", "sk_live_"])
+        );
+        assert_eq!(
+            factors(r"(?:AKIA|ASIA)[A-Z0-9]{16}"),
+            set(&["AKIA", "ASIA"])
+        );
+    }
+
+    #[test]
+    fn unicode_case_folding_gives_extra_literals() {
+        // (?i)k also matches U+212A KELVIN SIGN.
+        let f = factors("(?i)kb1").unwrap();
+        assert_eq!(f.len(), 2);
+        assert!(f.contains(&"KB1".to_string()));
+    }
+
+    #[test]
+    fn optional_or_empty_parts_yield_nothing() {
+        assert_eq!(factors(r"[0-9]{3}-[0-9]{2}-[0-9]{4}"), set(&["-"]));
+        assert_eq!(factors(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b"), None);
+        assert_eq!(factors(r"(?:abc)?x*"), None);
+        assert_eq!(factors(r"abc|[0-9]+"), None);
+        assert_eq!(factors(r""), None);
+        assert_eq!(factors(r"\b"), None);
+    }
+
+    #[test]
+    fn case_checks() {
+        let f = Factor {
+            bytes: b"ab1".to_vec(),
+            folded: vec![true, false, false],
+        };
+        assert!(f.has_exact_letters());
+        assert!(f.case_matches(b"Ab1"));
+        assert!(!f.case_matches(b"aB1"));
+    }
+}

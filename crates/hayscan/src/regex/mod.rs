@@ -1,0 +1,416 @@
+//! The regex engine: a set of regexes searched as one leftmost-first set.
+//!
+//! One automaton for the whole set is the obvious design, and it fails on the sets
+//! hayscan is for: secret-scanning rulesets written by others (gitleaks' 221 rules, public
+//! databases of thousands), with counted repetitions, Unicode classes and no literal
+//! prefix. A joint lazy DFA tracks every counted repetition of every pattern at once; its
+//! states explode, its cache thrashes, the meta engine falls back to the PikeVM (0.06 MB/s
+//! on gitleaks' rules), and beyond a few hundred patterns the joint NFA exceeds its size
+//! limit. So the set is split by what each pattern offers:
+//!
+//! - [`windowed`]: patterns with required literal factors ([`factors`]) and a bound on
+//!   where a match can lie around a factor. One Aho-Corasick pass finds every factor of
+//!   every such pattern; each pattern is confirmed only in windows around its own hits.
+//!   Most rules of a real ruleset land here and cost nothing where their keywords are
+//!   absent.
+//! - [`residual`]: the rest (no factor, or only a weak one), as a few joint lazy DFAs
+//!   without a prefilter, so one bad rule cannot slow the whole set.
+//!
+//! Each strategy answers "the leftmost match of my patterns at or after `start`"; the
+//! set's match is the one that starts first, the lowest pattern id on a tie: exactly what
+//! one leftmost-first automaton over the whole set reports (a property test checks it
+//! against plain per-pattern searches). A [`SetCursor`] keeps each source's next match in
+//! a heap, so a scan asks a source again only after the set has moved past its match.
+//!
+//! [`parse`] turns each pattern into a `Hir` once (with `ascii_classes`); engine limits are
+//! checked per pattern, so an error names the pattern that exceeds them.
+
+mod factors;
+pub(crate) mod parse;
+mod residual;
+mod windowed;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::OnceLock;
+
+use regex_automata::{meta, util::syntax, Input};
+use regex_syntax::hir::Hir;
+
+use crate::{Captures, Error, Match, Options, Result};
+use factors::{min_len, required_factors};
+use parse::SyntaxOptions;
+use residual::Residual;
+use windowed::{Confirmed, FactorIndex, Window};
+
+/// Shortest factor worth a literal pass: one- and two-byte factors occur everywhere.
+const MIN_FACTOR_LEN: usize = 2;
+/// Longest bounded match confirmed in a window (longer ones use line windows or the
+/// residual group).
+const MAX_WINDOW: usize = 1 << 16;
+
+/// A compiled regex set.
+#[derive(Debug)]
+pub(crate) struct RegexSet {
+    /// Patterns confirmed around factor hits, and the literal pass over their factors.
+    windowed: Box<[Confirmed]>,
+    index: Option<FactorIndex>,
+    residual: Box<[Residual]>,
+    /// Per pattern: where its single-pattern regex is (for capture groups).
+    solo: Box<[Solo]>,
+    /// Some pattern can match the empty string.
+    can_match_empty: bool,
+}
+
+#[derive(Debug)]
+enum Solo {
+    /// Index into `windowed`.
+    Windowed(usize),
+    /// Built on first use from the parsed pattern (residual patterns share automata).
+    Lazy(Box<Hir>, OnceLock<Option<meta::Regex>>),
+}
+
+/// The meta engine's configuration for every automaton here: hayscan applies its own
+/// empty-match rule (see `Matcher::next_leftmost`), so the engine's UTF-8 empty-match
+/// handling is off (regex-automata's drops non-empty matches before an invalid byte:
+/// `a*` on `"aaaa\x89"` gave only `[5,5)`).
+pub(crate) fn meta_config() -> meta::Config {
+    meta::Config::new().utf8_empty(false)
+}
+
+fn build_message(e: &meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(se) => se.to_string(),
+        None => format!("exceeds an engine limit: {e}"),
+    }
+}
+
+impl RegexSet {
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<RegexSet> {
+        let syntax = SyntaxOptions {
+            case_insensitive: options.case_insensitive,
+            ascii_classes: options.ascii_classes,
+        };
+        let hirs = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse::parse(i, p.as_ref(), syntax))
+            .collect::<Result<Vec<Hir>>>()?;
+        let mut windowed = Vec::new();
+        let mut factor_sets = Vec::new();
+        let mut residual = Vec::new();
+        let mut solo = Vec::with_capacity(hirs.len());
+        for (i, hir) in hirs.iter().enumerate() {
+            let line_bounded = !parse::can_match_newline(hir);
+            let factors = required_factors(hir).filter(|f| min_len(f) >= MIN_FACTOR_LEN);
+            let has_factor = factors.is_some();
+            let window = factors
+                .as_ref()
+                .and_then(|f| match hir.properties().maximum_len() {
+                    Some(n) if n <= MAX_WINDOW => Some(Window::Bounded {
+                        before: n.saturating_sub(min_len(f)),
+                        max_len: n,
+                    }),
+                    _ if line_bounded => Some(Window::Line),
+                    _ => None,
+                });
+            match (factors, window) {
+                (Some(f), Some(window)) => {
+                    let regex = build_solo(hir)
+                        .map_err(|message| Error::InvalidPattern { index: i, message })?;
+                    let ascii_twin = parse::ascii_twin(hir).and_then(|t| build_solo(&t).ok());
+                    solo.push(Solo::Windowed(windowed.len()));
+                    windowed.push(Confirmed {
+                        pattern: i as u32,
+                        window,
+                        regex,
+                        ascii_twin,
+                    });
+                    factor_sets.push(f);
+                }
+                _ => {
+                    solo.push(Solo::Lazy(Box::new(hir.clone()), OnceLock::new()));
+                    residual.push(residual::Member {
+                        id: i as u32,
+                        hir,
+                        line_bounded,
+                        has_factor,
+                    });
+                }
+            }
+        }
+        let index = if factor_sets.is_empty() {
+            None
+        } else {
+            Some(FactorIndex::new(&factor_sets).map_err(Error::Build)?)
+        };
+        let residual = residual::build(&residual)?;
+        Ok(RegexSet {
+            windowed: windowed.into_boxed_slice(),
+            index,
+            residual: residual.into_boxed_slice(),
+            solo: solo.into_boxed_slice(),
+            can_match_empty: hirs.iter().any(|h| h.properties().minimum_len() == Some(0)),
+        })
+    }
+
+    /// The set's leftmost match starting at or after `start` (lowest pattern id on a
+    /// tie). Calls on one haystack with one cursor must not decrease `start`.
+    pub fn find_at(&self, hay: &[u8], start: usize, cur: &mut SetCursor) -> Option<Match> {
+        if self.windowed.is_empty() {
+            if let [only] = &self.residual[..] {
+                return only.find_at(hay, start);
+            }
+        }
+        if !cur.started {
+            self.start_cursor(hay, start, cur);
+        }
+        while let Some(&Reverse((s, _, src))) = cur.heap.peek() {
+            if s >= start {
+                break;
+            }
+            cur.heap.pop();
+            if let Some(m) = self.next_of(hay, start, cur, src as usize) {
+                cur.heap.push(Reverse((m.start, m.pattern, src)));
+            }
+        }
+        cur.heap
+            .peek()
+            .and_then(|&Reverse((_, _, src))| cur.sources[src as usize].next)
+    }
+
+    fn start_cursor(&self, hay: &[u8], start: usize, cur: &mut SetCursor) {
+        cur.started = true;
+        cur.hits.clear();
+        cur.sources.clear();
+        cur.heap.clear();
+        if let Some(index) = &self.index {
+            index.for_each_hit(hay, |owner, fs| {
+                cur.hits.push((owner, fs));
+                true
+            });
+            cur.hits.sort_unstable();
+            cur.hits.dedup();
+            let mut i = 0;
+            while i < cur.hits.len() {
+                let owner = cur.hits[i].0;
+                let end = i + cur.hits[i..].partition_point(|h| h.0 == owner);
+                cur.sources.push(Source {
+                    kind: SourceKind::Windowed {
+                        idx: owner,
+                        hit: i,
+                        end,
+                    },
+                    next: None,
+                });
+                i = end;
+            }
+        }
+        for r in 0..self.residual.len() {
+            cur.sources.push(Source {
+                kind: SourceKind::Residual(r as u32),
+                next: None,
+            });
+        }
+        for src in 0..cur.sources.len() {
+            if let Some(m) = self.next_of(hay, start, cur, src) {
+                cur.heap.push(Reverse((m.start, m.pattern, src as u32)));
+            }
+        }
+    }
+
+    /// Source `src`'s leftmost match at or after `start`, remembered in the source.
+    fn next_of(&self, hay: &[u8], start: usize, cur: &mut SetCursor, src: usize) -> Option<Match> {
+        let source = &mut cur.sources[src];
+        let found = match &mut source.kind {
+            SourceKind::Residual(r) => self.residual[*r as usize].find_at(hay, start),
+            SourceKind::Windowed { idx, hit, end } => {
+                let pattern = &self.windowed[*idx as usize];
+                let hits = &cur.hits[..*end];
+                let mut found = None;
+                while *hit < hits.len() {
+                    let fs = hits[*hit].1;
+                    if fs < start {
+                        *hit += 1;
+                        continue;
+                    }
+                    match pattern.confirm(hay, start, fs) {
+                        Ok(m) => {
+                            found = Some(m);
+                            break;
+                        }
+                        Err(skip_to) => {
+                            while *hit < hits.len() && hits[*hit].1 < skip_to {
+                                *hit += 1;
+                            }
+                        }
+                    }
+                }
+                found
+            }
+        };
+        source.next = found;
+        found
+    }
+
+    pub fn can_match_empty(&self) -> bool {
+        self.can_match_empty
+    }
+
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        if let Some(index) = &self.index {
+            let mut found = false;
+            index.for_each_hit(hay, |owner, fs| {
+                found = self.windowed[owner as usize].confirm(hay, 0, fs).is_ok();
+                !found
+            });
+            if found {
+                return true;
+            }
+        }
+        self.residual.iter().any(|r| r.is_match(hay))
+    }
+
+    pub fn memory_usage(&self) -> usize {
+        self.windowed
+            .iter()
+            .map(|w| w.regex.memory_usage() + w.ascii_twin.as_ref().map_or(0, |t| t.memory_usage()))
+            .sum::<usize>()
+            + self.index.as_ref().map_or(0, FactorIndex::memory_usage)
+            + self
+                .residual
+                .iter()
+                .map(Residual::memory_usage)
+                .sum::<usize>()
+    }
+
+    /// The single-pattern regex of `pattern` (built on first use for residual patterns).
+    fn solo_regex(&self, pattern: u32) -> Option<&meta::Regex> {
+        match self.solo.get(pattern as usize)? {
+            Solo::Windowed(i) => Some(&self.windowed[*i].regex),
+            Solo::Lazy(hir, cell) => cell.get_or_init(|| build_solo(hir).ok()).as_ref(),
+        }
+    }
+
+    /// Capture groups of `m`, a match this set reported in `hay`.
+    pub fn captures(&self, hay: &[u8], m: &Match) -> Option<Captures> {
+        let re = self.solo_regex(m.pattern)?;
+        let mut caps = re.create_captures();
+        let input = Input::new(hay)
+            .span(m.start..hay.len())
+            .anchored(regex_automata::Anchored::Yes);
+        re.search_captures(&input, &mut caps);
+        let whole = caps.get_match()?;
+        if whole.start() != m.start || whole.end() != m.end {
+            return None;
+        }
+        let spans = (0..caps.group_len())
+            .map(|g| caps.get_group(g).map(|s| (s.start, s.end)))
+            .collect();
+        Some(Captures {
+            pattern: m.pattern,
+            spans,
+        })
+    }
+
+    /// Names of `pattern`'s groups, group 0 (the whole match) first and unnamed.
+    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<String>>> {
+        let re = self.solo_regex(pattern)?;
+        let info = re.group_info();
+        Some(
+            info.pattern_names(regex_automata::PatternID::ZERO)
+                .map(|n| n.map(str::to_string))
+                .collect(),
+        )
+    }
+
+    #[cfg(test)]
+    pub(crate) fn strategy_counts(&self) -> (usize, usize) {
+        (self.windowed.len(), self.residual.len())
+    }
+}
+
+/// One pattern's own automaton; the error is the engine's message.
+fn build_solo(hir: &Hir) -> std::result::Result<meta::Regex, String> {
+    meta::Regex::builder()
+        .configure(meta_config())
+        .syntax(syntax::Config::new())
+        .build_from_hir(hir)
+        .map_err(|e| build_message(&e))
+}
+
+/// Where a search over one haystack stands (kept in the matcher's `Cursor`).
+#[derive(Debug, Default)]
+pub(crate) struct SetCursor {
+    started: bool,
+    /// Factor hits `(windowed pattern, factor start)`, sorted, grouped by pattern.
+    hits: Vec<(u32, usize)>,
+    sources: Vec<Source>,
+    /// `(start, pattern, source)` of each source's next match.
+    heap: BinaryHeap<Reverse<(usize, u32, u32)>>,
+}
+
+#[derive(Debug)]
+struct Source {
+    kind: SourceKind,
+    next: Option<Match>,
+}
+
+#[derive(Debug)]
+enum SourceKind {
+    /// A windowed pattern: `hits[hit..end]` are its hits not yet ruled out.
+    Windowed {
+        idx: u32,
+        hit: usize,
+        end: usize,
+    },
+    Residual(u32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(patterns: &[&str]) -> RegexSet {
+        let opts = Options {
+            ascii_classes: true,
+            ..Options::regex()
+        };
+        RegexSet::new(patterns, &opts).unwrap()
+    }
+
+    #[test]
+    fn rules_with_factors_are_windowed_and_the_rest_residual() {
+        let rules = [
+            r"\bghp_[0-9A-Za-z]{36}\b",
+            r"(?i)[\w.-]{0,50}?(?:adafruit)(?:[ \t\w.-]{0,20})([a-z0-9_-]{32})",
+            r"xox[baprs]-[0-9a-zA-Z-]+",
+        ];
+        assert_eq!(set(&rules).strategy_counts(), (3, 0));
+        let iban = r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b";
+        let ssn = r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b";
+        assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (1, 1));
+        // A factor but no bound on the match around it: searched alone.
+        assert_eq!(set(&[r"\bcurl\b(?s:.*)"]).strategy_counts(), (0, 1));
+    }
+
+    #[test]
+    fn line_windows_and_bounded_windows_find_every_match() {
+        let s = set(&[r"token=[a-z]+", r"\bkey_[0-9]{4}\b"]);
+        let m = crate::Matcher::new(
+            &[r"token=[a-z]+", r"\bkey_[0-9]{4}\b"],
+            &Options {
+                ascii_classes: true,
+                ..Options::regex()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.strategy_counts(), (2, 0));
+        let hay = b"token=abc key_1234 token=\nkey_12345 key_0000 xtoken=zz";
+        let got: Vec<_> = m
+            .find_iter(hay)
+            .map(|m| (m.pattern, m.start, m.end))
+            .collect();
+        assert_eq!(got, [(0, 0, 9), (1, 10, 18), (1, 36, 44), (0, 46, 54)]);
+    }
+}

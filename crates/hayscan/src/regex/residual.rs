@@ -1,0 +1,206 @@
+//! Patterns that cannot be confirmed in windows, searched over the whole text.
+//!
+//! Two kinds land here. Patterns with a factor but no bound on where their matches lie
+//! around it (`\bcurl\b(?:.*|...)`, `EAA[MC][a-z0-9]{100,}` followed by `\s`) are
+//! searched alone, each with the meta engine's own literal prefilter (its reverse-inner
+//! and reverse-suffix strategies need no bound), so they still skip most of the text.
+//! The others, with no usable factor, share joint automata:
+//!
+//! a pattern such as `\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b` (an IBAN)
+//! or `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b` has no literal that every match contains, or only a
+//! byte that is everywhere; it must be searched over every byte. Searching each such
+//! pattern alone costs a pass per pattern, and a literal prefilter on its first bytes
+//! fires at every digit. So these patterns share joint lazy DFAs without a prefilter, a
+//! few dozen patterns per automaton (a joint automaton of hundreds of counted repetitions
+//! outgrows the lazy DFA's cache and the NFA size limit), and one bad rule slows only its
+//! own group.
+//!
+//! Unicode `\b` makes a lazy DFA give up at the first non-ASCII byte, after which the
+//! meta engine falls back to the PikeVM for the rest of the search. A group whose patterns
+//! cannot match `\n` therefore also gets an ASCII twin (ASCII word boundaries), which is
+//! exact on lines of pure ASCII: the group searches runs of ASCII lines with the twin and
+//! only lines holding non-ASCII bytes with the Unicode automaton.
+
+use regex_automata::{meta, util::syntax, Input};
+use regex_syntax::hir::Hir;
+
+use super::parse;
+use crate::{Error, Match};
+
+/// Most patterns in one joint automaton.
+const GROUP_SIZE: usize = 32;
+
+#[derive(Debug)]
+pub(crate) struct Residual {
+    regex: meta::Regex,
+    /// Same patterns with ASCII word boundaries, used on ASCII lines (see module docs).
+    ascii_twin: Option<meta::Regex>,
+    /// The automaton's pattern ids (its index) to the set's.
+    ids: Box<[u32]>,
+}
+
+/// A pattern of the residual group.
+#[derive(Debug)]
+pub(crate) struct Member<'h> {
+    pub id: u32,
+    pub hir: &'h Hir,
+    /// The pattern can never match `\n`.
+    pub line_bounded: bool,
+    /// The pattern has a usable literal factor (searched alone, with a prefilter).
+    pub has_factor: bool,
+}
+
+/// Builds the residual groups of `members`.
+pub(crate) fn build(members: &[Member<'_>]) -> Result<Vec<Residual>, Error> {
+    let mut groups = Vec::new();
+    let (solo, joint): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.has_factor);
+    for m in solo {
+        build_group(&[m], true, &mut groups)?;
+    }
+    // Patterns that cannot match `\n` may get a twin; keep them apart from the others.
+    let (lines, others): (Vec<&Member>, Vec<&Member>) = joint.iter().partition(|m| m.line_bounded);
+    for kind in [lines, others] {
+        for chunk in kind.chunks(GROUP_SIZE) {
+            build_group(chunk, false, &mut groups)?;
+        }
+    }
+    Ok(groups)
+}
+
+/// Builds `chunk` as one automaton, or, if that exceeds an engine limit, as two halves;
+/// a single pattern over the limit is reported with its index.
+fn build_group(chunk: &[&Member], prefilter: bool, out: &mut Vec<Residual>) -> Result<(), Error> {
+    let hirs: Vec<&Hir> = chunk.iter().map(|m| m.hir).collect();
+    let ids: Box<[u32]> = chunk.iter().map(|m| m.id).collect();
+    match builder(prefilter).build_many_from_hir(&hirs) {
+        Ok(regex) => {
+            let line_bounded = chunk.iter().all(|m| m.line_bounded);
+            let twins: Vec<Option<Hir>> = hirs.iter().map(|h| parse::ascii_twin(h)).collect();
+            let ascii_twin = if line_bounded && twins.iter().any(Option::is_some) {
+                let twin_hirs: Vec<Hir> = twins
+                    .into_iter()
+                    .zip(&hirs)
+                    .map(|(t, h)| t.unwrap_or_else(|| (*h).clone()))
+                    .collect();
+                builder(prefilter).build_many_from_hir(&twin_hirs).ok()
+            } else {
+                None
+            };
+            out.push(Residual {
+                regex,
+                ascii_twin,
+                ids,
+            });
+            Ok(())
+        }
+        Err(e) if chunk.len() == 1 => Err(Error::InvalidPattern {
+            index: ids[0] as usize,
+            message: super::build_message(&e),
+        }),
+        Err(_) => {
+            let (a, b) = chunk.split_at(chunk.len() / 2);
+            build_group(a, prefilter, out)?;
+            build_group(b, prefilter, out)
+        }
+    }
+}
+
+fn builder(prefilter: bool) -> meta::Builder {
+    let mut b = meta::Regex::builder();
+    b.configure(super::meta_config().auto_prefilter(prefilter))
+        .syntax(syntax::Config::new());
+    b
+}
+
+impl Residual {
+    /// The group's leftmost match starting at or after `start`.
+    pub fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
+        let m = match &self.ascii_twin {
+            None => self.search(&self.regex, hay, start, hay.len()),
+            Some(twin) => self.find_by_lines(twin, hay, start),
+        }?;
+        Some(m)
+    }
+
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        self.find_at(hay, 0).is_some()
+    }
+
+    pub fn memory_usage(&self) -> usize {
+        self.regex.memory_usage() + self.ascii_twin.as_ref().map_or(0, |t| t.memory_usage())
+    }
+
+    fn search(&self, re: &meta::Regex, hay: &[u8], from: usize, to: usize) -> Option<Match> {
+        re.search(&Input::new(hay).span(from..to)).map(|m| Match {
+            pattern: self.ids[m.pattern().as_usize()],
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+
+    /// Runs of ASCII lines with the twin, lines holding non-ASCII bytes with the Unicode
+    /// automaton. Exact because no match of this group contains `\n`: each lies on one
+    /// line, and a run of ASCII lines with ASCII neighbours is where the twin agrees.
+    fn find_by_lines(&self, twin: &meta::Regex, hay: &[u8], mut pos: usize) -> Option<Match> {
+        while pos <= hay.len() {
+            // Start one byte early: the character before `pos` is seen by `\b` too.
+            let Some(q) = first_non_ascii(hay, pos.saturating_sub(1)) else {
+                return self.search(twin, hay, pos, hay.len());
+            };
+            let line_start = hay[..q]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line_end = hay[q..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(hay.len(), |i| q + i);
+            if line_start > pos {
+                // [pos, line_start - 1]: ASCII, ending on the `\n` before the line.
+                if let Some(m) = self.search(twin, hay, pos, line_start - 1) {
+                    return Some(m);
+                }
+            }
+            if let Some(m) = self.search(&self.regex, hay, pos.max(line_start), line_end) {
+                return Some(m);
+            }
+            pos = line_end + 1;
+        }
+        None
+    }
+}
+
+/// Offset of the first byte >= 0x80 at or after `from`.
+fn first_non_ascii(hay: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let rest = &hay[from..];
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+        if word & HIGH != 0 {
+            return chunk.iter().position(|&b| b >= 0x80).map(|i| at + i);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_non_ascii_finds_the_first_high_byte() {
+        let hay = "abcdefghijklmnopé and ü".as_bytes();
+        assert_eq!(first_non_ascii(hay, 0), Some(16));
+        assert_eq!(first_non_ascii(hay, 17), Some(17));
+        assert_eq!(first_non_ascii(hay, 18), Some(23));
+        assert_eq!(first_non_ascii(b"plain ascii text", 0), None);
+        assert_eq!(first_non_ascii(b"", 0), None);
+    }
+}

@@ -1,0 +1,169 @@
+//! Patterns confirmed around their factors: one literal pass for the whole set, then each
+//! pattern runs only in windows around hits on its own factors.
+//!
+//! Why: a secret-scanning ruleset is hundreds of regexes, most of which never match a given
+//! text; each one scanning the whole text costs a pass per pattern, and one automaton for
+//! all of them explodes (see `mod.rs`). Here the text is scanned once, by an Aho-Corasick
+//! automaton over every pattern's required factors (ASCII case-insensitive, so `(?i)`
+//! factors need no variants), and a pattern's regex runs only where one of its factors
+//! occurs, as in gitleaks (keywords) and RE2's FilteredRE2.
+//!
+//! Exactness. Every match of pattern `p` contains a hit on one of its factors. For a hit
+//! at `fs`, the match containing it starts no earlier than `fs - (max_len - min_factor)`
+//! and, starting at or before `fs`, ends no later than `fs + max_len`: a leftmost-first
+//! search of that window finds exactly the pattern's leftmost match starting in it, with
+//! the end a search of the whole haystack would give (every match starting there fits in
+//! the window, and look-around sees the bytes outside it). Taking hits in order of `fs`,
+//! the first window that yields a match starting at or before its hit gives the pattern's
+//! leftmost match (the windows' starts grow with `fs`, so no later hit can give an earlier
+//! match). Patterns without a bound on their length but unable to match `\n` use the hit's
+//! line as the window instead: all of a match lies on one line.
+
+use aho_corasick::{self as ac, AhoCorasick};
+use regex_automata::{meta, Input};
+
+use super::factors::Factor;
+use crate::Match;
+
+/// Where a pattern's matches can lie relative to a hit on one of its factors.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Window {
+    /// Matches are at most `max_len` bytes long; `before` = `max_len` minus the shortest
+    /// factor's length: how far before a hit a match containing it can start.
+    Bounded { before: usize, max_len: usize },
+    /// Matches never contain `\n`: the hit's line bounds them.
+    Line,
+}
+
+/// One pattern of the windowed group.
+#[derive(Debug)]
+pub(crate) struct Confirmed {
+    pub pattern: u32,
+    pub window: Window,
+    pub regex: meta::Regex,
+    /// Same as `regex` with ASCII word boundaries, for windows of pure ASCII text (see
+    /// `parse::ascii_twin`); `None` when the pattern has no Unicode word boundary.
+    pub ascii_twin: Option<meta::Regex>,
+}
+
+/// The shared literal pass: every distinct factor of every windowed pattern.
+#[derive(Debug)]
+pub(crate) struct FactorIndex {
+    ac: AhoCorasick,
+    /// Per automaton pattern: whether a hit needs its letters' case checked, the factor.
+    factors: Box<[Factor]>,
+    check_case: Box<[bool]>,
+    /// Per automaton pattern: the indexes into the windowed group of the patterns owning it.
+    owners: Box<[Box<[u32]>]>,
+}
+
+impl FactorIndex {
+    /// `per_pattern[i]`: the factors of windowed pattern `i`.
+    pub fn new(per_pattern: &[Vec<Factor>]) -> Result<FactorIndex, String> {
+        let mut ids: std::collections::HashMap<&Factor, usize> = Default::default();
+        let mut factors: Vec<Factor> = Vec::new();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
+        for (i, set) in per_pattern.iter().enumerate() {
+            for f in set {
+                let id = *ids.entry(f).or_insert_with(|| {
+                    factors.push(f.clone());
+                    owners.push(Vec::new());
+                    factors.len() - 1
+                });
+                if owners[id].last() != Some(&(i as u32)) {
+                    owners[id].push(i as u32);
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(ac::MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(factors.iter().map(|f| &f.bytes))
+            .map_err(|e| e.to_string())?;
+        Ok(FactorIndex {
+            ac,
+            check_case: factors.iter().map(Factor::has_exact_letters).collect(),
+            factors: factors.into_boxed_slice(),
+            owners: owners.into_iter().map(Vec::into_boxed_slice).collect(),
+        })
+    }
+
+    /// Calls `on_hit(group_index, factor_start)` for every hit of every factor in `hay`,
+    /// in order of the hits' ends, until it returns false.
+    pub fn for_each_hit(&self, hay: &[u8], mut on_hit: impl FnMut(u32, usize) -> bool) {
+        for m in self.ac.find_overlapping_iter(hay) {
+            let id = m.pattern().as_usize();
+            if self.check_case[id] && !self.factors[id].case_matches(&hay[m.start()..m.end()]) {
+                continue;
+            }
+            for &owner in &self.owners[id][..] {
+                if !on_hit(owner, m.start()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    pub fn memory_usage(&self) -> usize {
+        self.ac.memory_usage()
+    }
+}
+
+impl Confirmed {
+    /// The pattern's leftmost match starting at or after `start` that contains the factor
+    /// hit at `fs` (or, for line windows, any match on the hit's line at or after
+    /// `start`). `Err(skip_to)` when there is none: hits before `skip_to` cannot give one
+    /// either.
+    pub fn confirm(&self, hay: &[u8], start: usize, fs: usize) -> Result<Match, usize> {
+        let (from, to) = match self.window {
+            Window::Bounded { before, max_len } => (
+                start.max(fs.saturating_sub(before)),
+                hay.len().min(fs.saturating_add(max_len)),
+            ),
+            Window::Line => {
+                let line_start = memrchr_newline(&hay[..fs]).map_or(0, |i| i + 1);
+                let line_end = hay[fs..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(hay.len(), |i| fs + i);
+                (start.max(line_start), line_end)
+            }
+        };
+        if from > to {
+            return Err(fs + 1);
+        }
+        let found = self.search(hay, from, to);
+        match (self.window, found) {
+            (Window::Bounded { .. }, Some(m)) if m.start <= fs => Ok(m),
+            (Window::Bounded { .. }, _) => Err(fs + 1),
+            (Window::Line, Some(m)) => Ok(m),
+            // Nothing on this line: skip its other hits.
+            (Window::Line, None) => Err(to + 1),
+        }
+    }
+
+    /// Leftmost-first search of `hay[from..to]`, look-around seeing all of `hay`.
+    pub fn search(&self, hay: &[u8], from: usize, to: usize) -> Option<Match> {
+        let re = match &self.ascii_twin {
+            Some(twin) if ascii_around(hay, from, to) => twin,
+            _ => &self.regex,
+        };
+        re.search(&Input::new(hay).span(from..to)).map(|m| Match {
+            pattern: self.pattern,
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+}
+
+/// True if `hay[from..to]` and the characters on either side of it are ASCII, so that
+/// Unicode and ASCII word boundaries agree everywhere in it.
+pub(crate) fn ascii_around(hay: &[u8], from: usize, to: usize) -> bool {
+    let lo = from.saturating_sub(1);
+    let hi = hay.len().min(to + 1);
+    hay[lo..hi].is_ascii()
+}
+
+fn memrchr_newline(hay: &[u8]) -> Option<usize> {
+    hay.iter().rposition(|&b| b == b'\n')
+}
