@@ -149,7 +149,8 @@ impl Matcher {
 
     /// The names of `pattern`'s capture groups, indexed like [`Captures::spans`] (group 0
     /// and unnamed groups are `None`). `None` for literal sets and unknown patterns.
-    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<String>>> {
+    /// The names live as long as the matcher.
+    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<&str>>> {
         match &self.engine {
             Engine::Regex(set) => set.group_names(pattern),
             Engine::Literal { .. } => None,

@@ -39,6 +39,9 @@ fn options(v: Option<&Value>) -> Options {
     if let Some(ci) = v.get("case_insensitive") {
         o.case_insensitive = ci.as_bool().unwrap();
     }
+    if let Some(a) = v.get("ascii_classes") {
+        o.ascii_classes = a.as_bool().unwrap();
+    }
     if let Some(n) = v.get("max_line_len") {
         o.max_line_len = n.as_u64().unwrap() as usize;
     }
@@ -143,6 +146,43 @@ fn run_case(case: &Value) -> usize {
         let pulled: Vec<Match> =
             std::iter::from_fn(|| matcher.next_match(&hay, &mut cursor)).collect();
         assert_eq!(pulled, want, "{name}: cursor");
+        if let Some(caps) = expect.get("captures") {
+            let caps = caps.as_array().unwrap();
+            assert_eq!(
+                caps.len(),
+                want.len(),
+                "{name}: one captures entry per match"
+            );
+            for (m, groups) in want.iter().zip(caps) {
+                let got = matcher
+                    .captures(&hay, m)
+                    .unwrap_or_else(|| panic!("{name}: no captures for {m:?}"));
+                let spans: Vec<Option<(usize, usize)>> = groups
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|g| {
+                        g.as_array().map(|p| {
+                            (
+                                p[0].as_u64().unwrap() as usize,
+                                p[1].as_u64().unwrap() as usize,
+                            )
+                        })
+                    })
+                    .collect();
+                assert_eq!(got.pattern, m.pattern, "{name}: captures pattern");
+                assert_eq!(got.spans, spans, "{name}: captures of {m:?}");
+            }
+        }
+        checks += 1;
+    }
+    if let Some(names) = expect.get("group_names") {
+        for (pid, want) in names.as_array().unwrap().iter().enumerate() {
+            let want: Vec<Option<&str>> =
+                want.as_array().unwrap().iter().map(Value::as_str).collect();
+            let got = matcher.group_names(pid as u32).expect("regex set");
+            assert_eq!(got, want, "{name}: group names of pattern {pid}");
+        }
         checks += 1;
     }
     if let Some(rep) = expect.get("replace") {

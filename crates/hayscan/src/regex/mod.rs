@@ -314,12 +314,11 @@ impl RegexSet {
     }
 
     /// Names of `pattern`'s groups, group 0 (the whole match) first and unnamed.
-    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<String>>> {
+    pub fn group_names(&self, pattern: u32) -> Option<Vec<Option<&str>>> {
         let re = self.solo_regex(pattern)?;
         let info = re.group_info();
         Some(
             info.pattern_names(regex_automata::PatternID::ZERO)
-                .map(|n| n.map(str::to_string))
                 .collect(),
         )
     }
