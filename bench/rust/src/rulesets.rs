@@ -15,7 +15,7 @@
 //! hayscan-bench --rulesets bench/data/rulesets --data bench/data/quick --state DIR
 //!               [--reps 5] [--min-rep-ms 50] [--verify] [--noisy 0.10] [--only gitleaks,...]
 //! hayscan-bench --rulesets bench/data/rulesets --data bench/data/quick --state DIR
-//!               --ruleset-memory hayscan:gitleaks:ascii:source
+//!               --ruleset-memory hayscan:gitleaks:ascii
 //! ```
 
 use std::ffi::c_uint;
@@ -98,7 +98,7 @@ fn usage(msg: &str) -> ! {
     eprintln!(
         "hayscan-bench --rulesets: {msg}\nusage: hayscan-bench --rulesets DIR --data DIR --state DIR \
          [--reps N] [--min-rep-ms MS] [--verify] [--noisy F] [--max-verify N] [--only NAME,...] \
-         [--ruleset-memory IMPL:NAME:CLASSES:CORPUS]"
+         [--ruleset-memory IMPL:NAME:CLASSES]"
     );
     std::process::exit(2)
 }
@@ -180,7 +180,10 @@ const CORPORA: [&str; 2] = ["source", "log"];
 fn hay_options(classes: Classes) -> Result<Options, String> {
     match classes {
         Classes::Unicode => Ok(Options::regex()),
-        Classes::Ascii => Err("this hayscan core has no Options::ascii_classes yet".into()),
+        Classes::Ascii => Ok(Options {
+            ascii_classes: true,
+            ..Options::regex()
+        }),
     }
 }
 
@@ -294,6 +297,7 @@ fn spread(v: &[f64]) -> f64 {
 fn interleave(
     sides: &mut [&mut dyn Contender],
     reps: usize,
+    offset: usize,
     min_rep_s: f64,
     warm: bool,
 ) -> Vec<Measured> {
@@ -319,7 +323,7 @@ fn interleave(
             };
         }
     }
-    for rep in 0..reps {
+    for rep in offset..offset + reps {
         for k in 0..n {
             let i = (rep + k) % n;
             let inner = out[i].inner;
@@ -338,21 +342,39 @@ fn interleave(
     out
 }
 
-/// [`interleave`], repeated with `--verify` while a contender's spread exceeds `--noisy`
-/// (at most `--max-verify` more times); returns the attempt whose worst spread is lowest,
-/// and a summary of every attempt.
+/// [`interleave`], repeated with `--verify` (when `verifiable`) while a contender's spread
+/// exceeds `--noisy` (at most `--max-verify` more times); returns the attempt whose worst
+/// spread is lowest, and a summary of every attempt. `seed`: (wall, CPU) seconds of one
+/// pass already made over the sides in order (the builds that checked the set), counted
+/// as the first repetition of the first attempt.
 fn measure(
     a: &Args,
     sides: &mut [&mut dyn Contender],
     reps: usize,
     warm: bool,
+    seed: Option<&[(f64, f64)]>,
+    verifiable: bool,
 ) -> (Vec<Measured>, Vec<Value>) {
     let mut attempts = Vec::new();
     let mut best: Option<(f64, Vec<Measured>)> = None;
-    let tries = if a.verify { 1 + a.max_verify } else { 1 };
-    for _ in 0..tries {
+    let tries = if a.verify && verifiable {
+        1 + a.max_verify
+    } else {
+        1
+    };
+    for attempt in 0..tries {
         let load = loadavg();
-        let m = interleave(sides, reps, a.min_rep_s, warm);
+        let m = match seed.filter(|s| attempt == 0 && s.len() == sides.len()) {
+            Some(seed) => {
+                let mut m = interleave(sides, reps.saturating_sub(1), 1, a.min_rep_s, warm);
+                for (x, &(wall, cpu)) in m.iter_mut().zip(seed) {
+                    x.wall.insert(0, wall);
+                    x.cpu.insert(0, cpu);
+                }
+                m
+            }
+            None => interleave(sides, reps, 0, a.min_rep_s, warm),
+        };
         let worst = m.iter().map(|x| spread(&x.wall)).fold(0.0, f64::max);
         attempts.push(json!({
             "median_s": m.iter().map(|x| stats(&x.wall).1).collect::<Vec<_>>(),
@@ -479,6 +501,85 @@ fn probe_hs(p: &[u8], base: c_uint) -> HsProbe {
     }
 }
 
+/// Per-pattern probes cost Hyperscan a full compile each (seconds for thousands of
+/// rules), and are not what is measured: their results are kept in a file, one line per
+/// (Hyperscan version, flags, pattern): `version TAB flags TAB som|nosom|fails TAB message
+/// TAB pattern`.
+struct ProbeCache {
+    path: PathBuf,
+    version: String,
+    entries: std::collections::HashMap<(c_uint, Vec<u8>), HsProbe>,
+    dirty: bool,
+}
+
+impl ProbeCache {
+    fn load(path: PathBuf) -> ProbeCache {
+        let version = hs::version();
+        let mut entries = std::collections::HashMap::new();
+        if let Ok(text) = std::fs::read(&path) {
+            for line in text.split(|&b| b == b'\n') {
+                let f: Vec<&[u8]> = line.splitn(5, |&b| b == b'\t').collect();
+                let [v, flags, kind, msg, pat] = f[..] else {
+                    continue;
+                };
+                let Ok(flags) = std::str::from_utf8(flags).unwrap_or("x").parse::<c_uint>() else {
+                    continue;
+                };
+                if v != version.as_bytes() {
+                    continue;
+                }
+                let msg = String::from_utf8_lossy(msg).into_owned();
+                let probe = match kind {
+                    b"som" => HsProbe::Som,
+                    b"nosom" => HsProbe::NoSom(msg),
+                    b"fails" => HsProbe::Fails(msg),
+                    _ => continue,
+                };
+                entries.insert((flags, pat.to_vec()), probe);
+            }
+        }
+        ProbeCache {
+            path,
+            version,
+            entries,
+            dirty: false,
+        }
+    }
+
+    fn probe(&mut self, p: &[u8], base: c_uint) -> HsProbe {
+        if let Some(hit) = self.entries.get(&(base, p.to_vec())) {
+            return hit.clone();
+        }
+        let r = probe_hs(p, base);
+        self.entries.insert((base, p.to_vec()), r.clone());
+        self.dirty = true;
+        r
+    }
+
+    fn save(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        let mut out = Vec::new();
+        let mut keys: Vec<_> = self.entries.keys().cloned().collect();
+        keys.sort();
+        for k in keys {
+            let (kind, msg) = match &self.entries[&k] {
+                HsProbe::Som => ("som", String::new()),
+                HsProbe::NoSom(m) => ("nosom", m.replace(['\t', '\n'], " ")),
+                HsProbe::Fails(m) => ("fails", m.replace(['\t', '\n'], " ")),
+            };
+            out.extend_from_slice(format!("{}\t{}\t{kind}\t{msg}\t", self.version, k.0).as_bytes());
+            out.extend_from_slice(&k.1);
+            out.push(b'\n');
+        }
+        if let Err(e) = std::fs::write(&self.path, out) {
+            eprintln!("hayscan-bench: {}: {e}", self.path.display());
+        }
+        self.dirty = false;
+    }
+}
+
 fn pattern_text(p: &[u8]) -> String {
     String::from_utf8_lossy(p).into_owned()
 }
@@ -563,9 +664,13 @@ fn run_config(
     let hs_ok: Vec<HsProbe> = if hs_missing.is_some() {
         vec![HsProbe::Fails("unavailable".into()); pats.len()]
     } else {
-        pats.iter()
-            .map(|p| probe_hs(p, cfg.classes.hs_flags()))
-            .collect()
+        let mut cache = ProbeCache::load(a.rulesets.join("hyperscan-probes.tsv"));
+        let r = pats
+            .iter()
+            .map(|p| cache.probe(p, cfg.classes.hs_flags()))
+            .collect();
+        cache.save();
+        r
     };
     let hs_probe_s = t.elapsed().as_secs_f64();
     let drop_row = |impl_: &str, i: usize, status: &str, reason: &str, pats: &[Vec<u8>]| {
@@ -615,7 +720,8 @@ fn run_config(
 
     // The sets as a whole: a pattern the set cannot take (named by the engine) is dropped
     // with a row saying so, and both sides retry.
-    let (matcher, db, first_build) = loop {
+    let build_load0 = loadavg();
+    let (matcher, db, first_pass) = loop {
         let exprs: Vec<&[u8]> = common.iter().map(|&i| pats[i].as_slice()).collect();
         let flags: Vec<c_uint> = common
             .iter()
@@ -624,9 +730,9 @@ fn run_config(
                 _ => cfg.classes.hs_flags(),
             })
             .collect();
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_now());
         let m = Matcher::new(&exprs, &opts);
-        let hay_s = t.elapsed().as_secs_f64();
+        let hay_s = (t.elapsed().as_secs_f64(), cpu_now() - c);
         let m = match m {
             Ok(m) => m,
             Err(hayscan::Error::InvalidPattern { index, message }) if index < common.len() => {
@@ -644,13 +750,13 @@ fn run_config(
             Err(e) => return fail("hayscan", "ruleset-build", "error", &e.to_string()),
         };
         if !with_hs {
-            break (m, None, (hay_s, None));
+            break (m, None, vec![hay_s]);
         }
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_now());
         let db = hs::Database::compile(&exprs, &flags);
-        let hs_s = t.elapsed().as_secs_f64();
+        let hs_s = (t.elapsed().as_secs_f64(), cpu_now() - c);
         match db {
-            Ok(db) => break (m, Some(db), (hay_s, Some(hs_s))),
+            Ok(db) => break (m, Some(db), vec![hay_s, hs_s]),
             Err(e) => match e.expression {
                 Some(k) if k < common.len() => {
                     let i = common.remove(k);
@@ -665,7 +771,7 @@ fn run_config(
                 }
                 _ => {
                     fail("hyperscan", "ruleset-build", "error", &e.message);
-                    break (m, None, (hay_s, None));
+                    break (m, None, vec![hay_s]);
                 }
             },
         }
@@ -739,27 +845,41 @@ fn run_config(
     let exprs: Vec<&[u8]> = common.iter().map(|&i| pats[i].as_slice()).collect();
     let flags: Vec<c_uint> = common.iter().map(|&i| hs_flags_of(i)).collect();
 
-    // Building, interleaved. Slow builds get fewer repetitions (at least 3).
-    let load0 = loadavg();
-    let slowest = first_build.0.max(first_build.1.unwrap_or(0.0));
-    let build_reps = if slowest > 2.0 { a.reps.min(3) } else { a.reps };
+    // Building, interleaved; the pass above that checked the sets is the first
+    // repetition. Slow builds (over 2 s) get at most 3 repetitions and no --verify reruns.
+    let slowest = first_pass.iter().map(|p| p.0).fold(0.0, f64::max);
+    let slow = slowest > 2.0;
+    let build_reps = if slow { a.reps.min(3) } else { a.reps };
     let mut bh = BuildHay {
         pats: &exprs,
         opts: &opts,
-        built: None,
+        built: Some(matcher),
     };
     let mut bs = BuildHs {
         pats: &exprs,
         flags: &flags,
-        built: None,
+        built: db,
     };
-    drop((matcher, db));
     let (built, attempts) = if with_hs {
-        measure(a, &mut [&mut bh, &mut bs], build_reps, false)
+        measure(
+            a,
+            &mut [&mut bh, &mut bs],
+            build_reps,
+            false,
+            Some(&first_pass),
+            !slow,
+        )
     } else {
-        measure(a, &mut [&mut bh], build_reps, false)
+        measure(
+            a,
+            &mut [&mut bh],
+            build_reps,
+            false,
+            Some(&first_pass),
+            !slow,
+        )
     };
-    let load1 = loadavg();
+    let (load0, load1) = (build_load0, loadavg());
     for (k, m) in built.iter().enumerate() {
         let mut r = shared.clone();
         r.insert("workload".into(), json!("ruleset-build"));
@@ -776,14 +896,7 @@ fn run_config(
             }),
         );
         r.insert("automaton_bytes".into(), json!(m.result));
-        r.insert(
-            "first_build_s".into(),
-            json!(if k == 0 {
-                Some(first_build.0)
-            } else {
-                first_build.1
-            }),
-        );
+        r.insert("slow_build".into(), json!(slow));
         r.insert("load".into(), json!([load0, load1]));
         r.insert("attempts".into(), json!(attempts));
         add_times(&mut r, m, None, a.noisy);
@@ -804,8 +917,15 @@ fn run_config(
         let load0 = loadavg();
         let mut ch = CountHay(&matcher, hay);
         let (m, attempts) = match &db {
-            Some(db) => measure(a, &mut [&mut ch, &mut CountHs(db, hay)], a.reps, true),
-            None => measure(a, &mut [&mut ch], a.reps, true),
+            Some(db) => measure(
+                a,
+                &mut [&mut ch, &mut CountHs(db, hay)],
+                a.reps,
+                true,
+                None,
+                true,
+            ),
+            None => measure(a, &mut [&mut ch], a.reps, true, None, true),
         };
         let load1 = loadavg();
         for (k, x) in m.iter().enumerate() {
@@ -838,18 +958,18 @@ fn run_config(
     }
 }
 
-/// `--ruleset-memory IMPL:NAME:CLASSES:CORPUS`: peak RSS (`ru_maxrss`) of building the
-/// rules a timing run chose (its `.rules` file in --state) and counting once, in a process
-/// that does nothing else.
+/// `--ruleset-memory IMPL:NAME:CLASSES`: peak RSS (`ru_maxrss`) of building the rules a
+/// timing run chose (its `.rules` file in --state) and counting once over each corpus, in
+/// a process that does nothing else. `base_rss_kb` is taken after reading the corpora.
 fn memory(a: &Args, spec: &str) {
     let parts: Vec<&str> = spec.split(':').collect();
-    let [impl_, name, classes, corpus] = parts[..] else {
-        usage("--ruleset-memory IMPL:NAME:CLASSES:CORPUS")
+    let [impl_, name, classes] = parts[..] else {
+        usage("--ruleset-memory IMPL:NAME:CLASSES")
     };
     let classes = Classes::parse(classes).unwrap_or_else(|| usage("CLASSES: unicode or ascii"));
     let mut r = obj(
         json!({"workload": "ruleset-memory", "impl": impl_, "set": name,
-                           "classes": classes.name(), "corpus": corpus}),
+                           "classes": classes.name(), "corpus": CORPORA.join("+")}),
     );
     let fail = |mut r: Map<String, Value>, status: &str, why: String| {
         r.insert("status".into(), json!(status));
@@ -867,25 +987,23 @@ fn memory(a: &Args, spec: &str) {
         );
     };
     let rules_file = a.state.join(format!("{name}-{}.rules", classes.name()));
-    let (pats, hay, rules) = match (
-        read_lines(&cfg.file),
-        read_corpus(&a.data, corpus),
-        std::fs::read_to_string(&rules_file),
-    ) {
-        (Ok(p), Ok(h), Ok(s)) => (p, h, s),
-        (p, h, s) => {
-            let why = [
-                p.err(),
-                h.err(),
-                s.err().map(|e| format!("{}: {e}", rules_file.display())),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("; ");
-            return fail(r, "unavailable", why);
+    let mut errors = Vec::new();
+    let pats = read_lines(&cfg.file)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let rules = std::fs::read_to_string(&rules_file)
+        .map_err(|e| errors.push(format!("{}: {e}", rules_file.display())))
+        .unwrap_or_default();
+    let mut hays = Vec::new();
+    for c in CORPORA {
+        match read_corpus(&a.data, c) {
+            Ok(h) => hays.push(h),
+            Err(e) => errors.push(e),
         }
-    };
+    }
+    if !errors.is_empty() {
+        return fail(r, "unavailable", errors.join("; "));
+    }
     let mut exprs: Vec<&[u8]> = Vec::new();
     let mut flags: Vec<c_uint> = Vec::new();
     for line in rules.lines() {
@@ -902,16 +1020,19 @@ fn memory(a: &Args, spec: &str) {
         }
     }
     r.insert("patterns".into(), json!(exprs.len()));
-    r.insert("bytes".into(), json!(hay.len()));
+    r.insert(
+        "bytes".into(),
+        json!(hays.iter().map(Vec::len).collect::<Vec<_>>()),
+    );
     let base = maxrss_kb();
-    let (count, size) = match impl_ {
+    let (counts, size): (Vec<usize>, usize) = match impl_ {
         "hayscan" => {
             let opts = match hay_options(classes) {
                 Ok(o) => o,
                 Err(e) => return fail(r, "unavailable", e),
             };
             match Matcher::new(&exprs, &opts) {
-                Ok(m) => (m.count(&hay), m.memory_usage()),
+                Ok(m) => (hays.iter().map(|h| m.count(h)).collect(), m.memory_usage()),
                 Err(e) => return fail(r, "error", e.to_string()),
             }
         }
@@ -920,13 +1041,13 @@ fn memory(a: &Args, spec: &str) {
                 return fail(r, "unavailable", why);
             }
             match hs::Database::compile(&exprs, &flags) {
-                Ok(db) => (db.count(&hay), db.size()),
+                Ok(db) => (hays.iter().map(|h| db.count(h)).collect(), db.size()),
                 Err(e) => return fail(r, "error", e.message),
             }
         }
         _ => usage("IMPL: hayscan or hyperscan"),
     };
-    r.insert("matches".into(), json!(count));
+    r.insert("matches".into(), json!(counts));
     r.insert("base_rss_kb".into(), json!(base));
     r.insert("peak_rss_kb".into(), json!(maxrss_kb()));
     r.insert("automaton_bytes".into(), json!(size));
