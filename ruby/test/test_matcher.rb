@@ -204,11 +204,18 @@ class TestMatcher < Minitest::Test
     assert_equal :unsupported, err.code
   end
 
-  def test_build_error_for_a_set_beyond_the_engine_limits
-    err = assert_raises(Hayscan::BuildError) { Hayscan::Matcher.regex(["ok", "(a{1000}){1000}"]) }
-    assert_equal :build_failed, err.code
-    assert_equal 4, err.status
-    assert_match(/cannot build/, err.message)
+  def test_a_pattern_beyond_the_engine_limits_is_named
+    # Unicode \w is hundreds of byte ranges: 1,000 of them exceed the NFA size limit.
+    ["(a{1000}){1000}", '[\w-]{50,1000}'].each do |big|
+      err = assert_raises(Hayscan::InvalidPatternError, big) { Hayscan::Matcher.regex(["ok", big, "fine"]) }
+      assert_equal 1, err.pattern_index, big
+      assert_equal :invalid_pattern, err.code
+      assert_equal 2, err.status
+      assert_match(/index 1/, err.message)
+    end
+    # The same rule with ASCII classes is small enough.
+    m = matcher(['[\w-]{50,1000}'], syntax: :regex, ascii_classes: true)
+    assert_equal [[0, 1, 61]], tuples(m.find_all(" #{'a-' * 30} "))
   end
 
   def test_text_must_be_a_string

@@ -31,7 +31,7 @@ class TestVectors < Minitest::Test
     opts.to_h do |k, v|
       case k
       when "syntax", "match_kind" then [k.to_sym, v.to_sym]
-      when "case_insensitive", "max_line_len" then [k.to_sym, v]
+      when "case_insensitive", "ascii_classes", "max_line_len" then [k.to_sym, v]
       else raise ArgumentError, "unknown vector option #{k}"
       end
     end
@@ -76,6 +76,18 @@ class TestVectors < Minitest::Test
         if (want = expect["matches"])
           check_matches(name, m, hay, want)
           check_matches("#{name} (binary haystack)", m, hay.b, want) unless hay.encoding == Encoding::BINARY
+          checks += 1
+        end
+        if (want = expect["captures"])
+          check_captures(name, m, hay, expect.fetch("matches"), want)
+          check_captures("#{name} (binary haystack)", m, hay.b, expect.fetch("matches"), want) unless hay.encoding == Encoding::BINARY
+          checks += 1
+        end
+        if (want = expect["group_names"])
+          assert_equal want.size, m.pattern_count, "#{name}: one group_names list per pattern"
+          want.each_with_index do |names, i|
+            assert_equal names, m.group_names(i), "#{name}: group_names(#{i})"
+          end
           checks += 1
         end
         if (rep = expect["replace"])
@@ -126,6 +138,42 @@ class TestVectors < Minitest::Test
         assert_equal hay[x.start...x.end], x.text, "#{name}: hay[start...end] == text"
       end
     end
+  end
+
+  # Asks for the groups of each match found, by Matcher#captures and by the scans with
+  # `captures: true`; `want` has one list of [start, end] byte spans (or nil) per match.
+  def check_captures(name, m, hay, matches, want)
+    assert_equal matches.size, want.size, "#{name}: one captures entry per match"
+    spans = ->(caps) { Array.new(caps.size) { |g| caps.byte_begin(g) && caps.byteoffset(g) } }
+    found = m.find_all(hay)
+    assert_equal matches, tuples(found), "#{name}: find_all before captures"
+    found.zip(want).each_with_index do |(x, groups), i|
+      caps = m.captures(hay, x)
+      assert_equal groups, spans.call(caps), "#{name}: captures of match #{i}"
+      assert_same x, caps.match, "#{name}: captures.match"
+      groups.each_with_index do |g, gi|
+        if g.nil?
+          assert_nil caps[gi], "#{name}: match #{i} group #{gi} took no part"
+          assert_nil caps.begin(gi), "#{name}: match #{i} group #{gi} begin"
+          next
+        end
+        text = hay.byteslice(g[0], g[1] - g[0])
+        assert_equal text, caps[gi], "#{name}: match #{i} group #{gi} text"
+        assert_equal hay.encoding, caps[gi].encoding, "#{name}: group text encoding"
+        next unless hay.valid_encoding?
+
+        assert_equal hay.byteslice(0, g[0]).length, caps.begin(gi), "#{name}: match #{i} group #{gi} begin in characters"
+        assert_equal hay.byteslice(0, g[1]).length, caps.end(gi), "#{name}: match #{i} group #{gi} end in characters"
+      end
+    end
+    scanned = m.scan(hay, captures: true).map { |c| spans.call(c) }
+    assert_equal want, scanned, "#{name}: scan(captures: true)"
+    assert_equal want, m.find_all(hay, captures: true).map { |c| spans.call(c) }, "#{name}: find_all(captures: true)"
+    first = m.find(hay, captures: true)
+    assert_equal want.first, first && spans.call(first), "#{name}: find(captures: true)"
+    seen = []
+    m.replace(hay, captures: true) { |c| seen << spans.call(c) }
+    assert_equal want, seen, "#{name}: replace(captures: true)"
   end
 
   def check_replace(name, m, hay, rep, pattern_count)

@@ -52,13 +52,16 @@ module Hayscan
     # match_kind: :leftmost_first (like a regex alternation), :leftmost_longest (like
     #   PHP's strtr, literal only) or :overlapping (every occurrence, literal only).
     # case_insensitive: Unicode-aware case folding, in both syntaxes.
+    # ascii_classes: regex `\w \d \s \b \B` in their ASCII forms, as in RE2, PCRE and
+    #   Hyperscan (default: Unicode, as in Rust's regex; literal sets ignore it).
     # max_line_len: regex streams scan line by line; longer lines are cut into frames
     #   of this many bytes (default 1 MiB).
     def initialize(patterns, syntax: :literal, match_kind: :leftmost_first,
-                   case_insensitive: false, max_line_len: nil)
+                   case_insensitive: false, ascii_classes: false, max_line_len: nil)
       @syntax = option(SYNTAXES, :syntax, syntax)
       @match_kind = option(MATCH_KINDS, :match_kind, match_kind)
       @case_insensitive = case_insensitive ? true : false
+      @ascii_classes = ascii_classes ? true : false
       data, lens, @longest_pattern = pack_patterns(patterns)
       @pattern_count = lens.size
 
@@ -67,6 +70,7 @@ module Hayscan
       opts[:syntax] = SYNTAXES.fetch(@syntax)
       opts[:match_kind] = MATCH_KINDS.fetch(@match_kind)
       opts[:case_insensitive] = @case_insensitive ? 1 : 0
+      opts[:ascii_classes] = @ascii_classes ? 1 : 0
       unless max_line_len.nil?
         unless max_line_len.is_a?(Integer) && max_line_len >= 0
           raise InvalidArgumentError, "max_line_len must be a positive Integer, got #{max_line_len.inspect}"
@@ -82,10 +86,15 @@ module Hayscan
       @handle = Handle.new(out.read_pointer)
       @lock = Mutex.new # guards #close against calls running without the GVL
       @unlocked_calls = 0
+      @group_names = {} # pattern id => frozen Array of names (the matcher never changes)
     end
 
     def case_insensitive?
       @case_insensitive
+    end
+
+    def ascii_classes?
+      @ascii_classes
     end
 
     # True if any pattern matches `text`.
@@ -101,9 +110,10 @@ module Hayscan
       found.get_uint32(0) == 1
     end
 
-    # The first match (leftmost), or nil.
-    def find(text)
+    # The first match (leftmost), or nil. With `captures: true`, its Hayscan::Captures.
+    def find(text, captures: false)
       text = haystack(text)
+      captures_needed! if captures
       scratch = Native::Scratch.get
       m = scratch.match
       found = scratch.flag
@@ -116,7 +126,10 @@ module Hayscan
       return nil unless found.get_uint32(0) == 1
 
       pattern, byte_start, byte_end = Native.read_match(m)
-      Offsets.single(text, pattern, byte_start, byte_end)
+      match = Offsets.single(text, pattern, byte_start, byte_end)
+      return match unless captures
+
+      groups_of(nil, text, len, borrowable(text), match)
     end
 
     # Number of matches in `text`.
@@ -132,10 +145,11 @@ module Hayscan
       out.read(:size_t)
     end
 
-    # Every match, as an Array of Hayscan::Match.
-    def find_all(text)
+    # Every match, as an Array of Hayscan::Match (of Hayscan::Captures with
+    # `captures: true`).
+    def find_all(text, captures: false)
       all = []
-      each_pulled(text, MAX_BATCH) { |m| all << m }
+      each_pulled(text, MAX_BATCH, captures) { |m| all << m }
       all
     end
 
@@ -143,18 +157,44 @@ module Hayscan
     # visited. `break`, `next`, `return`, `throw` and `raise` in the block behave as
     # in any Ruby iterator: the block runs between native calls, never inside one.
     # Without a block, returns an Enumerator (whose size is the match count).
-    def scan(text, &block)
-      return enum_for(__method__, text) { count(text) } unless block
+    # With `captures: true` (regex matchers), yields each match's Hayscan::Captures
+    # instead; groups are computed for no match otherwise.
+    def scan(text, captures: false, &block)
+      return enum_for(__method__, text, captures: captures) { count(text) } unless block
 
-      each_pulled(text, FIRST_BATCH, &block)
+      each_pulled(text, FIRST_BATCH, captures, &block)
     end
 
     # Like #scan, but returns the matcher, as `each` methods do.
-    def each_match(text, &block)
-      return enum_for(__method__, text) { count(text) } unless block
+    def each_match(text, captures: false, &block)
+      return enum_for(__method__, text, captures: captures) { count(text) } unless block
 
-      each_pulled(text, FIRST_BATCH, &block)
+      each_pulled(text, FIRST_BATCH, captures, &block)
       self
+    end
+
+    # The capture groups of `match` — a Hayscan::Match this matcher found in `text` —
+    # as a Hayscan::Captures. Only regex matchers have groups: a literal matcher raises
+    # UnsupportedError, and a match that is not one of this matcher's in `text` raises
+    # InvalidArgumentError. Groups are computed only by this call, for this match.
+    def captures(text, match)
+      text = haystack(text)
+      raise TypeError, "expected a Hayscan::Match, got #{match.class}" unless match.is_a?(Match)
+
+      groups_of(nil, text, text.bytesize, borrowable(text), match)
+    end
+
+    # The names of pattern `pattern`'s groups, by group index: nil for group 0 and for
+    # unnamed groups (`Matcher.regex(['(?P<key>\w+)=(\d+)']).group_names(0)` is
+    # `[nil, "key", nil]`). Its size is the pattern's group count, group 0 included.
+    def group_names(pattern)
+      raise TypeError, "pattern must be an Integer, got #{pattern.class}" unless pattern.is_a?(Integer)
+      raise closed_error if @handle.nil?
+      unless pattern.between?(0, PATTERN_MAX)
+        raise InvalidArgumentError, "pattern id #{pattern} out of range (#{@pattern_count} patterns)"
+      end
+
+      @group_names[pattern] ||= read_group_names(nil, pattern)
     end
 
     # Replaces every match. `replacements` is one String for every pattern, or an Array
@@ -195,31 +235,19 @@ module Hayscan
     # The block runs on the caller's stack while Rust waits (see Hayscan::Callbacks),
     # so `break`/`throw`/`return` leave `replace` as usual and an exception raised in
     # the block reaches the caller after the native call has returned. Without a
-    # block, returns an Enumerator over the matches (like String#gsub).
-    def replace(text)
-      return enum_for(:each_match, text) { count(text) } unless block_given?
+    # block, returns an Enumerator over the matches (like String#gsub). With
+    # `captures: true` (regex matchers), the block gets each match's Hayscan::Captures.
+    def replace(text, captures: false, &block)
+      return enum_for(:each_match, text, captures: captures) { count(text) } unless block
 
       text = borrowable(haystack(text))
-      bytes = pinned(text)
-      source = Offsets::Haystack.new(text)
-      len = text.bytesize
-      result = Callbacks.drive(lambda do
-        scratch = Native::Scratch.get # the driver fiber's own
-        out_ptr = scratch.out_ptr
-        out_len = scratch.out_len
-        status = Native.hayscan_matcher_replace_with(@handle, bytes, len, ON_REPLACE, nil, out_ptr, out_len, nil)
-        next error_for(status) unless status == Status::OK
-
-        take_bytes(out_ptr, out_len)
-      end) do |(_, match, dst)|
-        pattern, byte_start, byte_end = Native.read_match(match)
-        replacement = yield(source.match(pattern, byte_start, byte_end)).to_s
-        Status.check!(Native.hayscan_replacement_write(dst, replacement, replacement.bytesize))
-        Callbacks::CONTINUE
+      captures_needed! if captures
+      groups = groups_handle(captures)
+      begin
+        replace_driven(text, groups, &block)
+      ensure
+        leave_unlocked if groups
       end
-      raise result if result.is_a?(Error)
-
-      result.force_encoding(text.encoding)
     end
 
     # A new Stream over this matcher. With a block, yields it, finishes it when the
@@ -263,7 +291,7 @@ module Hayscan
     def inspect
       state = closed? ? " closed" : ""
       "#<#{self.class} #{@pattern_count} patterns #{@syntax} #{@match_kind}" \
-        "#{" case_insensitive" if @case_insensitive}#{state}>"
+        "#{" case_insensitive" if @case_insensitive}#{" ascii_classes" if @ascii_classes}#{state}>"
     end
 
     # Creates a native stream over this matcher (for Stream.new).
@@ -272,6 +300,32 @@ module Hayscan
     end
 
     private
+
+    # The body of #replace; `groups` is the handle capture groups are read with, or nil.
+    def replace_driven(text, groups)
+      bytes = pinned(text)
+      source = Offsets::Haystack.new(text)
+      len = text.bytesize
+      result = Callbacks.drive(lambda do
+        scratch = Native::Scratch.get # the driver fiber's own
+        out_ptr = scratch.out_ptr
+        out_len = scratch.out_len
+        status = Native.hayscan_matcher_replace_with(@handle, bytes, len, ON_REPLACE, nil, out_ptr, out_len, nil)
+        next error_for(status) unless status == Status::OK
+
+        take_bytes(out_ptr, out_len)
+      end) do |(_, match, dst)|
+        pattern, byte_start, byte_end = Native.read_match(match)
+        hit = source.match(pattern, byte_start, byte_end)
+        hit = groups_of(groups, bytes, len, text, hit) if groups
+        replacement = yield(hit).to_s
+        Status.check!(Native.hayscan_replacement_write(dst, replacement, replacement.bytesize))
+        Callbacks::CONTINUE
+      end
+      raise result if result.is_a?(Error)
+
+      result.force_encoding(text.encoding)
+    end
 
     # Native calls that keep the GVL receive `@handle` itself as an argument, never a
     # copy taken earlier: ffi reads the pointer in C and calls Rust without running Ruby
@@ -291,6 +345,11 @@ module Hayscan
     def closed_error
       ClosedError.new("#{self.class} is closed")
     end
+
+    # Byte offsets a hayscan_match_t can hold: a forged Match with anything else is not a
+    # match of this matcher in any text.
+    SIZE_MAX = Native::NO_SPAN
+    PATTERN_MAX = (1 << 32) - 1
 
     def option(table, name, value)
       key = value.respond_to?(:to_sym) ? value.to_sym : value
@@ -381,15 +440,18 @@ module Hayscan
     # no native frame on the stack while the block runs. The iterator borrows the
     # haystack until it is freed (see #borrowable and #pinned). Returns the number of
     # matches yielded.
-    def each_pulled(text, batch)
+    def each_pulled(text, batch, captures = false)
       hay = borrowable(haystack(text))
       bytes = pinned(hay)
       scratch = Native::Scratch.get
       len = hay.bytesize
       out = scratch.out_ptr
+      captures_needed! if captures
       check(Native.hayscan_iter_new(@handle, bytes, len, out))
       iter = IterHandle.new(scratch.out_ptr.read_pointer)
+      groups = nil
       begin
+        groups = groups_handle(captures)
         source = Offsets::Haystack.new(hay)
         nogvl = len >= NOGVL_BYTES
         visited = 0
@@ -410,7 +472,9 @@ module Hayscan
           fields = buf.get_bytes(0, n * Native::MATCH_SIZE).unpack(MATCH_TEMPLATES[n])
           i = 0
           while i < fields.size
-            yield source.match(fields[i], fields[i + 1], fields[i + 2])
+            hit = source.match(fields[i], fields[i + 1], fields[i + 2])
+            hit = groups_of(groups, bytes, len, hay, hit) if groups
+            yield hit
             i += 3
           end
           visited += n
@@ -419,7 +483,74 @@ module Hayscan
         visited
       ensure
         iter.free
+        leave_unlocked if groups
       end
+    end
+
+    # Capture groups are only for regex matchers: say so before scanning, so the answer
+    # does not depend on whether the text has a match.
+    def captures_needed!
+      return if @syntax == :regex
+
+      raise UnsupportedError, "capture groups need a regex matcher (Matcher.regex); this one is #{@syntax}"
+    end
+
+    # The handle a scan or replace with `captures: true` reads groups with. It is
+    # registered like a call without the GVL, so a #close from the block lets the running
+    # scan finish (as without captures) and frees the matcher after it. The caller
+    # calls #leave_unlocked when the scan ends.
+    def groups_handle(captures)
+      return nil unless captures
+
+      enter_unlocked
+    end
+
+    # The Hayscan::Captures of `match`, read from `bytes` (the haystack, or its pinned
+    # copy, `len` bytes); `hay` is the frozen String the groups are sliced from. `handle`
+    # is a scan's registered handle (#groups_handle), or nil for @handle itself, passed
+    # straight to the native call (see #check).
+    def groups_of(handle, bytes, len, hay, match)
+      pattern = match.pattern
+      byte_start = match.byte_start
+      byte_end = match.byte_end
+      unless pattern.is_a?(Integer) && pattern.between?(0, PATTERN_MAX) &&
+             byte_start.is_a?(Integer) && byte_start.between?(0, SIZE_MAX) &&
+             byte_end.is_a?(Integer) && byte_end.between?(0, SIZE_MAX)
+        raise InvalidArgumentError, "#{match.inspect} is not a match of this matcher in this text"
+      end
+
+      scratch = Native::Scratch.get
+      m = scratch.match
+      Native.write_match(m, pattern, byte_start, byte_end)
+      buf = scratch.spans
+      n_ptr = scratch.out_len
+      check(Native.hayscan_matcher_captures(handle || @handle, bytes, len, m, buf, Native::Scratch::SPANS, n_ptr))
+      n = n_ptr.read(:size_t)
+      if n > Native::Scratch::SPANS # many groups: ask again with room for all of them
+        buf = FFI::MemoryPointer.new(Native::SpanStruct, n, false)
+        check(Native.hayscan_matcher_captures(handle || @handle, bytes, len, m, buf, n, n_ptr))
+        n = n_ptr.read(:size_t)
+      end
+      words = buf.get_bytes(0, n * Native::SPAN_SIZE).unpack("J*")
+      spans = Array.new(n) do |i|
+        s = words[2 * i]
+        s == SIZE_MAX ? nil : [s, words[2 * i + 1]].freeze
+      end
+      Captures.new(hay, match, spans.freeze, @group_names[pattern] ||= read_group_names(handle, pattern))
+    end
+
+    # The names of `pattern`'s groups, read through `handle` (or @handle when nil).
+    def read_group_names(handle, pattern)
+      scratch = Native::Scratch.get
+      count = scratch.out_len
+      check(Native.hayscan_matcher_group_count(handle || @handle, pattern, count))
+      names = Array.new(count.read(:size_t)) do |group|
+        check(Native.hayscan_matcher_group_name(handle || @handle, pattern, group, scratch.out_ptr, scratch.out_len))
+        ptr = scratch.out_ptr.read_pointer
+        len = scratch.out_len.read(:size_t)
+        ptr.null? ? nil : ptr.read_bytes(len).force_encoding(Encoding::UTF_8).freeze
+      end
+      names.freeze
     end
 
     # A String Rust may borrow while Ruby code runs: the caller's String if frozen, else

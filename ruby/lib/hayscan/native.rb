@@ -12,7 +12,7 @@ module Hayscan
   class LibraryError < ::LoadError; end
 
   # The ABI version this gem speaks (HAYSCAN_ABI_VERSION in hayscan.h).
-  ABI_VERSION = 1
+  ABI_VERSION = 2
 
   module Native
     extend FFI::Library
@@ -64,8 +64,17 @@ module Hayscan
              :syntax, :uint32,
              :match_kind, :uint32,
              :case_insensitive, :uint32,
-             :max_line_len, :size_t
+             :max_line_len, :size_t,
+             :ascii_classes, :uint32
     end
+
+    # struct hayscan_span { size_t start; size_t end; }: one capture group, in bytes;
+    # a group that took no part in the match has start = end = SIZE_MAX.
+    class SpanStruct < FFI::Struct
+      layout :start, :size_t, :end, :size_t
+    end
+    SPAN_SIZE = SpanStruct.size
+    NO_SPAN = (1 << (8 * FFI.type_size(:size_t))) - 1 # SIZE_MAX
 
     # struct hayscan_scan_report
     class ScanReport < FFI::Struct
@@ -90,13 +99,26 @@ module Hayscan
     # Reads the hayscan_match_t at `ptr` as [pattern, start, end] (cheaper than a Struct).
     START_OFFSET = MatchStruct.offset_of(:start)
     END_OFFSET = MatchStruct.offset_of(:end)
+    # Writes [pattern, start, end] as a hayscan_match_t at `ptr` (for hayscan_matcher_captures).
     if FFI.type_size(:size_t) == 8
       def self.read_match(ptr)
         [ptr.get_uint32(0), ptr.get_uint64(START_OFFSET), ptr.get_uint64(END_OFFSET)]
       end
+
+      def self.write_match(ptr, pattern, byte_start, byte_end)
+        ptr.put_uint32(0, pattern)
+        ptr.put_uint64(START_OFFSET, byte_start)
+        ptr.put_uint64(END_OFFSET, byte_end)
+      end
     else
       def self.read_match(ptr)
         [ptr.get_uint32(0), ptr.get_uint32(START_OFFSET), ptr.get_uint32(END_OFFSET)]
+      end
+
+      def self.write_match(ptr, pattern, byte_start, byte_end)
+        ptr.put_uint32(0, pattern)
+        ptr.put_uint32(START_OFFSET, byte_start)
+        ptr.put_uint32(END_OFFSET, byte_end)
       end
     end
 
@@ -106,22 +128,24 @@ module Hayscan
     # user blocks called during a native call run on another fiber (Callbacks.drive).
     class Scratch
       BATCH = 1024 # matches per iterator batch, at most
+      SPANS = 32 # capture groups read in one call; patterns with more get their own buffer
       KEY = :__hayscan_scratch
 
-      attr_reader :out_ptr, :out_len, :flag, :match, :report, :batch
+      attr_reader :out_ptr, :out_len, :flag, :match, :report, :batch, :spans
 
       def self.get
         Thread.current[KEY] ||= new
       end
 
       def initialize
-        @memory = FFI::MemoryPointer.new(:char, 64 + BATCH * MATCH_SIZE, false)
+        @memory = FFI::MemoryPointer.new(:char, 64 + BATCH * MATCH_SIZE + SPANS * SPAN_SIZE, false)
         @out_ptr = @memory.slice(0, 8)
         @out_len = @memory.slice(8, 8)
         @flag = @memory.slice(16, 8)
         @match = @memory.slice(24, 40) # a hayscan_match_t or a hayscan_scan_report_t
         @report = ScanReport.new(@match)
         @batch = @memory.slice(64, BATCH * MATCH_SIZE)
+        @spans = @memory.slice(64 + BATCH * MATCH_SIZE, SPANS * SPAN_SIZE)
       end
     end
 
@@ -169,6 +193,13 @@ module Hayscan
     attach_function :hayscan_matcher_free, [:pointer], :void
     attach_function :hayscan_matcher_pattern_count, %i[pointer pointer], :int32
     attach_function :hayscan_matcher_memory_usage, %i[pointer pointer], :int32
+
+    # Capture groups of one reported match (regex matchers), and the groups' names.
+    # Bounded work (the match's own span and its context), so they keep the GVL.
+    attach_function :hayscan_matcher_captures,
+                    %i[pointer pointer size_t pointer pointer size_t pointer], :int32
+    attach_function :hayscan_matcher_group_count, %i[pointer uint32 pointer], :int32
+    attach_function :hayscan_matcher_group_name, %i[pointer uint32 size_t pointer pointer], :int32
 
     # Short calls keep the GVL (releasing it costs more than a small scan); the *_nogvl
     # twins release it and are used for large haystacks. No Ruby code runs during them.
