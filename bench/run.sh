@@ -2,7 +2,15 @@
 # Runs every benchmark side by side and regenerates docs/benchmarks.md and its plots.
 #
 #   bench/run.sh            full run: 32 MiB English-like corpus, 5 repetitions (~30 min here)
-#   QUICK=1 bench/run.sh    4 MiB corpus, 3 repetitions, fewer calls (under 5 minutes)
+#   QUICK=1 bench/run.sh    4 MiB corpus, 3 repetitions, fewer calls (under 6 minutes)
+#   bench/run.sh --only rulesets     only the real-ruleset section (also: SECTIONS=rulesets);
+#                                    the report is still written from every section's latest rows
+#   bench/run.sh --verify   rerun measurements of the ruleset section whose spread exceeds
+#                           10% (also: VERIFY=1)
+#
+# The ruleset section reads gitleaks/gitleaks and mazen160/secrets-patterns-db from git
+# directories: GITLEAKS_GIT_DIR and SPDB_GIT_DIR, by default bench/data/repos/*.git (cloned
+# bare, without blobs, when missing; only the scripts in bench/rulesets/ are committed).
 #
 # Steps: Debian prerequisites (installed when run as root, else listed), release builds
 # (libhayscan.so, the Rust driver, the Node addon), the data (bench/corpus/generate.py,
@@ -14,12 +22,25 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+SECTIONS="${SECTIONS:-hosts,rulesets}"
+VERIFY="${VERIFY:-0}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --only) SECTIONS="${2:?--only needs hosts or rulesets}"; shift 2 ;;
+        --verify) VERIFY=1; shift ;;
+        *) echo "usage: bench/run.sh [--only hosts|rulesets] [--verify]" >&2; exit 2 ;;
+    esac
+done
+section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
+
 if [ "${QUICK:-0}" = "1" ]; then
     MODE=quick
     ENGLISH_BYTES=$((4 << 20)) LOG_BYTES=$((2 << 20)) REPS=3 CALLS=200000 BUDGET=0.2 MIN_REP_MS=20
+    SOURCE_BYTES=$((2 << 20))
 else
     MODE=full
     ENGLISH_BYTES=$((32 << 20)) LOG_BYTES=$((16 << 20)) REPS=5 CALLS=1000000 BUDGET=1.0 MIN_REP_MS=50
+    SOURCE_BYTES=$((10 << 20))
 fi
 DATA="bench/data/$MODE"
 OUT="bench/out/results/$MODE"
@@ -32,7 +53,7 @@ say() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - START)); }
 
 # ---- prerequisites -----------------------------------------------------------------------
 say "prerequisites"
-PACKAGES=(gcc python3 python3-venv wamerican libhyperscan-dev php-cli ruby ruby-ffi time)
+PACKAGES=(gcc git python3 python3-venv python3-yaml wamerican libhyperscan-dev php-cli ruby ruby-ffi time)
 missing=()
 if command -v dpkg-query >/dev/null; then
     for pkg in "${PACKAGES[@]}"; do
@@ -57,9 +78,17 @@ done
 # ---- builds ------------------------------------------------------------------------------
 say "release builds (cargo)"
 mkdir -p "$BIN" bench/out/lib "$OUT"
-cargo build --release -q -p hayscan-ffi -p hayscan-bench
+# The Rust driver links Hyperscan itself (feature `hyperscan`) when libhs links here.
+BENCH_FEATURES=()
+if printf '#include <hs/hs.h>\nint main(void) { return hs_valid_platform(); }\n' |
+    gcc -x c - -o /dev/null -lhs 2>/dev/null; then
+    BENCH_FEATURES=(--features hayscan-bench/hyperscan)
+else
+    echo "warning: libhs does not link (libhyperscan-dev missing?): the ruleset section runs without Hyperscan" >&2
+fi
+cargo build --release -q -p hayscan-ffi -p hayscan-bench "${BENCH_FEATURES[@]}"
 NODE_ADDON=""
-if command -v node >/dev/null; then
+if section hosts && command -v node >/dev/null; then
     if [ ! -d node/node_modules/ahocorasick ] || [ ! -d node/node_modules/modern-ahocorasick ]; then
         (cd node && npm ci --no-audit --no-fund) || echo "warning: npm ci in node/ failed" >&2
     fi
@@ -82,11 +111,43 @@ gcc "${CFLAGS[@]}" bench/c/hyperscan_driver.c -o "$BIN/hyperscan_driver" -lhs 2>
 # ---- data --------------------------------------------------------------------------------
 say "data ($MODE)"
 python3 bench/corpus/generate.py "$DATA" --english-bytes "$ENGLISH_BYTES" --log-bytes "$LOG_BYTES"
+if section rulesets; then
+    python3 bench/corpus/source.py "$DATA/source.txt" --bytes "$SOURCE_BYTES"
+    # Rulesets: extracted from git directories at the commits the scripts pin.
+    RULES=bench/data/rulesets
+    mkdir -p "$RULES" bench/data/repos
+    git_dir() { # git_dir VAR URL NAME: a git directory holding the repository, cloned if missing
+        local dir="${!1:-bench/data/repos/$3.git}"
+        if [ ! -d "$dir" ]; then
+            git clone -q --bare --filter=blob:none "$2" "$dir" 2>"$OUT/clone-$3.log" ||
+                echo "warning: cannot clone $2 (see $OUT/clone-$3.log): its ruleset reports 'unavailable'" >&2
+        fi
+        echo "$dir"
+    }
+    GITLEAKS_DIR="$(git_dir GITLEAKS_GIT_DIR https://github.com/gitleaks/gitleaks gitleaks)"
+    SPDB_DIR="$(git_dir SPDB_GIT_DIR https://github.com/mazen160/secrets-patterns-db secrets-patterns-db)"
+    rm -f "$RULES/gitleaks.regex" "$RULES/secrets-patterns-db.regex" "$RULES/secrets-2k.regex"
+    python3 bench/rulesets/gitleaks.py "$GITLEAKS_DIR" >"$RULES/gitleaks.regex.tmp" &&
+        mv "$RULES/gitleaks.regex.tmp" "$RULES/gitleaks.regex" || echo "warning: gitleaks rules not extracted" >&2
+    python3 bench/rulesets/secrets_patterns_db.py "$SPDB_DIR" >"$RULES/secrets-patterns-db.regex.tmp" &&
+        mv "$RULES/secrets-patterns-db.regex.tmp" "$RULES/secrets-patterns-db.regex" ||
+        echo "warning: secrets-patterns-db rules not extracted" >&2
+    # ~2,000 secret rules: the database has 1,610, so gitleaks' and the bench's own 109 join it.
+    if [ -f "$RULES/secrets-patterns-db.regex" ] && [ -f "$RULES/gitleaks.regex" ]; then
+        python3 bench/rulesets/combine.py "$RULES/secrets-2k.regex" "$RULES/secrets-patterns-db.regex" \
+            "$RULES/gitleaks.regex" bench/corpus/secrets.regex
+    fi
+fi
 
 # ---- machine -----------------------------------------------------------------------------
 say "machine info"
 version() { "$@" 2>/dev/null | head -1 || true; }
-python3 - "$OUT/machine.json" <<EOF
+# machine.json when the host drivers run; the ruleset section writes its own copy
+# (rulesets-run.json), so a `--only rulesets` run leaves the hosts' run description alone.
+RUN_FILES=()
+section hosts && RUN_FILES+=("$OUT/machine.json")
+section rulesets && RUN_FILES+=("$OUT/rulesets-run.json")
+python3 - "$OUT/run-info.tmp" <<EOF
 import json, os, platform, subprocess, sys
 def first(cmd):
     try:
@@ -110,12 +171,20 @@ json.dump({
     "node": first(["node", "--version"]),
     "hyperscan": first(["sh", "-c", "dpkg-query -W -f='\${Version}' libhyperscan-dev"]),
     "commit": first(["git", "rev-parse", "--short", "HEAD"]),
+    "core_commit": first(["git", "log", "-1", "--format=%h", "--", "crates/hayscan"]),
+    "core_dirty": bool(subprocess.run(["git", "status", "--porcelain", "--", "crates/hayscan"],
+                                      capture_output=True, text=True).stdout.strip()),
+    "sections": "$SECTIONS",
+    "verify": "$VERIFY" == "1",
+    "source_bytes": $SOURCE_BYTES,
     "load_before": open("/proc/loadavg").read().split()[:3],
     "started": first(["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
     "params": {"english_bytes": $ENGLISH_BYTES, "log_bytes": $LOG_BYTES, "reps": $REPS, "calls": $CALLS,
                "budget_s": $BUDGET, "min_rep_ms": $MIN_REP_MS},
 }, open(sys.argv[1], "w"), indent=2)
 EOF
+for f in "${RUN_FILES[@]}"; do cp "$OUT/run-info.tmp" "$f"; done
+rm -f "$OUT/run-info.tmp"
 
 # ---- drivers -----------------------------------------------------------------------------
 # run_driver HOST TIMEOUT CMD...: JSON lines to $OUT/HOST.jsonl; on failure a row that says so.
@@ -155,6 +224,15 @@ core_ref() {
     "$BIN/hayscan_driver" --data "$DATA" --reps "$REPS" --min-rep-ms "$MIN_REP_MS" --core-ref "$1" \
         >>"$OUT/core-ref.jsonl" 2>>"$OUT/core-ref.log" || echo "  warning: C core reference run $1 failed" >&2
 }
+memory_run() { # memory_run FILE HOST CMD...: one process, its JSON line appended to FILE
+    local file="$1" host="$2"
+    shift 2
+    timeout 300s "$@" >>"$file" 2>>"$OUT/memory.log" ||
+        printf '{"schema":"hayscan-bench/1","host":"%s","workload":"%s","impl":"driver","status":"error","reason":"%s"}\n' \
+            "$host" "${MEM_WORKLOAD:-memory}" "memory run failed: $*" >>"$file"
+}
+
+if section hosts; then
 : >"$OUT/core-ref.jsonl"
 
 run_driver rust "$LONG" target/release/hayscan-bench "${COMMON[@]}"
@@ -190,40 +268,87 @@ core_ref end
 say "peak memory"
 MEM="$OUT/memory.jsonl"
 : >"$MEM"
-memory_run() { # memory_run HOST CMD...
-    local host="$1"
-    shift
-    timeout 300s "$@" >>"$MEM" 2>>"$OUT/memory.log" ||
-        printf '{"schema":"hayscan-bench/1","host":"%s","workload":"memory","impl":"driver","status":"error","reason":"%s"}\n' \
-            "$host" "memory run failed: $*" >>"$MEM"
-}
 for set in dense-1000 dense-100000 secrets; do
-    memory_run rust target/release/hayscan-bench --data "$DATA" --memory "$set"
-    memory_run c "$BIN/hayscan_driver" --data "$DATA" --memory "$set"
-    [ -z "$HYPERSCAN_BUILD_ERROR" ] && memory_run c "$BIN/hyperscan_driver" --data "$DATA" --memory "$set"
+    memory_run "$MEM" rust target/release/hayscan-bench --data "$DATA" --memory "$set"
+    memory_run "$MEM" c "$BIN/hayscan_driver" --data "$DATA" --memory "$set"
+    [ -z "$HYPERSCAN_BUILD_ERROR" ] && memory_run "$MEM" c "$BIN/hyperscan_driver" --data "$DATA" --memory "$set"
     if command -v php >/dev/null; then
-        memory_run php php -d memory_limit=-1 bench/php/driver.php --data "$DATA" --memory "hayscan:$set"
-        memory_run php php -d memory_limit=-1 bench/php/driver.php --data "$DATA" --memory "preg_match_all:$set"
+        memory_run "$MEM" php php -d memory_limit=-1 bench/php/driver.php --data "$DATA" --memory "hayscan:$set"
+        memory_run "$MEM" php php -d memory_limit=-1 bench/php/driver.php --data "$DATA" --memory "preg_match_all:$set"
     fi
     if command -v ruby >/dev/null; then
-        memory_run ruby ruby -I ruby/lib bench/ruby/driver.rb --data "$DATA" --memory "hayscan:$set"
-        memory_run ruby ruby -I ruby/lib bench/ruby/driver.rb --data "$DATA" --memory "Regexp.union#scan:$set"
+        memory_run "$MEM" ruby ruby -I ruby/lib bench/ruby/driver.rb --data "$DATA" --memory "hayscan:$set"
+        memory_run "$MEM" ruby ruby -I ruby/lib bench/ruby/driver.rb --data "$DATA" --memory "Regexp.union#scan:$set"
     fi
     if [ -n "$NODE_ADDON" ]; then
-        NAPI_RS_NATIVE_LIBRARY_PATH="$NODE_ADDON" memory_run node node bench/node/driver.mjs --data "$DATA" --memory "hayscan:$set"
-        memory_run node node bench/node/driver.mjs --data "$DATA" --memory "RegExp:$set"
+        NAPI_RS_NATIVE_LIBRARY_PATH="$NODE_ADDON" memory_run "$MEM" node node bench/node/driver.mjs --data "$DATA" --memory "hayscan:$set"
+        memory_run "$MEM" node node bench/node/driver.mjs --data "$DATA" --memory "RegExp:$set"
     fi
 done
 echo "  $(wc -l <"$MEM") rows"
+fi # hosts
+
+# ---- real rulesets: hayscan vs Hyperscan in one process ----------------------------------
+if section rulesets; then
+    RS_STATE="$OUT/rulesets"
+    mkdir -p "$RS_STATE"
+    RS_ARGS=(--rulesets "$RULES" --data "$DATA" --state "$RS_STATE")
+    RS_VERIFY=()
+    [ "$VERIFY" = "1" ] && RS_VERIFY=(--verify)
+    run_driver rust-rulesets "$LONG" target/release/hayscan-bench "${RS_ARGS[@]}" --reps "$REPS" \
+        --min-rep-ms "$MIN_REP_MS" "${RS_VERIFY[@]}"
+    say "ruleset peak memory"
+    RS_MEM="$OUT/rulesets-memory.jsonl"
+    : >"$RS_MEM"
+    for cfg in gitleaks:ascii secrets-109:unicode secrets-109:ascii secrets-2k:ascii; do
+        for side in hayscan hyperscan; do
+            MEM_WORKLOAD=ruleset-memory memory_run "$RS_MEM" rust target/release/hayscan-bench "${RS_ARGS[@]}" --ruleset-memory "$side:${cfg%%:*}:${cfg#*:}"
+        done
+    done
+    echo "  $(wc -l <"$RS_MEM") rows"
+    # What the section read, for the report: the corpora and where each ruleset came from.
+    python3 - "$OUT/rulesets-run.json" "$DATA" "$RULES" <<'EOF'
+import json, os, re, sys
+run_file, data, rules = sys.argv[1:4]
+m = json.load(open(run_file))
+def maybe(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+def lines(path):
+    try:
+        return sum(1 for l in open(path, encoding="utf-8") if l.strip())
+    except OSError:
+        return None
+def pinned(script):
+    t = open(os.path.join("bench/rulesets", script)).read()
+    return re.search(r'^COMMIT = "([0-9a-f]+)"', t, re.M).group(1)
+m["source_corpus"] = maybe(os.path.join(data, "source.txt.json"))
+m["log_bytes"] = os.path.getsize(os.path.join(data, "log.txt"))
+m["rulesets"] = {
+    "gitleaks": {"repo": "gitleaks/gitleaks", "path": "config/gitleaks.toml", "commit": pinned("gitleaks.py"),
+                 "regexes": lines(os.path.join(rules, "gitleaks.regex"))},
+    "secrets-patterns-db": {"repo": "mazen160/secrets-patterns-db", "path": "db/rules-stable.yml",
+                            "commit": pinned("secrets_patterns_db.py"),
+                            "regexes": lines(os.path.join(rules, "secrets-patterns-db.regex"))},
+    "secrets-109": {"path": "bench/corpus/secrets.regex", "regexes": lines("bench/corpus/secrets.regex")},
+    "secrets-2k": maybe(os.path.join(rules, "secrets-2k.regex.json")),
+}
+json.dump(m, open(run_file, "w"), indent=2)
+EOF
+fi
 
 # ---- report ------------------------------------------------------------------------------
 say "report"
-python3 - "$OUT/machine.json" <<'EOF'
+for f in "${RUN_FILES[@]}"; do
+    python3 - "$f" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
 m["load_after"] = open("/proc/loadavg").read().split()[:3]
 json.dump(m, open(sys.argv[1], "w"), indent=2)
 EOF
+done
 PY=python3
 VENV=bench/.venv
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import matplotlib" 2>/dev/null; then
