@@ -24,9 +24,9 @@ use FFI\CType;
 final class Library
 {
     /** `HAYSCAN_ABI_VERSION` this package is written for; a library with another is refused. */
-    public const ABI_VERSION = 1;
+    public const ABI_VERSION = 2;
     /** `HAYSCAN_OPTIONS_VERSION` */
-    public const OPTIONS_VERSION = 1;
+    public const OPTIONS_VERSION = 2;
     /** `HAYSCAN_SYNTAX_LITERAL` */
     public const SYNTAX_LITERAL = 0;
     /** `HAYSCAN_SYNTAX_REGEX` */

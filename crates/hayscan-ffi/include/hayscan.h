@@ -19,7 +19,7 @@ extern "C" {
  *  status value; hosts compare it with the version they were written for and refuse a
  *  mismatched library.
  */
-#define HAYSCAN_ABI_VERSION ((uint32_t) 1)
+#define HAYSCAN_ABI_VERSION ((uint32_t) 2)
 
 /** \brief
  *  `hayscan_options_t.match_kind`: non-overlapping; at the leftmost position the pattern
@@ -40,9 +40,10 @@ extern "C" {
 #define HAYSCAN_MATCH_OVERLAPPING ((uint32_t) 2)
 
 /** \brief
- *  Current value for `hayscan_options_t.version`.
+ *  Current value for `hayscan_options_t.version` (2: `ascii_classes` was added). Structs
+ *  of version 1 (without `ascii_classes`) are still accepted.
  */
-#define HAYSCAN_OPTIONS_VERSION ((uint32_t) 1)
+#define HAYSCAN_OPTIONS_VERSION ((uint32_t) 2)
 
 /** \brief
  *  `hayscan_options_t.syntax`: patterns are literal byte strings (Aho-Corasick).
@@ -216,6 +217,45 @@ size_t
 hayscan_live_objects (void);
 
 /** \brief
+ *  The byte range `[start, end)` of one capture group. A group that took no part in the
+ *  match has `start == end == SIZE_MAX`.
+ */
+typedef struct hayscan_span {
+    /** \brief
+     *  Byte offset of the group's first byte, or `SIZE_MAX` if it did not participate.
+     */
+    size_t start;
+
+    /** \brief
+     *  Byte offset one past the group's last byte, or `SIZE_MAX` if it did not participate.
+     */
+    size_t end;
+} hayscan_span_t;
+
+/** \brief
+ *  The capture groups of `*match_`, a match this regex matcher reported in the
+ *  `haystack_len` bytes at `haystack` (pass the same haystack; it is read during the call
+ *  only). Writes the spans of the first `min(groups_cap, n)` groups to `groups[0..]`, group
+ *  0 (the whole match) first, and `n`, the pattern's number of groups counting group 0, to
+ *  `*groups_len`, so a caller can call again with a buffer of `n` (`groups` may be NULL when
+ *  `groups_cap` is 0). A group that took no part in the match gets `start == end ==
+ *  SIZE_MAX`. `groups` is caller-owned; nothing is retained.
+ *
+ *  On failure `groups` and `*groups_len` are unchanged: `HAYSCAN_STATUS_UNSUPPORTED` for a
+ *  literal matcher, `_INVALID_ARGUMENT` for NULL arguments or when `*match_` is not a match
+ *  of this matcher in this haystack.
+ */
+hayscan_status_t
+hayscan_matcher_captures (
+    hayscan_matcher_t const * matcher,
+    char const * haystack,
+    size_t haystack_len,
+    hayscan_match_t const * match_,
+    hayscan_span_t * groups,
+    size_t groups_cap,
+    size_t * groups_len);
+
+/** \brief
  *  Writes the number of matches to `*out`.
  */
 hayscan_status_t
@@ -245,6 +285,34 @@ hayscan_matcher_find (
 void
 hayscan_matcher_free (
     hayscan_matcher_t * matcher);
+
+/** \brief
+ *  Writes the number of capture groups of pattern `pattern`, counting group 0 (the whole
+ *  match), to `*count`: the `n` of `hayscan_matcher_captures`. On failure `*count` is
+ *  unchanged: `HAYSCAN_STATUS_UNSUPPORTED` for a literal matcher, `_INVALID_ARGUMENT` for an
+ *  unknown pattern or a NULL argument.
+ */
+hayscan_status_t
+hayscan_matcher_group_count (
+    hayscan_matcher_t const * matcher,
+    uint32_t pattern,
+    size_t * count);
+
+/** \brief
+ *  The name of capture group `group` of pattern `pattern` (`(?P<name>...)`): `*name`
+ *  points at its `*name_len` bytes, which are UTF-8 and not NUL-terminated. Group 0 and
+ *  unnamed groups give `*name = NULL`, `*name_len = 0`. The name is owned by the matcher and
+ *  stays valid as long as the matcher handle lives; the caller must not free it.
+ *  On failure `*name` and `*name_len` are unchanged: `HAYSCAN_STATUS_UNSUPPORTED` for a
+ *  literal matcher, `_INVALID_ARGUMENT` for an unknown pattern or group or a NULL argument.
+ */
+hayscan_status_t
+hayscan_matcher_group_name (
+    hayscan_matcher_t const * matcher,
+    uint32_t pattern,
+    size_t group,
+    char const * * name,
+    size_t * name_len);
 
 /** \brief
  *  Writes 1 to `*out` if any pattern matches in the `len` bytes at `hay`, else 0.
@@ -288,7 +356,8 @@ typedef struct hayscan_bytes {
  */
 typedef struct hayscan_options {
     /** \brief
-     *  Must be `HAYSCAN_OPTIONS_VERSION` (set by `hayscan_options_init`).
+     *  Must be `HAYSCAN_OPTIONS_VERSION` (set by `hayscan_options_init`), or 1 for the
+     *  version-1 layout, which ends after `max_line_len`.
      */
     uint32_t version;
 
@@ -312,6 +381,13 @@ typedef struct hayscan_options {
      *  size (default 1 MiB; must be at least 1).
      */
     size_t max_line_len;
+
+    /** \brief
+     *  Since version 2. 0 (default) or 1: regex `\w \d \s \b \B` mean their ASCII forms,
+     *  as in RE2, PCRE and Hyperscan, instead of Unicode's. Rulesets written for those
+     *  engines keep their meaning and their automata stay small. Ignored for literals.
+     */
+    uint32_t ascii_classes;
 } hayscan_options_t;
 
 /** \brief
@@ -439,7 +515,8 @@ hayscan_matcher_scan (
 
 /** \brief
  *  Fills `*opts` with the defaults: current version, literal syntax, leftmost-first,
- *  case-sensitive, max_line_len 1 MiB. `opts` must not be NULL.
+ *  case-sensitive, max_line_len 1 MiB, Unicode classes (ascii_classes 0). `opts` must not
+ *  be NULL and must point at a whole current-version struct.
  */
 hayscan_status_t
 hayscan_options_init (

@@ -52,6 +52,14 @@ impl Fail {
         }
     }
 
+    pub(crate) fn unsupported(message: impl Into<String>) -> Fail {
+        Fail {
+            status: hayscan_status::Unsupported,
+            message: message.into(),
+            pattern_index: -1,
+        }
+    }
+
     pub(crate) fn busy() -> Fail {
         Fail {
             status: hayscan_status::Busy,

@@ -3,11 +3,14 @@
 JSON parser. Byte strings become lowercase hex ("-" when empty). One record per line:
 
     case <name as hex>
-    opt <syntax 0|1> <match_kind 0|1|2> <case_insensitive 0|1> <max_line_len>
+    opt <syntax 0|1> <match_kind 0|1|2> <case_insensitive 0|1> <max_line_len> <ascii_classes 0|1>
     pat <hex>                                (one per pattern, in order)
     hay <hex>
     error <CODE> <pattern_index or -1>       (building must fail)
     matches <n> <p s e>...                   (expected whole-buffer matches)
+    captures <n> (<groups> (<s> <e> | - -)...)...   (per match: its groups, group 0 first;
+                                             "- -" for a group that took no part)
+    names <n> (<groups> (<hex> | ~)...)...   (per pattern: its group names; ~ = no name)
     replace <n> <hex>...                     (replacements)
     routput <hex> | rerror <CODE>
     stream <n> <size>...                     (one line per chunking)
@@ -34,6 +37,14 @@ def triples(ms):
     return " ".join(f"{p} {s} {e}" for p, s, e in ms)
 
 
+def spans(groups):
+    return " ".join([str(len(groups))] + ["- -" if g is None else f"{g[0]} {g[1]}" for g in groups])
+
+
+def names(groups):
+    return " ".join([str(len(groups))] + ["~" if g is None else g.encode().hex() for g in groups])
+
+
 def main(vector_dir):
     out = []
     for path in sorted(glob.glob(os.path.join(vector_dir, "*.json"))):
@@ -42,8 +53,9 @@ def main(vector_dir):
                 continue
             o = case.get("options", {})
             out.append("case " + case["name"].encode().hex())
-            out.append("opt %d %d %d %d" % (SYNTAX[o.get("syntax", "literal")], KIND[o.get("match_kind", "leftmost_first")],
-                                           int(o.get("case_insensitive", False)), o.get("max_line_len", 1 << 20)))
+            out.append("opt %d %d %d %d %d" % (SYNTAX[o.get("syntax", "literal")], KIND[o.get("match_kind", "leftmost_first")],
+                                              int(o.get("case_insensitive", False)), o.get("max_line_len", 1 << 20),
+                                              int(o.get("ascii_classes", False))))
             for p in case["patterns"]:
                 out.append("pat " + hx(p))
             out.append("hay " + hx(case["haystack"]))
@@ -52,6 +64,10 @@ def main(vector_dir):
                 out.append("error %s %d" % (ex["error"]["code"], ex["error"].get("pattern_index", -1)))
             if "matches" in ex:
                 out.append("matches %d %s" % (len(ex["matches"]), triples(ex["matches"])))
+            if "captures" in ex:
+                out.append("captures %d %s" % (len(ex["captures"]), " ".join(spans(c) for c in ex["captures"])))
+            if "group_names" in ex:
+                out.append("names %d %s" % (len(ex["group_names"]), " ".join(names(n) for n in ex["group_names"])))
             if "replace" in ex:
                 r = ex["replace"]
                 out.append("replace %d %s" % (len(r["with"]), " ".join(hx(w) for w in r["with"])))

@@ -1,12 +1,15 @@
 /* Runs every shared conformance vector (the JSON files in tests/vectors, flattened by
  * flatten_vectors.py) through the C ABI: construction (both constructors), errors,
- * scan, pull iterator, count, find, is_match, replace_all, replace_with and streams. */
+ * scan, pull iterator, count, find, is_match, capture groups and their names,
+ * replace_all, replace_with and streams. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 
 #include "testutil.h"
 
 #define MAX_ITEMS 256
+#define MAX_GROUPS 16
+#define MAX_PATTERNS 64
 
 typedef struct {
     char *data;
@@ -87,6 +90,17 @@ static int32_t replace_cb(void *user_data, const hayscan_match_t *m, hayscan_rep
     return hayscan_replacement_write(dst, w->data, w->len) == HAYSCAN_STATUS_OK ? 0 : 1;
 }
 
+/* The groups of one match (or the group names of one pattern), as the vectors give them. */
+typedef struct {
+    hayscan_span_t spans[MAX_GROUPS];
+    size_t n;
+} groups_t;
+
+typedef struct {
+    buf_t names[MAX_GROUPS]; /* data NULL: no name (group 0, unnamed groups) */
+    size_t n;
+} names_t;
+
 typedef struct {
     char name[512];
     hayscan_options_t opts;
@@ -97,6 +111,12 @@ typedef struct {
     long error_index;
     int has_matches;
     matches_t matches;
+    int has_captures;
+    groups_t captures[MAX_ITEMS]; /* per expected match */
+    size_t n_captures;
+    int has_names;
+    names_t names[MAX_PATTERNS]; /* per pattern */
+    size_t n_names;
     buf_t with[64];
     size_t n_with;
     int has_replace;
@@ -138,6 +158,81 @@ static hayscan_matcher_t *build(vcase_t *c, int packed, hayscan_status_t *st) {
         free(data);
     }
     return m;
+}
+
+static int same_span(hayscan_span_t a, hayscan_span_t b) { return a.start == b.start && a.end == b.end; }
+
+/* Capture groups of every match: the vector's expectation where it has one; otherwise
+ * (regex sets) group 0 must be the match itself, and literal sets must say UNSUPPORTED. */
+static void run_captures(vcase_t *c, hayscan_matcher_t *m) {
+    int regex = c->opts.syntax == HAYSCAN_SYNTAX_REGEX;
+    if (c->has_captures && c->n_captures != c->matches.n) fail(c, "one captures entry per match expected");
+    for (size_t i = 0; i < c->matches.n; i++) {
+        const hayscan_match_t *hit = &c->matches.items[i];
+        hayscan_span_t spans[MAX_GROUPS];
+        size_t n = 12345;
+        if (!regex) {
+            FAILS(hayscan_matcher_captures(m, c->hay.data, c->hay.len, hit, spans, MAX_GROUPS, &n),
+                  HAYSCAN_STATUS_UNSUPPORTED);
+            if (n != 12345) fail(c, "captures wrote groups_len on failure");
+            FAILS(hayscan_matcher_group_count(m, hit->pattern, &n), HAYSCAN_STATUS_UNSUPPORTED);
+            checks++;
+            return; /* the same for every match */
+        }
+        /* First ask for the size only, then fetch. */
+        OK(hayscan_matcher_captures(m, c->hay.data, c->hay.len, hit, NULL, 0, &n));
+        size_t count = 0;
+        OK(hayscan_matcher_group_count(m, hit->pattern, &count));
+        if (count != n) fail(c, "group_count differs from captures' groups_len");
+        if (n == 0 || n > MAX_GROUPS) {
+            fail(c, "group count out of the runner's range");
+            continue;
+        }
+        size_t n2 = 0;
+        OK(hayscan_matcher_captures(m, c->hay.data, c->hay.len, hit, spans, n, &n2));
+        if (n2 != n) fail(c, "captures: groups_len changed between calls");
+        hayscan_span_t whole = {hit->start, hit->end};
+        if (!same_span(spans[0], whole)) fail(c, "captures: group 0 is not the match");
+        if (c->has_captures && i < c->n_captures) {
+            const groups_t *want = &c->captures[i];
+            int ok = want->n == n;
+            for (size_t g = 0; ok && g < n; g++) ok = same_span(spans[g], want->spans[g]);
+            if (!ok) {
+                fprintf(stderr, "vector \"%s\": captures of match %zu differ:", c->name, i);
+                for (size_t g = 0; g < n; g++) {
+                    if (spans[g].start == SIZE_MAX)
+                        fprintf(stderr, " null");
+                    else
+                        fprintf(stderr, " [%zu %zu]", spans[g].start, spans[g].end);
+                }
+                fprintf(stderr, " (expected %zu groups)\n", want->n);
+                test_failures++;
+            }
+        }
+        checks++;
+    }
+    if (!c->has_names) return;
+    if (!regex) fail(c, "group_names expected of a literal set");
+    if (c->n_names != c->n_pats) fail(c, "one group_names entry per pattern expected");
+    for (size_t p = 0; p < c->n_names; p++) {
+        const names_t *want = &c->names[p];
+        size_t count = 0;
+        OK(hayscan_matcher_group_count(m, (uint32_t)p, &count));
+        if (count != want->n) fail(c, "group_count differs from group_names");
+        for (size_t g = 0; g < want->n && g < count; g++) {
+            const char *name = (const char *)0x1;
+            size_t len = 99;
+            OK(hayscan_matcher_group_name(m, (uint32_t)p, g, &name, &len));
+            const buf_t *w = &want->names[g];
+            if (w->data == NULL ? (name != NULL || len != 0)
+                                : (name == NULL || len != w->len || memcmp(name, w->data, len) != 0))
+                fail(c, "group name differs");
+        }
+        const char *name = NULL;
+        size_t len = 0;
+        FAILS(hayscan_matcher_group_name(m, (uint32_t)p, count, &name, &len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+        checks++;
+    }
 }
 
 static void run_stream(vcase_t *c, hayscan_matcher_t *m) {
@@ -222,6 +317,7 @@ static void run_case(vcase_t *c) {
                                first.start != c->matches.items[0].start || first.end != c->matches.items[0].end))
                 fail(c, "find match");
             checks++;
+            run_captures(c, m);
         }
         if (c->has_replace) {
             hayscan_bytes_t with[64];
@@ -267,6 +363,8 @@ static void run_case(vcase_t *c) {
 static void reset(vcase_t *c) {
     for (size_t i = 0; i < c->n_pats; i++) free(c->pats[i].data);
     for (size_t i = 0; i < c->n_with; i++) free(c->with[i].data);
+    for (size_t p = 0; p < c->n_names; p++)
+        for (size_t g = 0; g < c->names[p].n; g++) free(c->names[p].names[g].data);
     free(c->hay.data);
     free(c->routput.data);
     memset(c, 0, sizeof *c);
@@ -303,6 +401,7 @@ int main(int argc, char **argv) {
             c.opts.match_kind = (uint32_t)atol(tok());
             c.opts.case_insensitive = (uint32_t)atol(tok());
             c.opts.max_line_len = (size_t)atol(tok());
+            c.opts.ascii_classes = (uint32_t)atol(tok());
         } else if (strcmp(kw, "pat") == 0) {
             c.pats[c.n_pats++] = unhex(tok());
         } else if (strcmp(kw, "hay") == 0) {
@@ -313,6 +412,29 @@ int main(int argc, char **argv) {
         } else if (strcmp(kw, "matches") == 0) {
             c.has_matches = 1;
             read_triples(&c.matches);
+        } else if (strcmp(kw, "captures") == 0) {
+            c.has_captures = 1;
+            c.n_captures = (size_t)atol(tok());
+            for (size_t i = 0; i < c.n_captures; i++) {
+                groups_t *gs = &c.captures[i];
+                gs->n = (size_t)atol(tok());
+                for (size_t g = 0; g < gs->n; g++) {
+                    char *start = tok(), *end = tok();
+                    gs->spans[g].start = strcmp(start, "-") == 0 ? SIZE_MAX : (size_t)atol(start);
+                    gs->spans[g].end = strcmp(end, "-") == 0 ? SIZE_MAX : (size_t)atol(end);
+                }
+            }
+        } else if (strcmp(kw, "names") == 0) {
+            c.has_names = 1;
+            c.n_names = (size_t)atol(tok());
+            for (size_t p = 0; p < c.n_names; p++) {
+                names_t *ns = &c.names[p];
+                ns->n = (size_t)atol(tok());
+                for (size_t g = 0; g < ns->n; g++) {
+                    char *name = tok();
+                    if (strcmp(name, "~") != 0) ns->names[g] = unhex(name);
+                }
+            }
         } else if (strcmp(kw, "replace") == 0) {
             c.has_replace = 1;
             c.n_with = (size_t)atol(tok());
