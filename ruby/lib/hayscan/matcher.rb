@@ -175,8 +175,9 @@ module Hayscan
 
     # The capture groups of `match` — a Hayscan::Match this matcher found in `text` —
     # as a Hayscan::Captures. Only regex matchers have groups: a literal matcher raises
-    # UnsupportedError, and a match that is not one of this matcher's in `text` raises
-    # InvalidArgumentError. Groups are computed only by this call, for this match.
+    # UnsupportedError, and a match its pattern does not make in `text` (forged, from
+    # another String) raises InvalidArgumentError. Groups are computed only by this
+    # call, for this match.
     def captures(text, match)
       text = haystack(text)
       raise TypeError, "expected a Hayscan::Match, got #{match.class}" unless match.is_a?(Match)
