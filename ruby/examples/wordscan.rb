@@ -68,12 +68,19 @@ log = <<~LOG
   2024-05-01 user=bob password=hunter2 action=login
   2024-05-02 deploy key=AKIAIOSFODNN7EXAMPLE region=eu-west-1
 LOG
-secrets = Hayscan::Matcher.regex(['password=\S+', 'AKIA[0-9A-Z]{16}'])
+# ascii_classes: `\S`, `\w`, `\b` as in PCRE (the form rulesets are written in).
+secrets = Hayscan::Matcher.regex(['password=(?P<secret>\S+)', '\b(?P<secret>AKIA[0-9A-Z]{16})\b'], ascii_classes: true)
 puts "\n== regex secrets"
 secrets.scan(log) { |m| puts "  pattern #{m.pattern} on line #{log[0...m.start].count("\n") + 1}: #{m.text}" }
 first = catch(:found) { secrets.scan(log) { |m| throw :found, m.text } }
 puts "  first secret (throw/catch): #{first}"
 puts "  redacted:\n#{secrets.replace(log) { |m| "<#{%w[password key][m.pattern]} redacted>" }.gsub(/^/, '    ')}"
+# Capture groups, computed only when asked for: here for each match of the scan.
+secrets.scan(log, captures: true) do |c|
+  puts "  pattern #{c.pattern}: secret #{c[:secret].inspect} at characters #{c.offset(:secret).inspect}"
+end
+kept = secrets.replace(log, captures: true) { |c| "#{c[0][0, c.begin(:secret) - c.begin(0)]}<redacted>" }
+puts "  only the secret group redacted:\n#{kept.gsub(/^/, '    ')}"
 
 # 5. Errors carry a code, and the index of a bad pattern.
 begin
