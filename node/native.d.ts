@@ -48,6 +48,16 @@ export declare class NativeStream {
 }
 
 /**
+ * The capture groups of the match `pattern, start, end` of `haystack` (offsets in the
+ * caller's units, as this addon reported them; `utf8Text` as for `find`), as a flat
+ * `[start, end, start, end, ...]` array: group 0 (the match itself) first, then the
+ * pattern's groups in order, `-1, -1` for a group that took no part in the match. Throws
+ * `UNSUPPORTED` for a literal matcher and `INVALID_ARGUMENT` if that is not a match of
+ * this matcher in `haystack`.
+ */
+export declare function captures(matcher: MatcherHandle, haystack: string | Uint8Array, pattern: number, start: number, end: number, utf8Text?: boolean): Float64Array
+
+/**
  * Releases the compiled set (once running iterations and streams are done with it).
  * Idempotent; later calls other than `close` throw a `CLOSED` error.
  */
@@ -89,6 +99,13 @@ export declare function find(matcher: MatcherHandle, haystack: string | Uint8Arr
 /** Every match, as a flat `[pattern, start, end, ...]` array, or null if there is none. */
 export declare function findAll(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): Float64Array | null
 
+/**
+ * The names of `pattern`'s capture groups, indexed like the groups of `captures`: a
+ * name, or null for group 0 and unnamed groups. Throws `UNSUPPORTED` for a literal
+ * matcher.
+ */
+export declare function groupNames(matcher: MatcherHandle, pattern: number): Array<string | null>
+
 /** True after `close()`. */
 export declare function isClosed(matcher: MatcherHandle): boolean
 
@@ -117,6 +134,14 @@ export interface MatcherOptions {
   matchKind?: 'leftmost-first' | 'leftmost-longest' | 'overlapping'
   /** Match regardless of case (Unicode-aware). Default `false`. */
   caseInsensitive?: boolean
+  /**
+   * Regexes only: `\w \d \s \b \B` mean their ASCII forms, as in RE2 (Go), PCRE
+   * and Hyperscan, so rulesets written for those engines keep their meaning (and large
+   * counted repetitions such as `[\w-]{50,1000}` stay within the engine's limits).
+   * Case folding stays Unicode-aware. Default `false` (Unicode classes). Ignored for
+   * literals.
+   */
+  asciiClasses?: boolean
   /**
    * Regex streams scan line by line; a line longer than this many bytes is cut into
    * frames of this size (a match crossing a cut is not found). Default 1 MiB.

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeStream = nativeBinding.NativeStream
+module.exports.captures = nativeBinding.captures
 module.exports.close = nativeBinding.close
 module.exports.count = nativeBinding.count
 module.exports.createMatcher = nativeBinding.createMatcher
@@ -844,6 +845,7 @@ module.exports.cursorClose = nativeBinding.cursorClose
 module.exports.cursorNext = nativeBinding.cursorNext
 module.exports.find = nativeBinding.find
 module.exports.findAll = nativeBinding.findAll
+module.exports.groupNames = nativeBinding.groupNames
 module.exports.isClosed = nativeBinding.isClosed
 module.exports.isMatch = nativeBinding.isMatch
 module.exports.liveObjects = nativeBinding.liveObjects

@@ -25,6 +25,39 @@ export interface TextMatch extends Match {
   text: string
 }
 
+/** A capture group of a match in byte input: byte offsets. */
+export interface Group {
+  /** Offset of the first unit of the group (bytes, or UTF-16 code units for strings). */
+  start: number
+  /** Offset one past the last unit of the group. */
+  end: number
+}
+
+/** A capture group of a match in string input: UTF-16 offsets and the group's text. */
+export interface TextGroup extends Group {
+  /** `haystack.slice(start, end)`. */
+  text: string
+}
+
+/** The capture groups of one regex match (`matcher.captures`). */
+export interface Captures<G extends Group = Group> {
+  /** The pattern that matched. */
+  pattern: number
+  /**
+   * One entry per group of the pattern, group 0 (the whole match) first; `null` for a
+   * group that took no part in the match.
+   */
+  groups: Array<G | null>
+  /**
+   * The named groups, by name (the same objects as in `groups`). An object without a
+   * prototype, like `RegExp` match `groups`.
+   */
+  named: Record<string, G | null>
+}
+
+/** The capture groups of a match in string input. */
+export type TextCaptures = Captures<TextGroup>
+
 /** Options of `stream().on`, `createTransform` and `scanAsync`. */
 export interface HandlerOptions {
   /** Only matches of these pattern ids (all patterns when omitted). */
@@ -112,6 +145,20 @@ export declare class Matcher {
    */
   replaceWith(haystack: string, replace: (match: TextMatch) => string | Uint8Array | false): string
   replaceWith(haystack: Uint8Array, replace: (match: Match) => string | Uint8Array | false): Buffer
+  /**
+   * The capture groups of `match`, a match this regex matcher found in `haystack` (pass
+   * the same string or bytes). Throws `UNSUPPORTED` for a literal matcher and
+   * `INVALID_ARGUMENT` if `match` is not a match of this matcher in `haystack`.
+   */
+  captures(haystack: string, match: Match): TextCaptures
+  captures(haystack: Uint8Array, match: Match): Captures
+  captures(haystack: Haystack, match: Match): Captures | TextCaptures
+  /**
+   * The names of pattern `pattern`'s capture groups, indexed like `captures().groups`:
+   * a name, or `null` for group 0 and unnamed groups. Throws `UNSUPPORTED` for a literal
+   * matcher and `INVALID_ARGUMENT` for an unknown pattern id.
+   */
+  groupNames(pattern: number): Array<string | null>
   /** A push stream over this matcher. */
   stream(): MatchStream
   /**

@@ -210,6 +210,8 @@ class Matcher {
   #m
   // See `literalTexts`.
   #texts
+  // Regex matchers: pattern id -> its group names, fetched by `captures` on first use.
+  #names = []
 
   /**
    * @param {Array<string | Uint8Array>} patterns pattern id = index in this list
@@ -322,6 +324,45 @@ class Matcher {
       ? (p, s, e) => replace(textMatch(p, s, e, haystack, texts))
       : (p, s, e) => replace(byteMatch(p, s, e))
     return native.replaceWith(this.#m, input(haystack, true), adapter, typeof haystack === 'string')
+  }
+
+  /**
+   * The capture groups of `match`, a match this (regex) matcher found in `haystack`:
+   * `{ pattern, groups, named }`. `groups[0]` is the match itself, then each group of the
+   * pattern in order; `named` maps group names to the same entries. A group is
+   * `{ start, end }` (plus `text` for string input) in the units of the match, or `null`
+   * if it took no part in the match.
+   */
+  captures (haystack, match) {
+    if (match === null || typeof match !== 'object') {
+      throw invalid('match must be a match object ({ pattern, start, end })')
+    }
+    const { pattern, start, end } = match
+    const flat = native.captures(this.#m, input(haystack), pattern, start, end, isTextNeedingUnits(haystack))
+    const isText = typeof haystack === 'string'
+    const groups = new Array(flat.length / 2)
+    for (let g = 0; g < groups.length; g++) {
+      const s = flat[2 * g]
+      const e = flat[2 * g + 1]
+      groups[g] = s < 0 ? null : isText ? { start: s, end: e, text: haystack.slice(s, e) } : { start: s, end: e }
+    }
+    // No prototype, as RegExp's `match.groups`: a group may be called `__proto__`.
+    const named = Object.create(null)
+    // `native.captures` has checked that `pattern` is one of the pattern ids.
+    let names = this.#names[pattern]
+    if (names === undefined) names = this.#names[pattern] = native.groupNames(this.#m, pattern)
+    for (let g = 0; g < names.length; g++) {
+      if (names[g] !== null) named[names[g]] = groups[g]
+    }
+    return { pattern, groups, named }
+  }
+
+  /**
+   * The names of pattern `pattern`'s capture groups, indexed like `captures().groups`: a
+   * name, or `null` for group 0 and unnamed groups.
+   */
+  groupNames (pattern) {
+    return native.groupNames(this.#m, pattern)
   }
 
   /** A push stream: register handlers with `on`, feed it with `write`, finish with `end`. */

@@ -259,6 +259,46 @@ impl Units {
             Units::Utf16(map) => map.units_at(bytes, at),
         }
     }
+
+    /// The inverse of [`Units::convert`]: the byte offset of unit offset `unit` in
+    /// `bytes`, if a character starts there or `unit` is the end (`None` beyond the end
+    /// or between the halves of a surrogate pair). Leaves the converter at that offset,
+    /// so converting offsets near it next costs only the bytes in between.
+    pub(crate) fn byte_offset(&mut self, bytes: &[u8], unit: usize) -> Option<usize> {
+        match self {
+            Units::Bytes => (unit <= bytes.len()).then_some(unit),
+            Units::Utf16(map) => {
+                // Walk on from the converter's position when it is not past `unit`.
+                let from = if unit >= map.unit() {
+                    *map
+                } else {
+                    Utf16Map::default()
+                };
+                let at = from.byte() + byte_at_unit(&bytes[from.byte()..], unit - from.unit())?;
+                *map = Utf16Map::at(at, unit);
+                Some(at)
+            }
+        }
+    }
+}
+
+/// The byte offset in UTF-8 `bytes` of the character at UTF-16 offset `unit` (see the
+/// module docs for the rule), or of the end if `unit` is the length in units. `bytes`
+/// starts at a character boundary.
+fn byte_at_unit(bytes: &[u8], unit: usize) -> Option<usize> {
+    let mut units = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if units == unit {
+                return Some(i);
+            }
+            units += 1 + usize::from(b >= 0xF0);
+            if units > unit {
+                return None;
+            }
+        }
+    }
+    (units == unit).then_some(bytes.len())
 }
 
 /// A position in UTF-8 bytes and the matching UTF-16 offset; moves in either direction.
@@ -327,6 +367,26 @@ mod tests {
         for &(i, u) in forward.iter().rev() {
             assert_eq!(map.units_at(bytes, i), u, "backwards to {i}");
         }
+    }
+
+    #[test]
+    fn unit_offsets_back_to_bytes() {
+        let text = "a€😀bé";
+        let bytes = text.as_bytes();
+        let mut units = Units::for_text(bytes);
+        let mut unit = 0;
+        for (i, c) in text.char_indices() {
+            assert_eq!(units.byte_offset(bytes, unit), Some(i), "unit {unit}");
+            assert_eq!(units.convert(bytes, i), unit, "converter left at {i}");
+            if c.len_utf16() == 2 {
+                assert_eq!(units.byte_offset(bytes, unit + 1), None, "inside a pair");
+            }
+            unit += c.len_utf16();
+        }
+        assert_eq!(units.byte_offset(bytes, unit), Some(bytes.len()));
+        assert_eq!(units.byte_offset(bytes, unit + 1), None);
+        assert_eq!(Units::Bytes.byte_offset(b"abc", 3), Some(3));
+        assert_eq!(Units::Bytes.byte_offset(b"abc", 4), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod error;
 mod handle;
 mod haystack;
 mod live;
+mod report;
 // Public so that the exported functions count as used in every build (napi-derive does not
 // register exports in `cfg(test)` builds).
 pub mod matcher;

@@ -41,28 +41,15 @@ pub struct MatcherOptions {
     pub match_kind: Option<String>,
     /// Match regardless of case (Unicode-aware). Default `false`.
     pub case_insensitive: Option<bool>,
+    /// Regexes only: `\w \d \s \b \B` mean their ASCII forms, as in RE2 (Go), PCRE
+    /// and Hyperscan, so rulesets written for those engines keep their meaning (and large
+    /// counted repetitions such as `[\w-]{50,1000}` stay within the engine's limits).
+    /// Case folding stays Unicode-aware. Default `false` (Unicode classes). Ignored for
+    /// literals.
+    pub ascii_classes: Option<bool>,
     /// Regex streams scan line by line; a line longer than this many bytes is cut into
     /// frames of this size (a match crossing a cut is not found). Default 1 MiB.
     pub max_line_len: Option<f64>,
-}
-
-/// What a push scan did.
-#[napi(object)]
-#[derive(Debug)]
-pub struct ScanReport {
-    /// Matches delivered (including the one whose callback stopped the scan).
-    pub matches: f64,
-    /// True if a callback returned `false`.
-    pub stopped: bool,
-}
-
-impl From<hayscan::ScanReport> for ScanReport {
-    fn from(r: hayscan::ScanReport) -> Self {
-        ScanReport {
-            matches: r.matches as f64,
-            stopped: r.stopped,
-        }
-    }
 }
 
 /// An open matcher: the compiled set and its live-object token.
@@ -365,6 +352,160 @@ pub fn replace_with<'e>(
     }
 }
 
+/// The capture groups of the match `pattern, start, end` of `haystack` (offsets in the
+/// caller's units, as this addon reported them; `utf8Text` as for `find`), as a flat
+/// `[start, end, start, end, ...]` array: group 0 (the match itself) first, then the
+/// pattern's groups in order, `-1, -1` for a group that took no part in the match. Throws
+/// `UNSUPPORTED` for a literal matcher and `INVALID_ARGUMENT` if that is not a match of
+/// this matcher in `haystack`.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, pattern: number, start: number, end: number, utf8Text?: boolean",
+    ts_return_type = "Float64Array"
+)]
+pub fn captures<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    pattern: Unknown<'_>,
+    start: Unknown<'_>,
+    end: Unknown<'_>,
+    utf8_text: Option<bool>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
+    let pattern = read_index(env, &pattern, "match.pattern")?;
+    let start = read_index(env, &start, "match.start")?;
+    let end = read_index(env, &end, "match.end")?;
+    let bytes = hay.bytes();
+    let mut units = hay.units();
+    let flat = slot.with(env, |m| {
+        check_groups(env, m, pattern)?;
+        let not_a_match = || {
+            throw(
+                env,
+                Code::InvalidArgument,
+                format!(
+                    "{{ pattern: {pattern}, start: {start}, end: {end} }} is not a match of \
+                     this matcher in this haystack"
+                ),
+                None,
+            )
+        };
+        let (Some(byte_start), Some(byte_end)) = (
+            units.byte_offset(bytes, start),
+            units.byte_offset(bytes, end),
+        ) else {
+            return not_a_match();
+        };
+        let found = hayscan::Match {
+            pattern: pattern as u32,
+            start: byte_start,
+            end: byte_end,
+        };
+        let Some(caps) = m.captures(bytes, &found) else {
+            if m.group_names(found.pattern).is_none() {
+                // The pattern's own regex could not be built (an engine limit).
+                return throw(
+                    env,
+                    Code::Build,
+                    format!("cannot build the capture-group regex of pattern {pattern}"),
+                    None,
+                );
+            }
+            return not_a_match();
+        };
+        // The converter is at `end`; every group lies within the match, so each
+        // conversion walks at most the match's bytes.
+        let mut flat = Vec::with_capacity(2 * caps.len());
+        for span in caps.spans {
+            match span {
+                Some((s, e)) => {
+                    flat.push(units.convert(bytes, s) as f64);
+                    flat.push(units.convert(bytes, e) as f64);
+                }
+                None => flat.extend([-1.0, -1.0]),
+            }
+        }
+        Ok(flat)
+    })?;
+    float64_array(env, &flat)
+}
+
+/// The names of `pattern`'s capture groups, indexed like the groups of `captures`: a
+/// name, or null for group 0 and unnamed groups. Throws `UNSUPPORTED` for a literal
+/// matcher.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, pattern: number",
+    ts_return_type = "Array<string | null>"
+)]
+pub fn group_names(
+    env: Env,
+    matcher: Unknown<'_>,
+    pattern: Unknown<'_>,
+) -> Result<Vec<Option<String>>> {
+    let slot = slot(&env, &matcher)?;
+    let pattern = read_index(&env, &pattern, "pattern")?;
+    slot.with(&env, |m| {
+        check_groups(&env, m, pattern)?;
+        match m.group_names(pattern as u32) {
+            Some(names) => Ok(names.into_iter().map(|n| n.map(str::to_owned)).collect()),
+            None => throw(
+                &env,
+                Code::Build,
+                format!("cannot build the capture-group regex of pattern {pattern}"),
+                None,
+            ),
+        }
+    })
+}
+
+/// Throws unless `m` is a regex matcher and `pattern` one of its pattern ids.
+fn check_groups(env: &Env, m: &Matcher, pattern: usize) -> Result<()> {
+    if m.options().syntax != hayscan::Syntax::Regex {
+        return throw(
+            env,
+            Code::Unsupported,
+            "capture groups need a regex matcher (syntax: 'regex'); this one is literal",
+            None,
+        );
+    }
+    if pattern >= m.pattern_count() {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            format!(
+                "pattern id {pattern} is not an index of the {} patterns",
+                m.pattern_count()
+            ),
+            None,
+        );
+    }
+    Ok(())
+}
+
+/// Reads a pattern id or an offset: a number that is a non-negative integer.
+fn read_index(env: &Env, value: &Unknown<'_>, what: &str) -> Result<usize> {
+    if value.get_type()? == ValueType::Number {
+        let mut n = 0.0;
+        // SAFETY: `value` is a number of this env.
+        check_status!(unsafe {
+            sys::napi_get_value_double(env.raw(), value.value().value, &mut n)
+        })?;
+        // Up to 2^53: every such integer is exact in an f64 (and fits a usize here).
+        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0 {
+            return Ok(n as usize);
+        }
+    }
+    throw(
+        env,
+        Code::InvalidArgument,
+        format!("{what} must be a non-negative integer"),
+        None,
+    )
+}
+
 /// A new push stream over the matcher (it keeps the compiled set alive).
 #[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
 pub fn stream(env: Env, matcher: Unknown<'_>) -> Result<NativeStream> {
@@ -549,6 +690,9 @@ fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
     }
     if let Some(ci) = parsed.case_insensitive {
         out.case_insensitive = ci;
+    }
+    if let Some(ascii) = parsed.ascii_classes {
+        out.ascii_classes = ascii;
     }
     if let Some(n) = parsed.max_line_len {
         if !(n >= 1.0 && n.fract() == 0.0 && n <= usize::MAX as f64) {

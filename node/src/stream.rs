@@ -25,7 +25,7 @@ use crate::call::{self, CallError};
 use crate::error::{throw, throw_core, Code};
 use crate::haystack::{self, utf16_len, Input, Utf16Map};
 use crate::live::Live;
-use crate::matcher::ScanReport;
+use crate::report::ScanReport;
 
 /// What a stream's chunks are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,12 +25,19 @@ function asText (buf) {
   }
 }
 
+// Every option and expectation this runner knows; a vector using another one fails
+// instead of being half-run (tests/vectors/README.md: never skip silently).
+const OPTION_KEYS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len']
+const EXPECT_KEYS = ['matches', 'captures', 'group_names', 'replace', 'stream', 'error']
+
 function options (o) {
   if (!o) return undefined
+  for (const k of Object.keys(o)) assert.ok(OPTION_KEYS.includes(k), `unknown vector option ${k}`)
   const out = {}
   if (o.syntax !== undefined) out.syntax = o.syntax
   if (o.match_kind !== undefined) out.matchKind = o.match_kind.replace('_', '-')
   if (o.case_insensitive !== undefined) out.caseInsensitive = o.case_insensitive
+  if (o.ascii_classes !== undefined) out.asciiClasses = o.ascii_classes
   if (o.max_line_len !== undefined) out.maxLineLen = o.max_line_len
   return out
 }
@@ -89,6 +96,27 @@ function checkMatches (m, hay, want, text) {
   }
 }
 
+// `want` holds, per match of `found`, each group as [start, end] (already in the units of
+// `hay`) or null.
+function checkCaptures (m, hay, found, want, text) {
+  assert.equal(found.length, want.length, 'one captures entry per match')
+  for (let i = 0; i < found.length; i++) {
+    const caps = m.captures(hay, found[i])
+    assert.equal(caps.pattern, found[i].pattern, 'captures pattern')
+    assert.deepEqual(caps.groups.map((g) => g && [g.start, g.end]), want[i], `captures of match ${i}`)
+    for (const g of caps.groups) {
+      if (g === null) continue
+      if (text === undefined) assert.equal(g.text, undefined, 'no text for byte input')
+      else assert.equal(g.text, text.slice(g.start, g.end), 'group text')
+    }
+    // `named` holds the same groups under the pattern's names.
+    const names = m.groupNames(found[i].pattern)
+    assert.equal(names.length, caps.groups.length, 'a name (or null) per group')
+    const named = Object.fromEntries(names.flatMap((n, g) => n === null ? [] : [[n, caps.groups[g]]]))
+    assert.deepEqual({ ...caps.named }, named, 'named groups')
+  }
+}
+
 function checkReplace (m, hay, rep, expectText) {
   const withList = rep.with.map(bytes)
   const withArg = expectText ? withList.map((b) => asText(b) ?? b) : withList
@@ -136,6 +164,7 @@ function runCase (c, mode) {
     : patternBytes.map((b, i) => typeof c.patterns[i] === 'string' ? c.patterns[i] : b)
   const opts = options(c.options)
   const expect = c.expect
+  for (const k of Object.keys(expect)) assert.ok(EXPECT_KEYS.includes(k), `unknown vector expectation ${k}`)
   if (expect.error) {
     assert.throws(() => new Matcher(patterns, opts), (e) => { checkError(e, expect.error); return true })
     return
@@ -149,6 +178,15 @@ function runCase (c, mode) {
     if (expect.matches) {
       const want = text === null ? expect.matches : toUnits(expect.matches)
       checkMatches(m, hay, want, text ?? undefined)
+    }
+    if (expect.captures) {
+      const want = expect.captures.map((groups) => groups.map((g) => g && (text === null ? g : [utf16At(text, g[0]), utf16At(text, g[1])])))
+      checkCaptures(m, hay, m.findAll(hay), want, text ?? undefined)
+    }
+    if (expect.group_names) {
+      expect.group_names.forEach((names, pattern) => {
+        assert.deepEqual(m.groupNames(pattern), names, `group names of pattern ${pattern}`)
+      })
     }
     if (expect.replace) checkReplace(m, hay, expect.replace, text !== null)
     if (expect.stream) {
