@@ -113,7 +113,10 @@ module Hayscan
     # The first match (leftmost), or nil. With `captures: true`, its Hayscan::Captures.
     def find(text, captures: false)
       text = haystack(text)
-      captures_needed! if captures
+      if captures
+        captures_needed!
+        text = borrowable(text) # the groups are read from the String the match came from
+      end
       scratch = Native::Scratch.get
       m = scratch.match
       found = scratch.flag
@@ -129,7 +132,7 @@ module Hayscan
       match = Offsets.single(text, pattern, byte_start, byte_end)
       return match unless captures
 
-      groups_of(nil, text, len, borrowable(text), match)
+      groups_of(nil, text, len, text, match)
     end
 
     # Number of matches in `text`.
@@ -182,7 +185,8 @@ module Hayscan
       text = haystack(text)
       raise TypeError, "expected a Hayscan::Match, got #{match.class}" unless match.is_a?(Match)
 
-      groups_of(nil, text, text.bytesize, borrowable(text), match)
+      hay = borrowable(text) # read and sliced from one String no other thread can change
+      groups_of(nil, hay, hay.bytesize, hay, match)
     end
 
     # The names of pattern `pattern`'s groups, by group index: nil for group 0 and for
