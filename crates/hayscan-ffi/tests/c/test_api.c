@@ -1,5 +1,6 @@
 /* Every operation and every error path of the C ABI, callbacks that stop and re-enter,
- * stream handler registration and release counting, panics, threads. Run under valgrind
+ * stream handler registration and release counting, capture groups, option struct
+ * versions, panics, threads. Run under valgrind
  * by `make test`; ends by checking hayscan_live_objects() is back to 0. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -18,6 +19,21 @@ static hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t k
     hayscan_options_t opts;
     OK(hayscan_options_init(&opts));
     opts.match_kind = kind;
+    hayscan_matcher_t *m = NULL;
+    OK(hayscan_matcher_new(list, n, &opts, &m));
+    return m;
+}
+
+static hayscan_matcher_t *regex_with(const char *const *pats, size_t n, uint32_t ascii_classes) {
+    hayscan_bytes_t list[16];
+    for (size_t i = 0; i < n; i++) {
+        list[i].ptr = pats[i];
+        list[i].len = strlen(pats[i]);
+    }
+    hayscan_options_t opts;
+    OK(hayscan_options_init(&opts));
+    opts.syntax = HAYSCAN_SYNTAX_REGEX;
+    opts.ascii_classes = ascii_classes;
     hayscan_matcher_t *m = NULL;
     OK(hayscan_matcher_new(list, n, &opts, &m));
     return m;
@@ -184,6 +200,244 @@ static void test_invalid_patterns(void) {
     /* A later, different failure resets the index. */
     FAILS(hayscan_options_init(NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
     CHECK(hayscan_last_error_pattern_index() == -1);
+
+    /* A pattern over an engine limit (Unicode \w repeated up to 1,000 times) is an invalid
+     * pattern with its index, like a syntax error; with ASCII classes it builds. */
+    const char *big[] = {"abc", "pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}"};
+    hayscan_bytes_t big_list[2] = {{big[0], strlen(big[0])}, {big[1], strlen(big[1])}};
+    FAILS(hayscan_matcher_new(big_list, 2, &opts, &m), HAYSCAN_STATUS_INVALID_PATTERN);
+    CHECK(m == NULL);
+    CHECK(hayscan_last_error_pattern_index() == 1);
+    CHECK(strstr(hayscan_last_error_message(), "index 1") != NULL);
+    opts.ascii_classes = 1;
+    OK(hayscan_matcher_new(big_list, 2, &opts, &m));
+    CHECK(m != NULL);
+    hayscan_matcher_free(m);
+}
+
+/* The version-1 layout of hayscan_options_t (ABI 1): what an older caller allocates. */
+typedef struct {
+    uint32_t version;
+    uint32_t syntax;
+    uint32_t match_kind;
+    uint32_t case_insensitive;
+    size_t max_line_len;
+} options_v1_t;
+
+static size_t first_match_end(hayscan_matcher_t *m, const char *hay) {
+    hayscan_match_t hit = {0, 0, 0};
+    uint32_t found = 0;
+    OK(hayscan_matcher_find(m, hay, strlen(hay), &hit, &found));
+    return found ? hit.end : (size_t)-1;
+}
+
+static void test_options_versions_and_ascii_classes(void) {
+    const char *w[] = {"\\w+"};
+    hayscan_bytes_t list[1] = {{w[0], strlen(w[0])}};
+    const char *hay = "h\xc3\xa9llo"; /* "héllo": é is 2 bytes */
+    hayscan_options_t opts;
+    OK(hayscan_options_init(&opts));
+    CHECK(opts.version == 2 && HAYSCAN_OPTIONS_VERSION == 2 && opts.ascii_classes == 0);
+    CHECK(HAYSCAN_ABI_VERSION == 2);
+
+    /* ascii_classes off (default): Unicode \w takes é; on: \w stops before it. */
+    opts.syntax = HAYSCAN_SYNTAX_REGEX;
+    hayscan_matcher_t *m = NULL;
+    OK(hayscan_matcher_new(list, 1, &opts, &m));
+    CHECK(first_match_end(m, hay) == 6);
+    hayscan_matcher_free(m);
+    opts.ascii_classes = 1;
+    m = NULL;
+    OK(hayscan_matcher_new(list, 1, &opts, &m));
+    CHECK(first_match_end(m, hay) == 1);
+    hayscan_matcher_free(m);
+    opts.ascii_classes = 2;
+    m = (hayscan_matcher_t *)0x1;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "ascii_classes") != NULL);
+    CHECK(m == (hayscan_matcher_t *)0x1);
+    opts.ascii_classes = 0;
+    opts.version = 3;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "version is 3") != NULL);
+
+    /* A version-1 struct, allocated at exactly its own size so valgrind reports any read
+     * past it: still accepted, with its fields read and ascii_classes off. */
+    options_v1_t *v1 = malloc(sizeof *v1);
+    v1->version = 1;
+    v1->syntax = HAYSCAN_SYNTAX_REGEX;
+    v1->match_kind = HAYSCAN_MATCH_LEFTMOST_FIRST;
+    v1->case_insensitive = 1;
+    v1->max_line_len = 1 << 20;
+    m = NULL;
+    OK(hayscan_matcher_new(list, 1, (const hayscan_options_t *)(void *)v1, &m));
+    CHECK(first_match_end(m, hay) == 6);
+    hayscan_matcher_free(m);
+    size_t lens[1] = {strlen(w[0])};
+    m = NULL;
+    OK(hayscan_matcher_new_packed(w[0], lens[0], lens, 1, (const hayscan_options_t *)(void *)v1, &m));
+    CHECK(first_match_end(m, hay) == 6);
+    hayscan_matcher_free(m);
+    /* Its fields are validated as before. */
+    v1->case_insensitive = 5;
+    FAILS(hayscan_matcher_new(list, 1, (const hayscan_options_t *)(void *)v1, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "case_insensitive") != NULL);
+    /* case_insensitive really was read from the version-1 struct. */
+    v1->case_insensitive = 1;
+    const char *lit[] = {"hello"};
+    hayscan_bytes_t lit_list[1] = {{lit[0], 5}};
+    v1->syntax = HAYSCAN_SYNTAX_LITERAL;
+    m = NULL;
+    OK(hayscan_matcher_new(lit_list, 1, (const hayscan_options_t *)(void *)v1, &m));
+    CHECK(first_match_end(m, "HeLLo") == 5);
+    hayscan_matcher_free(m);
+    free(v1);
+}
+
+static void test_captures(void) {
+    const char *pats[] = {"(?P<key>[a-z]+)=(\\d+)?;", "x(?P<tail>y)"};
+    hayscan_matcher_t *m = regex_with(pats, 2, 0);
+    static const char hay[] = "ab=12; c=; xy";
+    hayscan_match_t hits[4];
+    size_t n_hits = 0;
+    hayscan_iter_t *it = NULL;
+    OK(hayscan_iter_new(m, hay, LEN(hay), &it));
+    OK(hayscan_iter_next(it, hits, 4, &n_hits));
+    hayscan_iter_free(it);
+    CHECK(n_hits == 3);
+
+    /* Size first (NULL, 0), then fetch. */
+    size_t n = 0;
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[0], NULL, 0, &n));
+    CHECK(n == 3);
+    hayscan_span_t g[3];
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[0], g, 3, &n));
+    CHECK(n == 3);
+    CHECK(g[0].start == 0 && g[0].end == 6);
+    CHECK(g[1].start == 0 && g[1].end == 2);
+    CHECK(g[2].start == 3 && g[2].end == 5);
+    /* A group that took no part: SIZE_MAX twice. */
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[1], g, 3, &n));
+    CHECK(n == 3 && g[0].start == 7 && g[0].end == 10 && g[1].start == 7 && g[1].end == 8);
+    CHECK(g[2].start == SIZE_MAX && g[2].end == SIZE_MAX);
+    /* A buffer too small: the first groups_cap spans, the full count, nothing past cap. */
+    hayscan_span_t small[3] = {{42, 42}, {42, 42}, {42, 42}};
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[0], small, 1, &n));
+    CHECK(n == 3 && small[0].start == 0 && small[0].end == 6 && small[1].start == 42 && small[2].end == 42);
+    /* The second pattern's match carries its own groups. */
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[2], g, 3, &n));
+    CHECK(hits[2].pattern == 1 && n == 2 && g[0].start == 11 && g[0].end == 13 && g[1].start == 12 &&
+          g[1].end == 13);
+    /* A bigger buffer than needed: the rest is left alone. */
+    hayscan_span_t big[5] = {{42, 42}, {42, 42}, {42, 42}, {42, 42}, {42, 42}};
+    OK(hayscan_matcher_captures(m, hay, LEN(hay), &hits[2], big, 5, &n));
+    CHECK(n == 2 && big[2].start == 42 && big[4].end == 42);
+
+    /* Bad arguments: INVALID_ARGUMENT, out-parameters untouched. */
+    n = 77;
+    FAILS(hayscan_matcher_captures(NULL, hay, LEN(hay), &hits[0], g, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "matcher is NULL") != NULL);
+    FAILS(hayscan_matcher_captures(m, NULL, 5, &hits[0], g, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "haystack is NULL") != NULL);
+    FAILS(hayscan_matcher_captures(m, hay, LEN(hay), NULL, g, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_captures(m, hay, LEN(hay), &hits[0], NULL, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "groups is NULL") != NULL);
+    FAILS(hayscan_matcher_captures(m, hay, LEN(hay), &hits[0], g, 3, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(n == 77);
+
+    /* Forged matches: wrong end, wrong start, past the haystack, reversed, unknown pattern,
+     * a pattern that does not match there, another haystack. */
+    hayscan_span_t untouched[3] = {{42, 42}, {42, 42}, {42, 42}};
+    hayscan_match_t forged[] = {{0, 0, 5}, {0, 2, 6}, {0, 0, 600}, {0, 6, 0}, {9, 0, 6}, {1, 0, 6}, {0, SIZE_MAX, SIZE_MAX}};
+    for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+        FAILS(hayscan_matcher_captures(m, hay, LEN(hay), &forged[i], untouched, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+        CHECK(strstr(hayscan_last_error_message(), "not a match of this matcher") != NULL);
+    }
+    FAILS(hayscan_matcher_captures(m, "zz=1;", 5, &hits[0], untouched, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(n == 77 && untouched[0].start == 42 && untouched[2].end == 42);
+
+    /* Group count and names. */
+    size_t count = 0;
+    OK(hayscan_matcher_group_count(m, 0, &count));
+    CHECK(count == 3);
+    OK(hayscan_matcher_group_count(m, 1, &count));
+    CHECK(count == 2);
+    count = 55;
+    FAILS(hayscan_matcher_group_count(m, 2, &count), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "pattern 2 out of range") != NULL);
+    FAILS(hayscan_matcher_group_count(m, 0, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_group_count(NULL, 0, &count), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(count == 55);
+
+    const char *name = (const char *)0x1;
+    size_t name_len = 99;
+    OK(hayscan_matcher_group_name(m, 0, 0, &name, &name_len));
+    CHECK(name == NULL && name_len == 0); /* group 0 */
+    OK(hayscan_matcher_group_name(m, 0, 2, &name, &name_len));
+    CHECK(name == NULL && name_len == 0); /* unnamed */
+    const char *key = NULL;
+    size_t key_len = 0;
+    OK(hayscan_matcher_group_name(m, 0, 1, &key, &key_len));
+    CHECK(key_len == 3 && key != NULL && memcmp(key, "key", 3) == 0);
+    OK(hayscan_matcher_group_name(m, 1, 1, &name, &name_len));
+    CHECK(name_len == 4 && memcmp(name, "tail", 4) == 0);
+    name = (const char *)0x1;
+    name_len = 99;
+    FAILS(hayscan_matcher_group_name(m, 0, 3, &name, &name_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "group 3 out of range") != NULL);
+    FAILS(hayscan_matcher_group_name(m, 0, SIZE_MAX, &name, &name_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_group_name(m, 7, 0, &name, &name_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_group_name(m, 0, 1, NULL, &name_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_group_name(m, 0, 1, &name, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_group_name(NULL, 0, 1, &name, &name_len), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(name == (const char *)0x1 && name_len == 99);
+
+    /* A handle of another type is refused. */
+    hayscan_stream_t *s = NULL;
+    OK(hayscan_stream_new(m, &s));
+    FAILS(hayscan_matcher_group_count((const hayscan_matcher_t *)(void *)s, 0, &count), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_captures((const hayscan_matcher_t *)(void *)s, hay, LEN(hay), &hits[0], g, 3, &n),
+          HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_stream_free(s);
+
+    /* The name stays valid while the matcher lives, whatever else happens meanwhile. */
+    const char *other_pats[] = {"(?P<zzz>q)"};
+    hayscan_matcher_t *other = regex_with(other_pats, 1, 1);
+    OK(hayscan_matcher_group_name(other, 0, 1, &name, &name_len));
+    CHECK(name_len == 3 && memcmp(name, "zzz", 3) == 0);
+    hayscan_matcher_free(other);
+    CHECK(memcmp(key, "key", 3) == 0); /* valgrind checks the read */
+
+    /* Group 0 of every match is the match; ascii_classes does not change groups. */
+    const char *w_pats[] = {"(\\w)(\\w)?"};
+    hayscan_matcher_t *a = regex_with(w_pats, 1, 1);
+    hayscan_match_t first;
+    uint32_t found = 0;
+    OK(hayscan_matcher_find(a, "\xc3\xa9" "ab", 4, &first, &found));
+    CHECK(found == 1 && first.start == 2 && first.end == 4);
+    OK(hayscan_matcher_captures(a, "\xc3\xa9" "ab", 4, &first, g, 3, &n));
+    CHECK(n == 3 && g[0].start == 2 && g[1].start == 2 && g[1].end == 3 && g[2].start == 3 && g[2].end == 4);
+    hayscan_matcher_free(a);
+    hayscan_matcher_free(m);
+}
+
+static void test_captures_of_literal_sets_are_unsupported(void) {
+    const char *w[] = {"ab", "(x)"};
+    hayscan_matcher_t *m = literal(w, 2, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    hayscan_match_t hit = {0, 0, 2};
+    hayscan_span_t g[2] = {{42, 42}, {42, 42}};
+    size_t n = 77;
+    FAILS(hayscan_matcher_captures(m, "ab", 2, &hit, g, 2, &n), HAYSCAN_STATUS_UNSUPPORTED);
+    CHECK(strstr(hayscan_last_error_message(), "regex") != NULL);
+    CHECK(n == 77 && g[0].start == 42);
+    FAILS(hayscan_matcher_captures(m, "ab", 2, &hit, NULL, 0, &n), HAYSCAN_STATUS_UNSUPPORTED);
+    FAILS(hayscan_matcher_group_count(m, 0, &n), HAYSCAN_STATUS_UNSUPPORTED);
+    const char *name = (const char *)0x1;
+    FAILS(hayscan_matcher_group_name(m, 0, 0, &name, &n), HAYSCAN_STATUS_UNSUPPORTED);
+    CHECK(n == 77 && name == (const char *)0x1);
+    /* NULL arguments are still argument errors, whatever the matcher. */
+    FAILS(hayscan_matcher_captures(m, "ab", 2, NULL, g, 2, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_matcher_free(m);
 }
 
 static void test_operations(void) {
@@ -608,6 +862,9 @@ int main(void) {
     test_options_validation();
     test_null_and_bad_arguments();
     test_invalid_patterns();
+    test_options_versions_and_ascii_classes();
+    test_captures();
+    test_captures_of_literal_sets_are_unsupported();
     test_operations();
     test_scan_stops();
     test_scan_reentrant();
