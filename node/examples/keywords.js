@@ -74,6 +74,14 @@ const secrets = Matcher.regex([
 const log = 'user=ann@example.org key=AKIAABCDEFGHIJKLMNOP PASSWORD = hunter2 ok'
 for (const m of secrets.findAll(log)) console.log(`  pattern ${m.pattern}: ${m.text}`)
 console.log(`  redacted: ${secrets.replaceAll(log, ['<email>', '<aws-key>', '<password>'])}`)
+// Rules written for RE2/PCRE: ASCII \w \d \s \b (asciiClasses), and capture groups of the
+// matches asked about, here to keep the key and hide only the secret.
+const rules = Matcher.regex(['(?i)\\b(?P<key>password|key)\\s*=\\s*(?P<secret>\\S+)'], { asciiClasses: true })
+const keysKept = rules.replaceWith(log, (m) => {
+  const { named } = rules.captures(log, m)
+  return `${named.key.text}=<${named.secret.text.length} characters>`
+})
+console.log(`  groups ${JSON.stringify(rules.groupNames(0))}: ${keysKept}`)
 
 // 5. Errors carry a code and, for a bad pattern, its index.
 try {

@@ -77,6 +77,52 @@ it('100,000 create/scan/close cycles: RSS stays flat, nothing stays live', async
   assert.ok(after - warm < 48, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
 })
 
+it('100,000 captures and groupNames calls, failing ones included: RSS stays flat, nothing stays live', async (t) => {
+  const baseline = liveObjects()
+  const m = Matcher.regex(['(?P<kind>ghp|gho)_(?P<token>[0-9a-z]{4})(-v\\d)?', 'key=\\d+'], { asciiClasses: true })
+  const lit = new Matcher(['ghp'])
+  const hay = '😀 ghp_ab12-v2 é gho_zz99 key=42 '.repeat(4)
+  const hayBytes = Buffer.from(hay)
+  const long = hay.repeat(100) // encoded in JavaScript
+  const found = m.findAll(hay)
+  const foundBytes = m.findAll(hayBytes)
+  const foundLong = m.find(long)
+  let checksum = 0
+  function round (i) {
+    const x = found[i % found.length]
+    checksum += m.captures(hay, x).groups.length
+    checksum += m.captures(hayBytes, foundBytes[i % foundBytes.length]).groups[0].end
+    checksum += m.captures(long, foundLong).named.token.end
+    checksum += m.groupNames(i % 2).length
+    for (const bad of [() => m.captures(hay, { ...x, start: x.start + 1 }), () => lit.captures(hay, x), () => m.captures(42, x)]) {
+      try {
+        bad()
+      } catch (e) {
+        checksum += e.code.length
+      }
+    }
+  }
+  for (let i = 0; i < 10000; i++) {
+    round(i)
+    if (i % 1000 === 0) await turn()
+  }
+  await settle()
+  const warm = rssMiB()
+  for (let i = 10000; i < 100000; i++) {
+    round(i)
+    if (i % 1000 === 0) await turn()
+  }
+  await settle()
+  const after = rssMiB()
+  t.diagnostic(`RSS after warm-up ${warm.toFixed(1)} MiB, after 100,000 rounds ${after.toFixed(1)} MiB`)
+  assert.equal(liveObjects(), baseline + 2)
+  m.close()
+  lit.close()
+  assert.equal(liveObjects(), baseline)
+  assert.ok(checksum > 0)
+  assert.ok(after - warm < 48, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
+})
+
 it('objects that are never closed are released by the garbage collector', async () => {
   const baseline = liveObjects()
   ;(() => {

@@ -61,7 +61,7 @@ it('npm pack → npm install into an empty project → require, import and tsc w
 
   // TypeScript against the installed package, through its `exports`/`types`.
   const usage = `
-    import { Matcher, HayscanError, type TextMatch, type Match, type MatcherOptions } from 'hayscan'
+    import { Matcher, HayscanError, type TextMatch, type Match, type MatcherOptions, type Captures, type TextCaptures, type Group, type TextGroup } from 'hayscan'
     const options: MatcherOptions = { matchKind: 'leftmost-longest', caseInsensitive: true }
     const m: Matcher = new Matcher(['a', new Uint8Array([98])], options)
     const t: TextMatch[] = m.findAll('ab')
@@ -76,11 +76,26 @@ it('npm pack → npm install into an empty project → require, import and tsc w
     s.off(id)
     s.end('ab')
     try { Matcher.regex(['(']) } catch (e) { if (e instanceof HayscanError) { const c: string = e.code; void c } }
+    const rx = Matcher.regex(['(?P<key>[a-z]+)=(\\d+)?'], { asciiClasses: true })
+    const hit = rx.find('a=1')
+    if (hit !== null) {
+      const caps: TextCaptures = rx.captures('a=1', hit)
+      const key: string | undefined = caps.named.key?.text
+      const g: TextGroup | null | undefined = caps.groups[2]
+      const byteCaps: Captures = rx.captures(Buffer.from('a=1'), hit)
+      const span: Group | null | undefined = byteCaps.groups[0]
+      // @ts-expect-error: groups of byte input carry no text
+      void byteCaps.groups[0]?.text
+      void key; void g; void span
+    }
+    const names: Array<string | null> = rx.groupNames(0)
+    // @ts-expect-error: asciiClasses is a boolean
+    Matcher.regex(['a'], { asciiClasses: 'yes' })
     // @ts-expect-error: the match kind is checked
     new Matcher(['a'], { matchKind: 'longest' })
     // @ts-expect-error: numbers are not haystacks
     m.count(42)
-    void t; void b; void first; void out; void outBytes; void report
+    void t; void b; void first; void out; void outBytes; void report; void names
   `
   fs.writeFileSync(path.join(project, 'usage.ts'), usage)
   fs.writeFileSync(path.join(project, 'usage.mts'), usage)
