@@ -20,6 +20,8 @@ use FFI\CData;
  * - `syntax`: {@see Syntax} or 'literal' (default) / 'regex' ({@see Matcher::regex()} sets it);
  * - `match_kind`: {@see MatchKind} or 'leftmost_first' (default) / 'leftmost_longest' / 'overlapping';
  * - `case_insensitive`: bool, Unicode-aware (default false);
+ * - `ascii_classes`: bool, regex only: `\w \d \s \b \B` in their ASCII forms, as in PCRE
+ *   (preg_*) without the `u` flag, RE2 and Hyperscan (default false: Unicode's);
  * - `max_line_len`: int, regex streams only: longer lines are scanned in frames of this size (default 1 MiB).
  *
  * Pattern ids are the indexes of the pattern list. Offsets are bytes. Strings (patterns,
@@ -33,7 +35,7 @@ final class Matcher
     /** Matches fetched per native call by findAll() and matches(). */
     public const BATCH = 256;
 
-    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'max_line_len'];
+    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len'];
 
     private ?CData $handle = null;
 
@@ -46,6 +48,13 @@ final class Matcher
      */
     private ?array $texts = null;
 
+    /**
+     * Group names per pattern id, fetched from the library on first use.
+     *
+     * @var array<int, list<?string>>
+     */
+    private array $groupNames = [];
+
     /** Out-parameter cells for calls that run no PHP code between filling and reading them. */
     private static ?CData $flag = null;
     private static ?CData $flagPtr = null;
@@ -56,7 +65,7 @@ final class Matcher
 
     /**
      * @param list<string> $patterns the pattern with id i is $patterns[i]; an empty list never matches
-     * @param array{syntax?: Syntax|string, match_kind?: MatchKind|string, case_insensitive?: bool, max_line_len?: int} $options
+     * @param array{syntax?: Syntax|string, match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int} $options
      *
      * @throws InvalidPatternException a pattern does not compile (getPatternIndex() says which)
      * @throws UnsupportedException e.g. regex syntax with leftmost_longest or overlapping
@@ -101,7 +110,7 @@ final class Matcher
      * `(?i)secret`, `\bword\b`), reported leftmost-first.
      *
      * @param list<string> $patterns
-     * @param array{match_kind?: MatchKind|string, case_insensitive?: bool, max_line_len?: int} $options
+     * @param array{match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int} $options
      */
     public static function regex(array $patterns, array $options = []): self
     {
@@ -338,6 +347,101 @@ final class Matcher
         return $result;
     }
 
+    /**
+     * The capture groups of $hit, a match this (regex) matcher found in $text: group 0 is the
+     * whole match, then the pattern's groups. Groups are computed on request, so scans that
+     * need none pay nothing for them. Pass the same $text the Hit came from.
+     *
+     * ```php
+     * $m = Matcher::regex(['(?P<key>\w+)=(?P<value>\w+)?']);
+     * foreach ($m->matches($text) as $hit) {
+     *     $caps = $m->captures($text, $hit);
+     *     echo $caps->group('key'), ' => ', $caps->group('value') ?? '(none)', "\n";
+     * }
+     * ```
+     *
+     * @throws UnsupportedException for a literal matcher (literal patterns have no groups)
+     * @throws InvalidArgumentException $hit is not a match of this matcher in $text (another text, another matcher, changed offsets)
+     * @throws ClosedException after close()
+     */
+    public function captures(string $text, Hit $hit): Captures
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $names = $this->groupNames($hit->pattern);
+        if ($hit->start < 0 || $hit->end < 0) {
+            throw new InvalidArgumentException("the Hit's offsets [{$hit->start}, {$hit->end}) are negative: it is not a match of this matcher in this text");
+        }
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $n = count($names);
+        $groups = $ffi->new(Library::type("hayscan_span_t[$n]"));
+        $m = self::$hit;
+        $m->pattern = $hit->pattern;
+        $m->start = $hit->start;
+        $m->end = $hit->end;
+        $status = $ffi->hayscan_matcher_captures($handle, $text, strlen($text), self::$hitPtr, $groups, $n, self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        if (self::$size->cdata !== $n) {
+            throw new Exception('hayscan reported ' . self::$size->cdata . " groups for pattern {$hit->pattern}, expected $n", Status::PANIC);
+        }
+        $spans = [];
+        for ($i = 0; $i < $n; $i++) {
+            $start = $groups[$i]->start;
+            // A group that took no part is SIZE_MAX, which FFI reads as -1.
+            $spans[] = $start < 0 ? null : [$start, $groups[$i]->end];
+        }
+        return new Captures($hit->pattern, $spans, $names, $text);
+    }
+
+    /**
+     * The names of pattern $pattern's capture groups, indexed by group: null for group 0
+     * (the whole match) and unnamed groups. `count()` of it is the pattern's group count.
+     *
+     * ```php
+     * Matcher::regex(['(?P<key>\w+)=(\d+)'])->groupNames(0);   // [null, 'key', null]
+     * ```
+     *
+     * @return list<?string>
+     * @throws UnsupportedException for a literal matcher
+     * @throws InvalidArgumentException no pattern with this id
+     * @throws ClosedException after close()
+     */
+    public function groupNames(int $pattern): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        if (isset($this->groupNames[$pattern])) {
+            return $this->groupNames[$pattern];
+        }
+        if ($pattern < 0 || $pattern > 0xFFFFFFFF) {
+            throw new InvalidArgumentException("pattern $pattern out of range (pattern ids are 0 to patternCount() - 1)");
+        }
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_group_count($handle, $pattern, self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        $count = self::$size->cdata;
+        $names = [null];
+        $name = Library::new('const char *');
+        $nameLen = Library::new('size_t');
+        for ($group = 1; $group < $count; $group++) {
+            $status = $ffi->hayscan_matcher_group_name($handle, $pattern, $group, FFI::addr($name), FFI::addr($nameLen));
+            if ($status !== Status::OK) {
+                throw Library::fail($status);
+            }
+            // The name is owned by the matcher and not NUL-terminated: copy it now.
+            $names[] = FFI::isNull($name) ? null : FFI::string($name, $nameLen->cdata);
+        }
+        return $this->groupNames[$pattern] = $names;
+    }
+
     /** A new stream over this matcher's patterns, for input that arrives in chunks. */
     public function stream(): Stream
     {
@@ -516,11 +620,13 @@ final class Matcher
                 MatchKind::Overlapping => Library::MATCH_OVERLAPPING,
             };
         }
-        if (array_key_exists('case_insensitive', $options)) {
-            if (!is_bool($options['case_insensitive'])) {
-                throw new InvalidArgumentException('option case_insensitive must be a bool, ' . get_debug_type($options['case_insensitive']) . ' given');
+        foreach (['case_insensitive', 'ascii_classes'] as $flag) {
+            if (array_key_exists($flag, $options)) {
+                if (!is_bool($options[$flag])) {
+                    throw new InvalidArgumentException("option $flag must be a bool, " . get_debug_type($options[$flag]) . ' given');
+                }
+                $opts->$flag = $options[$flag] ? 1 : 0;
             }
-            $opts->case_insensitive = $options['case_insensitive'] ? 1 : 0;
         }
         if (array_key_exists('max_line_len', $options)) {
             $max = $options['max_line_len'];

@@ -130,8 +130,8 @@ final class LibraryTest extends TestCase
     {
         Library::checkAbi(Library::ABI_VERSION, 'x');
         $this->expectException(LibraryException::class);
-        $this->expectExceptionMessage('the library /x/lib.so has hayscan ABI version 2, but this PHP package needs ABI version 1');
-        Library::checkAbi(2, 'the library /x/lib.so');
+        $this->expectExceptionMessage('the library /x/lib.so has hayscan ABI version 1, but this PHP package needs ABI version 2');
+        Library::checkAbi(1, 'the library /x/lib.so');
     }
 
     /** @return iterable<string, array{array<string, string>, array<string, ?string>, list<string>, list<string>}> */

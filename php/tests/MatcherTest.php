@@ -214,6 +214,8 @@ final class MatcherTest extends TestCase
         yield 'unknown match kind' => [['match_kind' => 'longest'], InvalidArgumentException::class, 'leftmost_longest'];
         yield 'enum of the wrong kind' => [['match_kind' => Syntax::Regex], InvalidArgumentException::class, 'Hayscan\MatchKind'];
         yield 'non-bool case_insensitive' => [['case_insensitive' => 1], InvalidArgumentException::class, 'must be a bool'];
+        yield 'non-bool ascii_classes' => [['ascii_classes' => 'yes'], InvalidArgumentException::class, 'option ascii_classes must be a bool'];
+        yield 'camelCase asciiClasses' => [['asciiClasses' => true], InvalidArgumentException::class, "unknown option 'asciiClasses'"];
         yield 'negative max_line_len' => [['max_line_len' => -1], InvalidArgumentException::class, 'non-negative'];
         yield 'zero max_line_len (checked by the library)' => [['max_line_len' => 0], InvalidArgumentException::class, 'max_line_len'];
     }
@@ -302,6 +304,8 @@ final class MatcherTest extends TestCase
             'stream' => static fn () => $m->stream(),
             'patternCount' => static fn () => $m->patternCount(),
             'memoryUsage' => static fn () => $m->memoryUsage(),
+            'captures' => static fn () => $m->captures('a', new Hit(0, 0, 1, 'a')),
+            'groupNames' => static fn () => $m->groupNames(0),
         ];
         foreach ($calls as $name => $call) {
             try {

@@ -100,6 +100,14 @@ final class VectorsTest extends TestCase
             foreach ([...$scanned, ...$pulled] as $hit) {
                 self::assertSame(substr($hay, $hit->start, $hit->end - $hit->start), $hit->text, "$name: Hit::\$text");
             }
+            self::checkCaptures($name, $m, $hay, $pulled, $expect, ($options['syntax'] ?? 'literal') === 'regex');
+        }
+
+        if (isset($expect['group_names'])) {
+            self::assertCount(count($patterns), $expect['group_names'], "$name: one group_names entry per pattern");
+            foreach ($expect['group_names'] as $pattern => $names) {
+                self::assertSame($names, $m->groupNames($pattern), "$name: groupNames($pattern)");
+            }
         }
 
         if (isset($expect['replace'])) {
@@ -146,6 +154,44 @@ final class VectorsTest extends TestCase
             }
         }
         $m->close();
+    }
+
+    /**
+     * Capture groups of every match: as the vector says where it has `captures`; otherwise
+     * group 0 must be the match itself (regex sets), or captures() must be unsupported
+     * (literal sets).
+     *
+     * @param list<Hit> $hits
+     * @param array<string, mixed> $expect
+     */
+    private static function checkCaptures(string $name, Matcher $m, string $hay, array $hits, array $expect, bool $regex): void
+    {
+        if (!$regex) {
+            if ($hits !== []) {
+                self::assertError($name, ['code' => 'UNSUPPORTED'], self::catch(static fn () => $m->captures($hay, $hits[0])));
+            }
+            return;
+        }
+        if (isset($expect['captures'])) {
+            self::assertCount(count($hits), $expect['captures'], "$name: one captures entry per match");
+        }
+        foreach ($hits as $i => $hit) {
+            $caps = $m->captures($hay, $hit);
+            self::assertSame($hit->pattern, $caps->pattern, "$name: Captures::\$pattern");
+            self::assertSame([$hit->start, $hit->end], $caps->span(0), "$name: group 0 of match $i");
+            self::assertSame($hit->text, $caps->group(0), "$name: group 0 text of match $i");
+            self::assertSame($m->groupNames($hit->pattern), $caps->names(), "$name: names of match $i");
+            if (isset($expect['captures'])) {
+                $spans = [];
+                for ($g = 0; $g < count($caps); $g++) {
+                    $spans[] = $caps->span($g);
+                }
+                self::assertSame($expect['captures'][$i], $spans, "$name: captures of match $i");
+                foreach ($expect['captures'][$i] as $g => $span) {
+                    self::assertSame($span === null ? null : substr($hay, $span[0], $span[1] - $span[0]), $caps->group($g), "$name: text of group $g of match $i");
+                }
+            }
+        }
     }
 
     private static function bytes(mixed $v): string

@@ -95,6 +95,11 @@ try {
     }
     $secrets = Matcher::regex(['AKIA[0-9A-Z]{16}', '\b\d{3}-\d{2}-\d{4}\b']);
     $r['regex'] = array_map($row, $secrets->findAll("key=AKIAABCDEFGHIJKLMNOP ssn 123-45-6789\0"));
+    $kv = Matcher::regex(['(?P<key>\w+)=(?P<value>\w+)?;'], ['ascii_classes' => true]);
+    $kvText = 'é=1; ab=; cd=2;';
+    $r['captures'] = array_map(static fn ($h) => $kv->captures($kvText, $h)->toArray(), $kv->findAll($kvText));
+    $r['groupNames'] = $kv->groupNames(0);
+    $kv->close();
     $m->close();
     try {
         $m->isMatch('x');
