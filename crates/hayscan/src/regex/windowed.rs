@@ -25,6 +25,9 @@ use regex_automata::{meta, Input};
 use super::factors::Factor;
 use crate::Match;
 
+/// Factor sets of at most this many bytes get a DFA.
+const DFA_MAX_FACTOR_BYTES: usize = 60_000;
+
 /// Where a pattern's matches can lie relative to a hit on one of its factors.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Window {
@@ -75,8 +78,13 @@ impl FactorIndex {
                 }
             }
         }
+        // A DFA while it stays small (as for literal sets, see `matcher.rs`): case-insensitive
+        // factors defeat the automaton's prefilters, so the automaton's own speed counts.
+        let total: usize = factors.iter().map(|f| f.bytes.len()).sum();
+        let kind = (total <= DFA_MAX_FACTOR_BYTES).then_some(ac::AhoCorasickKind::DFA);
         let ac = AhoCorasick::builder()
             .match_kind(ac::MatchKind::Standard)
+            .kind(kind)
             .ascii_case_insensitive(true)
             .build(factors.iter().map(|f| &f.bytes))
             .map_err(|e| e.to_string())?;
