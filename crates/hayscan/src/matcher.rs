@@ -124,6 +124,8 @@ impl Matcher {
     pub fn is_match(&self, haystack: &[u8]) -> bool {
         match &self.engine {
             Engine::Literal { anchored: true, .. } => true, // the empty pattern matches
+            // Overlapping sets keep their empty patterns out of the automaton.
+            Engine::Literal { empties, .. } if !empties.is_empty() => true,
             Engine::Literal {
                 ac, fold: false, ..
             } => ac.is_match(haystack),

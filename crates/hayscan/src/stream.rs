@@ -17,7 +17,10 @@
 //! as a whole haystack, so `^`/`$` anchor at line edges and matches never span lines. A
 //! line is scanned once its `\n` arrives (or at `finish`), whatever the chunking. A line
 //! longer than `Options::max_line_len` is cut into frames of that many bytes; a match
-//! crossing a cut is not found. Memory is bounded by `max_line_len` plus the chunk.
+//! crossing a cut is not found. A frame is cut only once the byte after it has arrived and
+//! is not `\n`, so a line of exactly `max_line_len` bytes is one frame whether or not its
+//! `\n` comes in the same chunk (cutting it early scanned an empty frame after it: `^` or
+//! `$` matched twice). Memory is bounded by `max_line_len` plus the chunk.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -244,7 +247,7 @@ impl Stream {
                     continue;
                 }
                 _ => {
-                    if self.buf.len() >= max_line {
+                    if self.buf.len() > max_line {
                         max_line
                     } else if at_end && !self.buf.is_empty() {
                         self.buf.len()

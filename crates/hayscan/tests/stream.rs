@@ -164,9 +164,11 @@ fn regex_stream_memory_is_bounded_by_max_line_len() {
                 ControlFlow::Continue(())
             })
             .unwrap();
-        assert!(stream.buffered() < 1000);
+        // At most one full frame waits for the byte after it (a `\n` would end the line).
+        assert!(stream.buffered() <= 1000);
     }
-    assert_eq!(found, 777 * 10_000 / 1000, "one match per full frame");
+    // One match per full frame; the last one waits for the byte after it.
+    assert_eq!(found, (777 * 10_000 - 1) / 1000, "one match per full frame");
 }
 
 #[test]
