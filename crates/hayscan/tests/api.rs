@@ -123,3 +123,28 @@ fn hundred_thousand_patterns() {
         [99_999, 0]
     );
 }
+
+/// Ten thousand regexes of secret-rule shape build (no joint automaton outgrows its
+/// limits: the set is partitioned) and each finds its own planted secret.
+#[test]
+fn ten_thousand_regexes_build_and_find_their_matches() {
+    let mut patterns: Vec<String> = (0..9_700)
+        .map(|i| format!(r"\bsk{i:04}_[A-Za-z0-9]{{24}}\b"))
+        .collect();
+    // Rules with no literal at all go to the residual group, 16 to an automaton.
+    patterns.extend((0..300).map(|i| format!(r"\b[A-Z]{{2}}{}[0-9]{{{}}}\b", i % 10, 8 + i / 10)));
+    let opts = hayscan::Options {
+        ascii_classes: true,
+        ..hayscan::Options::regex()
+    };
+    let m = hayscan::Matcher::new(&patterns, &opts).expect("10,000 regexes build");
+    assert_eq!(m.pattern_count(), 10_000);
+    let hay =
+        b"x sk0042_abcdefghijklmnopqrstuvwx y sk9699_ABCDEFGHIJKLMNOPQRSTUVWX AB3123456789012 z";
+    let got: Vec<(u32, usize, usize)> = m
+        .find_iter(hay)
+        .map(|m| (m.pattern, m.start, m.end))
+        .collect();
+    // AB3 + 12 digits: the rule with 12 digits and a 3 is i = 43 (i % 10 == 3, 8 + i / 10 == 12).
+    assert_eq!(got, [(42, 2, 33), (9_699, 36, 67), (9_700 + 43, 68, 83)]);
+}
