@@ -174,6 +174,13 @@ json.dump({
     "core_commit": first(["git", "log", "-1", "--format=%h", "--", "crates/hayscan"]),
     "core_dirty": bool(subprocess.run(["git", "status", "--porcelain", "--", "crates/hayscan"],
                                       capture_output=True, text=True).stdout.strip()),
+    # Identifies a dirty crates/hayscan: SHA-256 of the diff against HEAD plus untracked files.
+    "core_tree": (lambda h: [h.update(subprocess.run(["git", "diff", "HEAD", "--", "crates/hayscan"],
+                                                     capture_output=True).stdout),
+                             [h.update(open(f, "rb").read()) for f in sorted(subprocess.run(
+                                 ["git", "ls-files", "--others", "--exclude-standard", "crates/hayscan"],
+                                 capture_output=True, text=True).stdout.split())],
+                             h.hexdigest()[:12]][-1])(__import__("hashlib").sha256()),
     "sections": "$SECTIONS",
     "verify": "$VERIFY" == "1",
     "source_bytes": $SOURCE_BYTES,

@@ -813,7 +813,8 @@ def section_rulesets(R, run):
         "",
         table(["", ""], [
             ("Run", f"mode `{(run or {}).get('mode')}`, commit {(run or {}).get('commit')}, crates/hayscan at "
-                    f"{core}{' **plus uncommitted changes**' if (run or {}).get('core_dirty') else ''}, "
+                    f"{core}{' **plus uncommitted changes**' if (run or {}).get('core_dirty') else ''}"
+                    f"{' (tree ' + run['core_tree'] + ')' if (run or {}).get('core_dirty') and run.get('core_tree') else ''}, "
                     f"{(run or {}).get('started')}; {(meta or {}).get('reps')} repetitions (builds over 2 s: at most 3), "
                     f"repetitions of at least {(meta or {}).get('min_rep_ms'):g} ms" if meta else "—"),
             ("Load average", load),
