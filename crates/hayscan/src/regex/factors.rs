@@ -68,39 +68,63 @@ impl Factor {
     }
 }
 
+/// A factor set with its lead: how far after the start of a match of the node the
+/// factor's occurrence starts, at most (`None`: unbounded).
+#[derive(Clone, Debug)]
+struct Lits {
+    set: Vec<Factor>,
+    lead: Option<usize>,
+}
+
 /// What is known of a node: `exact`, the complete set of strings it matches (when finite
-/// and small), and `factors`, a set one of which every match contains.
+/// and small), `factors`, a set one of which every match contains, and `max_len`, its
+/// longest match (`None`: unbounded).
 #[derive(Clone, Debug, Default)]
 struct Info {
     exact: Option<Vec<Factor>>,
-    factors: Option<Vec<Factor>>,
+    factors: Option<Lits>,
+    max_len: Option<usize>,
 }
 
 impl Info {
-    fn exact(set: Vec<Factor>) -> Info {
-        let factors = usable(&set).then(|| set.clone());
+    fn exact(set: Vec<Factor>, max_len: Option<usize>) -> Info {
+        let factors = usable(&set).then(|| Lits {
+            set: set.clone(),
+            lead: Some(0),
+        });
         Info {
             exact: Some(set),
             factors,
+            max_len,
         }
     }
 
-    /// The best factor set this node offers on its own (its exact set counts).
-    fn best(&self) -> Option<&Vec<Factor>> {
-        better(
-            self.factors.as_ref(),
-            self.exact.as_ref().filter(|s| usable(s)),
-        )
+    /// The best factor set this node offers on its own (its exact set counts, lead 0).
+    fn best(&self) -> Option<Lits> {
+        let exact = self.exact.as_ref().filter(|s| usable(s)).map(|s| Lits {
+            set: s.clone(),
+            lead: Some(0),
+        });
+        better(self.factors.clone(), exact)
     }
+}
+
+/// Required factors of a pattern, and their lead (see [`required_factors`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Required {
+    pub set: Vec<Factor>,
+    /// At most how many bytes after the start of a match the factor's occurrence in it
+    /// starts; `None` if unbounded.
+    pub lead: Option<usize>,
 }
 
 /// The required factors of `hir`, or `None` if it has none (e.g. it can match the empty
 /// string, or every literal in it is optional).
-pub(crate) fn required_factors(hir: &Hir) -> Option<Vec<Factor>> {
-    let mut set = info(hir).best()?.clone();
+pub(crate) fn required_factors(hir: &Hir) -> Option<Required> {
+    let Lits { mut set, lead } = info(hir).best()?;
     set.sort();
     set.dedup();
-    Some(set)
+    Some(Required { set, lead })
 }
 
 /// Length of the shortest literal in a set (its weakest member).
@@ -112,15 +136,25 @@ fn usable(set: &[Factor]) -> bool {
     !set.is_empty() && set.len() <= MAX_LITERALS && set.iter().all(|f| !f.bytes.is_empty())
 }
 
-fn score(set: &[Factor]) -> (usize, isize) {
-    (min_len(set).min(8), -(set.len() as isize))
+/// Longer shortest literal first (rarer in text), then fewer literals, then a bounded lead
+/// (a tighter window).
+fn score(l: &Lits) -> (usize, isize, bool) {
+    (
+        min_len(&l.set).min(8),
+        -(l.set.len() as isize),
+        l.lead.is_some(),
+    )
 }
 
-fn better<'a>(a: Option<&'a Vec<Factor>>, b: Option<&'a Vec<Factor>>) -> Option<&'a Vec<Factor>> {
+fn better(a: Option<Lits>, b: Option<Lits>) -> Option<Lits> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if score(b) > score(a) { b } else { a }),
+        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
         (a, b) => a.or(b),
     }
+}
+
+fn add(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    a?.checked_add(b?)
 }
 
 fn cross(a: &[Factor], b: &[Factor]) -> Option<Vec<Factor>> {
@@ -141,42 +175,60 @@ fn cross(a: &[Factor], b: &[Factor]) -> Option<Vec<Factor>> {
     Some(out)
 }
 
+fn empty_info() -> Info {
+    Info {
+        exact: Some(vec![Factor::exact(b"")]),
+        factors: None,
+        max_len: Some(0),
+    }
+}
+
 fn info(hir: &Hir) -> Info {
+    let max_len = hir.properties().maximum_len();
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Info {
-            exact: Some(vec![Factor::exact(b"")]),
-            factors: None,
-        },
-        HirKind::Literal(lit) => Info::exact(vec![Factor::exact(&lit.0)]),
-        HirKind::Class(class) => class_literals(class).map(Info::exact).unwrap_or_default(),
+        HirKind::Empty | HirKind::Look(_) => empty_info(),
+        HirKind::Literal(lit) => Info::exact(vec![Factor::exact(&lit.0)], max_len),
+        HirKind::Class(class) => class_literals(class)
+            .map(|set| Info::exact(set, max_len))
+            .unwrap_or(Info {
+                max_len,
+                ..Info::default()
+            }),
         HirKind::Capture(cap) => info(&cap.sub),
         HirKind::Repetition(rep) => {
             if rep.max == Some(0) {
-                return Info {
-                    exact: Some(vec![Factor::exact(b"")]),
-                    factors: None,
-                };
+                return empty_info();
             }
             let sub = info(&rep.sub);
             let exact = match (&sub.exact, rep.max) {
                 (Some(set), Some(max)) if max == rep.min && max <= 8 => power(set, max),
                 _ => None,
             };
+            // Every match starts with a match of the sub-pattern, which holds a factor.
             let factors = if rep.min == 0 {
                 None
             } else {
                 let repeated = sub
                     .exact
                     .as_ref()
-                    .and_then(|set| power(set, rep.min.min(8)));
-                better(sub.best(), repeated.as_ref().filter(|s| usable(s))).cloned()
+                    .and_then(|set| power(set, rep.min.min(8)))
+                    .filter(|s| usable(s))
+                    .map(|set| Lits { set, lead: Some(0) });
+                better(sub.best(), repeated)
             };
-            Info { exact, factors }
+            Info {
+                exact,
+                factors,
+                max_len,
+            }
         }
         HirKind::Alternation(subs) => {
             let infos: Vec<Info> = subs.iter().map(info).collect();
             let mut exact = Some(Vec::new());
-            let mut factors = Some(Vec::new());
+            let mut factors = Some(Lits {
+                set: Vec::new(),
+                lead: Some(0),
+            });
             for sub in &infos {
                 exact = match (exact, &sub.exact) {
                     (Some(mut acc), Some(set)) if acc.len() + set.len() <= MAX_LITERALS => {
@@ -186,8 +238,12 @@ fn info(hir: &Hir) -> Info {
                     _ => None,
                 };
                 factors = match (factors, sub.best()) {
-                    (Some(mut acc), Some(set)) if acc.len() + set.len() <= MAX_LITERALS => {
-                        acc.extend_from_slice(set);
+                    (Some(mut acc), Some(l)) if acc.set.len() + l.set.len() <= MAX_LITERALS => {
+                        acc.set.extend(l.set);
+                        acc.lead = match (acc.lead, l.lead) {
+                            (Some(a), Some(b)) => Some(a.max(b)),
+                            _ => None,
+                        };
                         Some(acc)
                     }
                     _ => None,
@@ -198,27 +254,42 @@ fn info(hir: &Hir) -> Info {
                 s.dedup();
                 s
             });
-            Info { exact, factors }
+            Info {
+                exact,
+                factors,
+                max_len,
+            }
         }
-        HirKind::Concat(subs) => concat_info(&subs.iter().map(info).collect::<Vec<_>>()),
+        HirKind::Concat(subs) => {
+            let mut i = concat_info(&subs.iter().map(info).collect::<Vec<_>>());
+            i.max_len = max_len;
+            i
+        }
     }
 }
 
 /// A concatenation: its exact set is the cross product of its children's; its factors are
 /// the best of each child's, and of the cross products of runs of adjacent exact children
-/// (`key` from `k`, `e`, `y`; `xoxb-` and `xoxp-` from `xox[bp]-`).
+/// (`key` from `k`, `e`, `y`; `xoxb-` and `xoxp-` from `xox[bp]-`). A candidate's lead
+/// adds the longest matches of the children before it.
 fn concat_info(children: &[Info]) -> Info {
-    let mut best: Option<Vec<Factor>> = None;
-    let mut keep = |cand: &Vec<Factor>| {
-        if usable(cand) && better(best.as_ref(), Some(cand)) == Some(cand) {
-            best = Some(cand.clone());
+    let mut best: Option<Lits> = None;
+    let mut keep = |cand: Lits| {
+        if usable(&cand.set) {
+            best = better(best.take(), Some(cand));
         }
     };
-    let mut run: Option<Vec<Factor>> = Some(vec![Factor::exact(b"")]);
+    // `offset`: longest match of the children before the current one.
+    let mut offset = Some(0usize);
+    // The run of exact children so far, and the offset where it starts.
+    let mut run: Option<(Vec<Factor>, Option<usize>)> = None;
     let mut whole: Option<Vec<Factor>> = Some(vec![Factor::exact(b"")]);
     for child in children {
         if let Some(f) = child.best() {
-            keep(f);
+            keep(Lits {
+                set: f.set,
+                lead: add(offset, f.lead),
+            });
         }
         whole = match (&whole, &child.exact) {
             (Some(acc), Some(set)) => cross(acc, set),
@@ -226,34 +297,39 @@ fn concat_info(children: &[Info]) -> Info {
         };
         match &child.exact {
             Some(set) => {
-                run = match run.as_ref().and_then(|acc| cross(acc, set)) {
-                    Some(grown) => Some(grown),
-                    // Too many literals: end the run here and start a new one.
-                    None => {
-                        if let Some(done) = &run {
-                            keep(done);
+                run = match run.take() {
+                    Some((acc, at)) => match cross(&acc, set) {
+                        Some(grown) => Some((grown, at)),
+                        // Too many literals: end the run here and start a new one.
+                        None => {
+                            keep(Lits { set: acc, lead: at });
+                            Some((set.clone(), offset))
                         }
-                        Some(set.clone())
-                    }
+                    },
+                    None => Some((set.clone(), offset)),
                 };
             }
             None => {
-                if let Some(done) = &run {
-                    keep(done);
+                if let Some((acc, at)) = run.take() {
+                    keep(Lits { set: acc, lead: at });
                 }
-                run = Some(vec![Factor::exact(b"")]);
             }
         }
+        offset = add(offset, child.max_len);
     }
-    if let Some(done) = &run {
-        keep(done);
+    if let Some((acc, at)) = run {
+        keep(Lits { set: acc, lead: at });
     }
     if let Some(w) = &whole {
-        keep(w);
+        keep(Lits {
+            set: w.clone(),
+            lead: Some(0),
+        });
     }
     Info {
         exact: whole,
         factors: best,
+        max_len: None,
     }
 }
 
@@ -324,8 +400,9 @@ mod tests {
             ascii_classes: true,
         };
         let hir = parse(0, pattern.as_bytes(), opts).unwrap();
-        required_factors(&hir).map(|set| {
-            set.iter()
+        required_factors(&hir).map(|req| {
+            req.set
+                .iter()
                 .map(|f| {
                     f.bytes
                         .iter()
@@ -386,6 +463,24 @@ mod tests {
         assert_eq!(factors(r"abc|[0-9]+"), None);
         assert_eq!(factors(r""), None);
         assert_eq!(factors(r"\b"), None);
+    }
+
+    #[test]
+    fn leads_bound_where_the_factor_starts() {
+        let opts = SyntaxOptions {
+            case_insensitive: false,
+            ascii_classes: true,
+        };
+        let lead = |p: &str| {
+            required_factors(&parse(0, p.as_bytes(), opts).unwrap())
+                .unwrap()
+                .lead
+        };
+        assert_eq!(lead(r"ghp_[0-9]{36}"), Some(0));
+        assert_eq!(lead(r"[a-z]{0,50}?(?:key|token)=\S+"), Some(50));
+        assert_eq!(lead(r"\b(?:ab|c)[0-9]{2}xyz\s*"), Some(4));
+        assert_eq!(lead(r"[a-z]+secret"), None);
+        assert_eq!(lead(r"(?:[a-z]{2}xyz|bxyzw)"), Some(2));
     }
 
     #[test]

@@ -104,21 +104,22 @@ impl RegexSet {
         let mut solo = Vec::with_capacity(hirs.len());
         for (i, hir) in hirs.iter().enumerate() {
             let line_bounded = !parse::can_match_newline(hir);
-            let factors = required_factors(hir).filter(|f| min_len(f) >= MIN_FACTOR_LEN);
-            let window = factors
-                .as_ref()
-                .and_then(|f| match hir.properties().maximum_len() {
+            let factors = required_factors(hir).filter(|r| min_len(&r.set) >= MIN_FACTOR_LEN);
+            let window = factors.as_ref().and_then(|r| {
+                let weakest = min_len(&r.set);
+                match hir.properties().maximum_len() {
                     Some(n) if n <= MAX_WINDOW => Some(Window::Bounded {
-                        before: n.saturating_sub(min_len(f)),
+                        before: r.lead.unwrap_or(n).min(n.saturating_sub(weakest)),
                         max_len: n,
                     }),
                     _ if line_bounded => Some(Window::Line),
                     _ => None,
-                });
+                }
+            });
             match (factors, window) {
                 (Some(f), Some(window)) => {
-                    let regex = build_solo(hir)
-                        .map_err(|message| Error::InvalidPattern { index: i, message })?;
+                    let invalid = |message| Error::InvalidPattern { index: i, message };
+                    let regex = build_solo(hir).map_err(invalid)?;
                     let ascii_twin = parse::ascii_twin(hir).and_then(|t| build_solo(&t).ok());
                     solo.push(Solo::Windowed(windowed.len()));
                     windowed.push(Confirmed {
@@ -127,7 +128,7 @@ impl RegexSet {
                         regex,
                         ascii_twin,
                     });
-                    factor_sets.push(f);
+                    factor_sets.push(f.set);
                 }
                 _ => {
                     solo.push(Solo::Lazy(Box::new(hir.clone()), OnceLock::new()));
@@ -392,7 +393,7 @@ mod tests {
         let iban = r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b";
         let ssn = r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b";
         assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (1, 1));
-        // A factor but no bound on the match around it: searched alone.
+        // A factor but no bound on the match around it (it may span lines): residual.
         assert_eq!(set(&[r"\bcurl\b(?s:.*)"]).strategy_counts(), (0, 1));
     }
 

@@ -9,7 +9,10 @@
 //! a literal prefilter on frequent keywords (`key`, `token`) or on digits fires all the
 //! time: measured on gitleaks' rules over Python sources, the 14 residual rules took
 //! 140 ms searched one by one with prefilters and 30-40 ms as one joint lazy DFA without.
-//! So they share joint lazy DFAs without a prefilter and with a larger cache,
+//! (Confirming the second kind around its hits, by an anchored search of
+//! `(?s-u:.){0,lead}?(pattern)` where the factor starts at most `lead` bytes into a match,
+//! is exact but was measured slower: 80-130 ms for the 13,563 hits of `generic-api-key`,
+//! and 1,929 rules at 55 MB/s against 82.) So they share joint lazy DFAs without a prefilter and with a larger cache,
 //! [`GROUP_SIZE`] patterns per automaton at most (a joint automaton of hundreds of counted
 //! repetitions outgrows the NFA size limit), so one bad rule slows only its own group. such as `\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b` (an IBAN)
 //! or `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b` has no literal that every match contains, or only a

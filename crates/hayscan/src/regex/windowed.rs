@@ -9,7 +9,7 @@
 //! occurs, as in gitleaks (keywords) and RE2's FilteredRE2.
 //!
 //! Exactness. Every match of pattern `p` contains a hit on one of its factors. For a hit
-//! at `fs`, the match containing it starts no earlier than `fs - (max_len - min_factor)`
+//! at `fs`, the match containing it starts no earlier than `fs - before` (`Window`)
 //! and, starting at or before `fs`, ends no later than `fs + max_len`: a leftmost-first
 //! search of that window finds exactly the pattern's leftmost match starting in it, with
 //! the end a search of the whole haystack would give (every match starting there fits in
@@ -31,8 +31,9 @@ const DFA_MAX_FACTOR_BYTES: usize = 60_000;
 /// Where a pattern's matches can lie relative to a hit on one of its factors.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Window {
-    /// Matches are at most `max_len` bytes long; `before` = `max_len` minus the shortest
-    /// factor's length: how far before a hit a match containing it can start.
+    /// Matches are at most `max_len` bytes long; `before`: how far before a hit a match
+    /// containing it can start (the factor's lead, see `factors::Required`, or `max_len`
+    /// minus the shortest factor's length, whichever is smaller).
     Bounded { before: usize, max_len: usize },
     /// Matches never contain `\n`: the hit's line bounds them.
     Line,
