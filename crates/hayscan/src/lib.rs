@@ -172,3 +172,8 @@ impl Captures {
         self.spans.is_empty()
     }
 }
+
+/// The examples of docs/regex.md, run as doc tests.
+#[doc = include_str!("../../../docs/regex.md")]
+#[cfg(doctest)]
+pub struct RegexDocExamples;
