@@ -116,16 +116,18 @@ if section rulesets; then
     # Rulesets: extracted from git directories at the commits the scripts pin.
     RULES=bench/data/rulesets
     mkdir -p "$RULES" bench/data/repos
-    git_dir() { # git_dir VAR URL NAME: a git directory holding the repository, cloned if missing
+    git_dir() { # git_dir VAR URL NAME MIRROR: a git directory holding the repository, cloned if missing
         local dir="${!1:-bench/data/repos/$3.git}"
+        # A copy brought by the workplace's fetch tool, when there is one.
+        [ -n "${!1:-}" ] || [ -d "$dir" ] || [ ! -d "/work/.mirror/$4/repo" ] || dir="/work/.mirror/$4/repo"
         if [ ! -d "$dir" ]; then
             git clone -q --bare --filter=blob:none "$2" "$dir" 2>"$OUT/clone-$3.log" ||
                 echo "warning: cannot clone $2 (see $OUT/clone-$3.log): its ruleset reports 'unavailable'" >&2
         fi
         echo "$dir"
     }
-    GITLEAKS_DIR="$(git_dir GITLEAKS_GIT_DIR https://github.com/gitleaks/gitleaks gitleaks)"
-    SPDB_DIR="$(git_dir SPDB_GIT_DIR https://github.com/mazen160/secrets-patterns-db secrets-patterns-db)"
+    GITLEAKS_DIR="$(git_dir GITLEAKS_GIT_DIR https://github.com/gitleaks/gitleaks gitleaks gitleaks+gitleaks)"
+    SPDB_DIR="$(git_dir SPDB_GIT_DIR https://github.com/mazen160/secrets-patterns-db secrets-patterns-db mazen160+secrets-patterns-db)"
     rm -f "$RULES/gitleaks.regex" "$RULES/secrets-patterns-db.regex" "$RULES/secrets-2k.regex"
     python3 bench/rulesets/gitleaks.py "$GITLEAKS_DIR" >"$RULES/gitleaks.regex.tmp" &&
         mv "$RULES/gitleaks.regex.tmp" "$RULES/gitleaks.regex" || echo "warning: gitleaks rules not extracted" >&2
