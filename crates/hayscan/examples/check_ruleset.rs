@@ -89,7 +89,11 @@ fn main() {
         want.len()
     );
     if let Some(k) = (0..got.len().max(want.len())).find(|&k| got.get(k) != want.get(k)) {
-        println!("first difference at match {k}: hayscan {:?}, oracle {:?}", got.get(k), want.get(k));
+        println!(
+            "first difference at match {k}: hayscan {:?}, oracle {:?}",
+            got.get(k),
+            want.get(k)
+        );
         std::process::exit(1);
     }
     println!("identical");
