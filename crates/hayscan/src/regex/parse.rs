@@ -169,6 +169,22 @@ fn has_unicode_word_look(hir: &Hir) -> bool {
     }
 }
 
+/// True if `hir` has an unbounded repetition of something that can match `\n` (`\s*`,
+/// `[\s\S]*?`, `(?s:.)+`): a search may then run to the end of the text.
+pub(crate) fn has_unbounded_newline_repetition(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Literal(_) | HirKind::Class(_) => false,
+        HirKind::Repetition(rep) => {
+            (rep.max.is_none() && can_match_newline(&rep.sub))
+                || has_unbounded_newline_repetition(&rep.sub)
+        }
+        HirKind::Capture(cap) => has_unbounded_newline_repetition(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(has_unbounded_newline_repetition)
+        }
+    }
+}
+
 /// True if some match of `hir` can contain the byte `\n`.
 pub(crate) fn can_match_newline(hir: &Hir) -> bool {
     match hir.kind() {
@@ -257,5 +273,12 @@ mod tests {
         assert!(!nl(r"a.b"));
         assert!(!nl(r"[a-z]+\b"));
         assert!(!nl(r"a(?:\n){0}"));
+        let far = |p: &str| {
+            has_unbounded_newline_repetition(&parse(0, p.as_bytes(), opts(false)).unwrap())
+        };
+        assert!(far(r"BEGIN[\s\S]*?END"));
+        assert!(far(r"a(?:x|\s+)b"));
+        assert!(!far(r"a\s{0,3}[a-z]+"));
+        assert!(!far(r"curl.*x"));
     }
 }

@@ -63,14 +63,28 @@ pub(crate) struct Member<'h> {
 }
 
 /// Builds the residual groups of `members`.
+///
+/// A pattern with an unbounded repetition of something that can match `\n`
+/// (`-----BEGIN[ A-Z]*PRIVATE KEY-----[\s\S]*?-----END`) gets an automaton of its own,
+/// with the meta engine's literal prefilter. In a joint one, a thread it starts early keeps
+/// priority over every later match of the group (leftmost first), so each search runs on
+/// until that thread dies, possibly at the end of the text, and the group is searched
+/// again after each of its matches: quadratic on text such as logs where the group matches
+/// often. Alone, its searches together cost about one pass.
 pub(crate) fn build(members: &[Member<'_>]) -> Result<Vec<Residual>, Error> {
     let mut groups = Vec::new();
+    let (far, near): (Vec<&Member>, Vec<&Member>) = members
+        .iter()
+        .partition(|m| parse::has_unbounded_newline_repetition(m.hir));
+    for m in far {
+        build_group(&[m], true, &mut groups)?;
+    }
     // Patterns that cannot match `\n` may get a twin; keep them apart from the others.
     let (lines, others): (Vec<&Member>, Vec<&Member>) =
-        members.iter().partition(|m| m.line_bounded);
+        near.into_iter().partition(|m| m.line_bounded);
     for kind in [lines, others] {
         for chunk in kind.chunks(GROUP_SIZE) {
-            build_group(chunk, &mut groups)?;
+            build_group(chunk, false, &mut groups)?;
         }
     }
     Ok(groups)
@@ -78,10 +92,10 @@ pub(crate) fn build(members: &[Member<'_>]) -> Result<Vec<Residual>, Error> {
 
 /// Builds `chunk` as one automaton, or, if that exceeds an engine limit, as two halves;
 /// a single pattern over the limit is reported with its index.
-fn build_group(chunk: &[&Member], out: &mut Vec<Residual>) -> Result<(), Error> {
+fn build_group(chunk: &[&Member], prefilter: bool, out: &mut Vec<Residual>) -> Result<(), Error> {
     let hirs: Vec<&Hir> = chunk.iter().map(|m| m.hir).collect();
     let ids: Box<[u32]> = chunk.iter().map(|m| m.id).collect();
-    match builder().build_many_from_hir(&hirs) {
+    match builder(prefilter).build_many_from_hir(&hirs) {
         Ok(regex) => {
             let line_bounded = chunk.iter().all(|m| m.line_bounded);
             let twins: Vec<Option<Hir>> = hirs.iter().map(|h| parse::ascii_twin(h)).collect();
@@ -91,7 +105,7 @@ fn build_group(chunk: &[&Member], out: &mut Vec<Residual>) -> Result<(), Error> 
                     .zip(&hirs)
                     .map(|(t, h)| t.unwrap_or_else(|| (*h).clone()))
                     .collect();
-                builder().build_many_from_hir(&twin_hirs).ok()
+                builder(prefilter).build_many_from_hir(&twin_hirs).ok()
             } else {
                 None
             };
@@ -108,17 +122,17 @@ fn build_group(chunk: &[&Member], out: &mut Vec<Residual>) -> Result<(), Error> 
         }),
         Err(_) => {
             let (a, b) = chunk.split_at(chunk.len() / 2);
-            build_group(a, out)?;
-            build_group(b, out)
+            build_group(a, prefilter, out)?;
+            build_group(b, prefilter, out)
         }
     }
 }
 
-fn builder() -> meta::Builder {
+fn builder(prefilter: bool) -> meta::Builder {
     let mut b = meta::Regex::builder();
     b.configure(
         super::meta_config()
-            .auto_prefilter(false)
+            .auto_prefilter(prefilter)
             .hybrid_cache_capacity(CACHE_CAPACITY),
     )
     .syntax(syntax::Config::new());
