@@ -8,24 +8,13 @@ use Hayscan\ClosedException;
 use Hayscan\Hit;
 use Hayscan\Library;
 use Hayscan\Matcher;
+use Hayscan\Tests\Support\ChecksLiveObjects;
 use PHPUnit\Framework\TestCase;
 
 /** The boundary rules for scan() and replaceWith() callbacks (stream handlers: StreamTest). */
 final class CallbackTest extends TestCase
 {
-    private int $live;
-
-    protected function setUp(): void
-    {
-        gc_collect_cycles();
-        $this->live = Library::liveObjects();
-    }
-
-    protected function tearDown(): void
-    {
-        gc_collect_cycles();
-        self::assertSame($this->live, Library::liveObjects(), 'native objects leaked by this test');
-    }
+    use ChecksLiveObjects;
 
     public function testThrowableFromScanCallbackReachesTheCallerUnchangedAndStopsTheScan(): void
     {

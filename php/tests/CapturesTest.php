@@ -9,10 +9,10 @@ use Hayscan\ClosedException;
 use Hayscan\Hit;
 use Hayscan\InvalidArgumentException;
 use Hayscan\InvalidPatternException;
-use Hayscan\Library;
 use Hayscan\Matcher;
 use Hayscan\Status;
 use Hayscan\UnsupportedException;
+use Hayscan\Tests\Support\ChecksLiveObjects;
 use PHPUnit\Framework\TestCase;
 
 /** Capture groups (Matcher::captures, Matcher::groupNames, Hayscan\Captures) and the ascii_classes option. */
@@ -21,19 +21,7 @@ final class CapturesTest extends TestCase
     private const RULES = ['(?P<key>[a-z]+)=(?P<value>\d+)?;', 'x(y)'];
     private const TEXT = 'ab=12; c=; xy';
 
-    private int $live;
-
-    protected function setUp(): void
-    {
-        gc_collect_cycles();
-        $this->live = Library::liveObjects();
-    }
-
-    protected function tearDown(): void
-    {
-        gc_collect_cycles();
-        self::assertSame($this->live, Library::liveObjects(), 'native objects leaked by this test');
-    }
+    use ChecksLiveObjects;
 
     /** @return list<Captures> */
     private static function allCaptures(Matcher $m, string $text): array

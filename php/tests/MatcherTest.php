@@ -15,24 +15,13 @@ use Hayscan\MatchKind;
 use Hayscan\Status;
 use Hayscan\Syntax;
 use Hayscan\UnsupportedException;
+use Hayscan\Tests\Support\ChecksLiveObjects;
 use PHPUnit\Framework\TestCase;
 
 /** Every Matcher method, option and error path (callback rules: CallbackTest). */
 final class MatcherTest extends TestCase
 {
-    private int $live;
-
-    protected function setUp(): void
-    {
-        gc_collect_cycles();
-        $this->live = Library::liveObjects();
-    }
-
-    protected function tearDown(): void
-    {
-        gc_collect_cycles();
-        self::assertSame($this->live, Library::liveObjects(), 'native objects leaked by this test');
-    }
+    use ChecksLiveObjects;
 
     /** @return list<array{int, int, int, ?string}> */
     private static function rows(iterable $hits): array
