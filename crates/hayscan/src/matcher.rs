@@ -338,9 +338,10 @@ impl Matcher {
         }
     }
 
-    /// The leftmost match starting at or after `start` in an already folded haystack,
-    /// ignoring the empty-match rule (see `next_leftmost`). Repeated calls on one haystack
-    /// should go through `next_leftmost`, which remembers what split regex sets found.
+    /// The leftmost match of a literal set starting at or after `start` in an already
+    /// folded haystack, ignoring the empty-match rule (see `next_leftmost`). Regex sets
+    /// search only through `next_leftmost`, whose `SetCursor` keeps the factor hits and each
+    /// strategy's next match: a fresh search per call would redo the literal pass.
     #[inline]
     pub(crate) fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
         match &self.engine {
@@ -355,7 +356,7 @@ impl Matcher {
                     end: m.end(),
                 })
             }
-            Engine::Regex(set) => set.find_at(hay, start, &mut SetCursor::default()),
+            Engine::Regex(_) => unreachable!("regex sets search through next_leftmost"),
         }
     }
 
