@@ -5,19 +5,23 @@ declare(strict_types=1);
 namespace Hayscan;
 
 /**
- * One native call that may run PHP callbacks: the callable, the haystack (to cut
- * Hit::$text from), and the first Throwable a callback threw.
+ * One native call that may run PHP callbacks: its key (the `void *user_data` the native
+ * call passes back to the trampoline), the callable, the haystack (to cut Hit::$text from),
+ * the first Throwable a callback threw, and whether its callbacks run in a worker Fiber
+ * (when the call is made inside a Fiber: see {@see Callbacks}) and which.
  *
  * @internal
  */
 final class Frame
 {
     public ?\Throwable $error = null;
+    public ?\Fiber $worker = null;
 
     public function __construct(
+        public readonly int $key,
         public readonly ?\Closure $fn,
         public readonly string $text,
-        public ?Frame $parent,
+        public readonly bool $isolated,
     ) {
     }
 }

@@ -105,6 +105,27 @@ final class Library
         return self::ffi()->hayscan_live_objects();
     }
 
+    /**
+     * How deeply callbacks may nest: a scan()/replaceWith()/feed()/finish() called from a
+     * callback of such a call, and so on, counts one level per call in progress. The call
+     * that would go past the limit throws {@see CallbackDepthException} before it starts.
+     * Default {@see Callbacks::DEFAULT_MAX_DEPTH} (1000); applies to the whole request.
+     */
+    public static function maxCallbackDepth(): int
+    {
+        return Callbacks::maxDepth();
+    }
+
+    /**
+     * Sets {@see maxCallbackDepth()} (at least 1) for the rest of the request.
+     *
+     * @throws InvalidArgumentException below 1
+     */
+    public static function setMaxCallbackDepth(int $depth): void
+    {
+        Callbacks::setMaxDepth($depth);
+    }
+
     /** Path of the library that is (or would be) loaded with FFI::cdef. */
     public static function libraryPath(): string
     {

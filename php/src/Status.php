@@ -26,6 +26,10 @@ final class Status
     public const CLOSED = -1;
     /** The FFI extension or the native library could not be used. */
     public const LIBRARY = -2;
+    /** Callbacks nested deeper than {@see Library::maxCallbackDepth()}. */
+    public const CALLBACK_DEPTH = -3;
+    /** Fiber::suspend() inside a callback (refused, see {@see FiberSuspendException}). */
+    public const FIBER_SUSPEND = -4;
 
     private function __construct()
     {

@@ -50,6 +50,8 @@ final class Stream
     private static int $unknownReleases = 0;
     private static ?CData $matchHolder = null;
     private static ?CData $releaseHolder = null;
+    private static ?\Closure $deliver = null;
+    private static ?\Closure $forget = null;
 
     /**
      * Streams are made by {@see Matcher::stream()}; the native stream keeps the compiled
@@ -123,11 +125,11 @@ final class Stream
         if ($id < 0) {
             throw new InvalidArgumentException("no handler with id $id on this stream");
         }
-        $frame = Callbacks::push();
+        $frame = Callbacks::push(null, '', false);
         try {
             $status = Library::ffi()->hayscan_stream_off($handle, $id);
         } finally {
-            Callbacks::pop($frame);
+            Callbacks::pop($frame, false);
         }
         if ($frame->error !== null) {
             throw $frame->error;
@@ -191,11 +193,11 @@ final class Stream
         }
         $handle = $this->handle;
         $this->handle = null;
-        $frame = Callbacks::push();
+        $frame = Callbacks::push(null, '', false);
         try {
             Library::ffi()->hayscan_stream_free($handle);
         } finally {
-            Callbacks::pop($frame);
+            Callbacks::pop($frame, false);
         }
         if ($frame->error !== null) {
             // A handler's destructor threw while being released.
@@ -273,6 +275,12 @@ final class Stream
     private static function trampolines(FFI $ffi): array
     {
         if (self::$matchHolder === null) {
+            self::$deliver = static function (\Closure $handler, int $pattern, int $start, int $end): mixed {
+                return $handler(new Hit($pattern, $start, $end, null));
+            };
+            self::$forget = static function (Stream $owner, int $key): void {
+                unset($owner->handlers[$key]);
+            };
             $match = $ffi->new('int32_t (*[1])(void *, const hayscan_match_t *)');
             $match[0] = static function (?CData $userData, CData $m) use ($ffi): int {
                 try {
@@ -281,7 +289,12 @@ final class Stream
                     if ($handler === null) {
                         throw new \LogicException("hayscan: stream handler $key is not registered");
                     }
-                    return $handler(new Hit($m->pattern, $m->start, $m->end, null)) === false ? Callbacks::STOP : 0;
+                    // The innermost call is the feed()/finish() running this handler.
+                    $frame = Callbacks::innermost() ?? throw new \LogicException('hayscan: a stream handler ran outside of feed()/finish()');
+                    $result = $frame->isolated
+                        ? Callbacks::run($frame, self::$deliver, [$handler, $m->pattern, $m->start, $m->end])
+                        : $handler(new Hit($m->pattern, $m->start, $m->end, null));
+                    return $result === false ? Callbacks::STOP : 0;
                 } catch (\Throwable $e) {
                     Callbacks::caught($e);
                     return Callbacks::THROWN;
@@ -299,8 +312,14 @@ final class Stream
                     unset(self::$owners[$key]);
                     self::$released++;
                     if ($owner !== null) {
-                        // May run the handler's destructor, i.e. user code: hence the try.
-                        unset($owner->handlers[$key]);
+                        // May run the handler's destructor, i.e. user code: hence the try,
+                        // and a worker Fiber (a destructor might Fiber::suspend()).
+                        $frame = Callbacks::innermost();
+                        if ($frame === null) {
+                            unset($owner->handlers[$key]);
+                        } else {
+                            Callbacks::run($frame, self::$forget, [$owner, $key]);
+                        }
                     }
                 } catch (\Throwable $e) {
                     Callbacks::caught($e);
