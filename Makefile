@@ -16,6 +16,7 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --
 
 # Debian packages the suites need (installed when missing and run as root).
 DEB_PACKAGES := gcc make python3 valgrind binutils php-cli phpunit ruby ruby-ffi ruby-minitest wamerican
+DEB_PACKAGES += php-fpm
 
 .PHONY: test demo bench bench-hosts deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
         demo-c clean-build

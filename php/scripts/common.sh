@@ -18,6 +18,7 @@ require_packages() {
                     missing+=(php-opcache)
                 fi ;;
             wamerican) [ -r /usr/share/dict/words ] || missing+=(wamerican) ;;
+            php-fpm) compgen -G '/usr/sbin/php-fpm*' >/dev/null || missing+=(php-fpm) ;;
             *) echo "common.sh: unknown prerequisite $pkg" >&2; return 1 ;;
         esac
     done

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs hayscan's PHP test suite: PHPUnit (shared vectors, API, callback boundary rules,
-# streams, library loading) including the opcache-preload tests that start `php -S`.
+# streams, library loading) including the opcache-preload tests that start `php -S` and
+# the request-cleanup tests that start php-fpm.
 # Extra arguments go to phpunit (e.g. --filter StreamTest).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-require_packages php-cli phpunit php-opcache
+require_packages php-cli phpunit php-opcache php-fpm
 require_library
 
 cd "$php_dir"

@@ -100,6 +100,7 @@ final class Matcher
             throw Library::fail($status);
         }
         $this->handle = $out;
+        RequestCleanup::own($this);
         if ($opts->syntax === Library::SYNTAX_LITERAL && $opts->case_insensitive === 0) {
             $this->texts = $patterns;
         }
@@ -175,6 +176,7 @@ final class Matcher
         }
         $hits = [];
         $texts = $this->texts;
+        $token = RequestCleanup::hold('hayscan_iter_free', $iter);
         try {
             // Buffers of this call: creating Hits may run the garbage collector, hence
             // destructors, hence another findAll() before this batch is read.
@@ -199,6 +201,7 @@ final class Matcher
                 }
             }
         } finally {
+            RequestCleanup::release($token);
             $ffi->hayscan_iter_free($iter);
         }
         return $hits;
@@ -466,6 +469,7 @@ final class Matcher
         if ($this->handle !== null) {
             $handle = $this->handle;
             $this->handle = null;
+            RequestCleanup::disown($this);
             Library::ffi()->hayscan_matcher_free($handle);
         }
     }
@@ -527,6 +531,7 @@ final class Matcher
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }
+        $token = RequestCleanup::hold('hayscan_iter_free', $iter);
         try {
             // Own buffers: the generator is suspended between yields, when other calls may
             // use the shared cells.
@@ -551,6 +556,7 @@ final class Matcher
                 }
             }
         } finally {
+            RequestCleanup::release($token);
             $ffi->hayscan_iter_free($iter);
         }
     }
@@ -572,9 +578,11 @@ final class Matcher
     /** Copies a buffer the library returned into a PHP string and frees it. */
     private static function take(FFI $ffi, CData $ptr, int $len): string
     {
+        $token = RequestCleanup::hold('hayscan_bytes_free', $ptr, $len);
         try {
             return $len === 0 ? '' : FFI::string($ptr, $len);
         } finally {
+            RequestCleanup::release($token);
             $ffi->hayscan_bytes_free($ptr, $len);
         }
     }

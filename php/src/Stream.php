@@ -66,6 +66,7 @@ final class Stream
             throw Library::fail($status);
         }
         $this->handle = $out;
+        RequestCleanup::own($this);
     }
 
     /**
@@ -193,6 +194,7 @@ final class Stream
         }
         $handle = $this->handle;
         $this->handle = null;
+        RequestCleanup::disown($this);
         $frame = Callbacks::push(null, '', false);
         try {
             Library::ffi()->hayscan_stream_free($handle);

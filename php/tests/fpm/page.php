@@ -1,0 +1,79 @@
+<?php
+
+// Served by php-fpm in FpmTest: ?kind= chooses how this request dies (or "live" to report
+// the worker's native object count). Every kind builds native objects first.
+
+declare(strict_types=1);
+
+require dirname(__DIR__, 2) . '/autoload.php';
+
+use Hayscan\Hit;
+use Hayscan\Library;
+use Hayscan\Matcher;
+
+$kind = (string) ($_GET['kind'] ?? 'live');
+if ($kind === 'live') {
+    gc_collect_cycles();
+    echo 'live=', Library::liveObjects(), ' pid=', getmypid(), ' via=', Library::loadedVia();
+    return;
+}
+
+$m = new Matcher(['a', 'b']);
+$other = Matcher::regex(['\d+']);
+$iter = $other->matches('1 2 3');
+$iter->current();                           // a native iterator held by a suspended generator
+$hog = static function (): never {
+    $keep = [];
+    while (true) {
+        $keep[] = str_repeat('x', 1 << 20);
+    }
+};
+$spin = static function (): never {
+    while (true) {
+        hash('sha256', 'spin');
+    }
+};
+switch ($kind) {
+    case 'exit-scan':
+        $m->scan('a b a', static function (Hit $h): void {
+            exit(0);
+        });
+        break;
+    case 'die-replace':
+        $m->replaceWith('a b a', static function (Hit $h): string {
+            die('died');
+        });
+        break;
+    case 'memory-scan':
+        $m->scan('a b a', static fn () => $hog());
+        break;
+    case 'time-replace':
+        set_time_limit(1);
+        $m->replaceWith('a b a', static fn () => $spin());
+        break;
+    case 'memory-outside':
+        $hog();
+        break;
+    case 'exit-nested':
+        $m->scan('a', static function () use ($m, $other): void {
+            $other->replaceWith('1', static function () use ($m): string {
+                $m->scan('b', static function (): void {
+                    exit(0);
+                });
+                return '';
+            });
+        });
+        break;
+    case 'exit-fiber':
+        $fiber = new Fiber(static function () use ($m): void {
+            $m->scan('a', static function (): void {
+                exit(0);
+            });
+        });
+        $fiber->start();
+        break;
+    case 'ok':
+        echo count($m->findAll('a b')), ' ', $m->replaceAll('ab', 'x');
+        break;
+}
+echo 'not reached for the fatal kinds';
