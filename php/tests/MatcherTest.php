@@ -416,4 +416,32 @@ final class MatcherTest extends TestCase
         self::assertSame("a {$byId[0]} b {$byId[54321]} c {$byId[99999]} d kw123456q", $m->replaceAll($text, $byId));
         $m->close();
     }
+    /**
+     * Issue 15, item 17, as docs/php.md states it: with overlapping, find() returns the
+     * first match the overlapping scan reports, i.e. the one that ends first; at the same
+     * end, the one that starts first (the longest); at the same span, the lowest pattern
+     * id. It is not the leftmost match.
+     */
+    public function testFindOnOverlappingSetsReturnsTheMatchThatEndsFirst(): void
+    {
+        $cases = [
+            // patterns, haystack, expected [pattern, start, end]
+            [['abcd', 'b'], 'abcd', [1, 1, 2]],          // 'abcd' starts further left, 'b' ends first
+            [['bc', 'abc'], 'abcd', [1, 0, 3]],          // same end: the one that starts first
+            [['abc', 'bc'], 'abcd', [0, 0, 3]],
+            [['c', 'abc', 'bc'], 'abcd', [1, 0, 3]],
+            [['b', 'ab', 'ab'], 'xab', [1, 1, 3]],       // same span: the lowest id
+        ];
+        foreach ($cases as [$patterns, $text, $expected]) {
+            $m = new Matcher($patterns, ['match_kind' => 'overlapping']);
+            $hit = $m->find($text);
+            self::assertNotNull($hit);
+            self::assertSame($expected, [$hit->pattern, $hit->start, $hit->end], json_encode($patterns));
+            self::assertEquals($m->findAll($text)[0], $hit, 'find() is the first match findAll() reports');
+            $leftmost = (new Matcher($patterns))->find($text);
+            if ($patterns === ['abcd', 'b']) {
+                self::assertSame(0, $leftmost?->pattern, 'leftmost-first gives the leftmost match instead');
+            }
+        }
+    }
 }
