@@ -14,8 +14,8 @@ use FFI\CData;
  * until the end of the request, so converting the user's callable per call (or per
  * handler) would grow memory with every scan. Instead each callback signature is converted
  * exactly once per request, and these trampolines find the PHP callable at run time: scan
- * and replace callbacks by the integer key of their call's {@see Frame}, which the native
- * call passes back as its `void *user_data`; stream handlers by the integer key they were
+ * and replace callbacks in the innermost native call in progress (its {@see Frame}: calls
+ * nest strictly, see "Fibers" below), stream handlers by the integer key they were
  * registered with (see Stream).
  *
  * An exception that reaches FFI from a callback is a fatal error, so every trampoline

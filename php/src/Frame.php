@@ -5,8 +5,8 @@ declare(strict_types=1);
 namespace Hayscan;
 
 /**
- * One native call that may run PHP callbacks: its key (the `void *user_data` the native
- * call passes back to the trampoline), the callable, the haystack (to cut Hit::$text from),
+ * One native call that may run PHP callbacks: its key (unique in the request), the
+ * callable, the haystack (to cut Hit::$text from),
  * the first Throwable a callback threw, and whether its callbacks run in a worker Fiber
  * (when the call is made inside a Fiber: see {@see Callbacks}) and which.
  *
