@@ -60,6 +60,7 @@ export type TextCaptures = Captures<TextGroup>
 
 /** Options of `stream().on`, `createTransform` and `scanAsync`. */
 export interface HandlerOptions {
+  // Other keys throw an INVALID_ARGUMENT HayscanError.
   /** Only matches of these pattern ids (all patterns when omitted). */
   patterns?: number[]
 }
@@ -111,7 +112,11 @@ export declare class Matcher {
 
   /** True if any pattern matches. */
   isMatch(haystack: Haystack): boolean
-  /** The first match, or null. */
+  /**
+   * The first match, or null. With `matchKind: 'overlapping'`, the first match the
+   * overlapping scan reports: the one that ends first (the longest among those ending
+   * there), not the leftmost.
+   */
   find(haystack: string): TextMatch | null
   find(haystack: Uint8Array): Match | null
   find(haystack: Haystack): Match | TextMatch | null

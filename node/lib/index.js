@@ -40,6 +40,16 @@ function checkCallback (fn, name) {
   if (typeof fn !== 'function') throw invalid(`${name} must be a function`)
 }
 
+// Handler options (`on`, `createTransform`, `scanAsync`): an object whose only key is
+// `patterns`; a misspelt key is an error, as for matcher options.
+function checkHandlerOptions (options) {
+  if (options == null) return
+  if (typeof options !== 'object') throw invalid('options must be an object')
+  for (const key of Object.keys(options)) {
+    if (key !== 'patterns') throw invalid(`unknown option '${key}' (options are patterns)`)
+  }
+}
+
 // Matches for string input carry their text; matches for byte input do not (slice the
 // buffer: `buf.subarray(m.start, m.end)`), so byte input is never copied or decoded.
 //
@@ -375,6 +385,7 @@ class Matcher {
    * `setEncoding` on the source), read match objects.
    */
   createTransform (options) {
+    checkHandlerOptions(options)
     const stream = this.stream()
     let transform = null
     stream.on((m) => { transform.push(m) }, options)
@@ -412,6 +423,10 @@ class Matcher {
    * matches as they become final.
    */
   async * scanAsync (source, options) {
+    checkHandlerOptions(options)
+    if (source == null || (typeof source[Symbol.asyncIterator] !== 'function' && typeof source[Symbol.iterator] !== 'function')) {
+      throw invalid('source must be an iterable or async iterable of chunks')
+    }
     const stream = this.stream()
     let pending = []
     stream.on((m) => { pending.push(m) }, options)
@@ -492,6 +507,7 @@ class MatchStream {
    */
   on (handler, options) {
     checkCallback(handler, 'handler')
+    checkHandlerOptions(options)
     const patterns = options == null ? undefined : options.patterns
     return this.#stream.on((p, s, e, text) => handler(
       text === undefined ? byteMatch(p, s, e) : { pattern: p, start: s, end: e, text },

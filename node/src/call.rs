@@ -105,3 +105,41 @@ pub(crate) fn is_false(env: &Env, value: sys::napi_value) -> Result<bool> {
     check_status!(unsafe { sys::napi_get_value_bool(env.raw(), value, &mut b) })?;
     Ok(!b)
 }
+
+/// Runs `f` (one callback invocation and the values made for it) in its own handle scope,
+/// so the handles it creates are released when it returns rather than when the whole
+/// native call does: a scan with millions of callbacks would otherwise keep every
+/// argument, return value and handler lookup alive until it ends. A value the callback
+/// threw is escaped to the enclosing scope, where it is rethrown.
+pub(crate) fn in_scope<T>(
+    env: &Env,
+    f: impl FnOnce() -> std::result::Result<T, CallError>,
+) -> std::result::Result<T, CallError> {
+    let raw = env.raw();
+    let mut scope = ptr::null_mut();
+    // SAFETY: opening a scope on this env's thread; closed below on every path.
+    let status = unsafe { sys::napi_open_escapable_handle_scope(raw, &mut scope) };
+    if status != sys::Status::napi_ok {
+        return Err(CallError::Napi(Error::new(
+            Status::from(status),
+            "cannot open a handle scope",
+        )));
+    }
+    let mut result = f();
+    if let Err(CallError::Thrown(Thrown(value))) = &mut result {
+        let mut escaped = ptr::null_mut();
+        // SAFETY: `value` was created in `scope`, which is still open; escaping it once.
+        let status = unsafe { sys::napi_escape_handle(raw, scope, *value, &mut escaped) };
+        if status == sys::Status::napi_ok {
+            *value = escaped;
+        } else {
+            result = Err(CallError::Napi(Error::new(
+                Status::from(status),
+                "cannot keep the exception thrown by a callback",
+            )));
+        }
+    }
+    // SAFETY: `scope` is the innermost open scope (`f` closes any it opens).
+    unsafe { sys::napi_close_escapable_handle_scope(raw, scope) };
+    result
+}

@@ -260,6 +260,19 @@ impl Units {
         }
     }
 
+    /// The unit offset of the start of a match at byte offset `at`: like
+    /// [`Units::convert`], but an offset inside a character (a byte pattern can match part
+    /// of one) rounds down to the start of that character. `convert` itself rounds up to
+    /// its end, which is what a match end needs: the reported range then covers every
+    /// character the match touches.
+    #[inline]
+    pub(crate) fn convert_start(&mut self, bytes: &[u8], at: usize) -> usize {
+        match self {
+            Units::Bytes => at,
+            Units::Utf16(map) => map.units_at(bytes, char_start(bytes, at)),
+        }
+    }
+
     /// The inverse of [`Units::convert`]: the byte offset of unit offset `unit` in
     /// `bytes`, if a character starts there or `unit` is the end (`None` beyond the end
     /// or between the halves of a surrogate pair). Leaves the converter at that offset,
@@ -280,6 +293,15 @@ impl Units {
             }
         }
     }
+}
+
+/// `at`, or the start of the character `at` falls inside of (UTF-8 `bytes`).
+#[inline]
+pub(crate) fn char_start(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < bytes.len() && bytes[at] & 0xC0 == 0x80 {
+        at -= 1;
+    }
+    at
 }
 
 /// The byte offset in UTF-8 `bytes` of the character at UTF-16 offset `unit` (see the
@@ -387,6 +409,25 @@ mod tests {
         assert_eq!(units.byte_offset(bytes, unit + 1), None);
         assert_eq!(Units::Bytes.byte_offset(b"abc", 3), Some(3));
         assert_eq!(Units::Bytes.byte_offset(b"abc", 4), None);
+    }
+
+    #[test]
+    fn offsets_inside_a_character_round_outwards() {
+        let text = "aé😀b";
+        let bytes = text.as_bytes();
+        let mut units = Units::for_text(bytes);
+        // é is bytes 1..3 (unit 1), 😀 bytes 3..7 (units 2..4).
+        assert_eq!(units.convert_start(bytes, 2), 1);
+        assert_eq!(units.convert(bytes, 2), 2);
+        for inside in 4..7 {
+            assert_eq!(
+                units.convert_start(bytes, inside),
+                2,
+                "start at byte {inside}"
+            );
+            assert_eq!(units.convert(bytes, inside), 4, "end at byte {inside}");
+        }
+        assert_eq!(units.convert_start(bytes, 7), 4);
     }
 
     #[test]

@@ -187,7 +187,7 @@ pub fn find(
     let bytes = hay.bytes();
     let mut units = hay.units();
     out[0] = f64::from(found.pattern);
-    out[1] = units.convert(bytes, found.start) as f64;
+    out[1] = units.convert_start(bytes, found.start) as f64;
     out[2] = units.convert(bytes, found.end) as f64;
     Ok(true)
 }
@@ -212,7 +212,7 @@ pub fn find_all<'e>(
         let mut flat = Vec::new();
         for found in m.find_iter(bytes) {
             flat.push(f64::from(found.pattern));
-            flat.push(units.convert(bytes, found.start) as f64);
+            flat.push(units.convert_start(bytes, found.start) as f64);
             flat.push(units.convert(bytes, found.end) as f64);
         }
         Ok(flat)
@@ -324,27 +324,32 @@ pub fn replace_with<'e>(
     } else {
         Units::Bytes
     };
-    let mut failure: Option<Failure> = None;
+    let mut failure: Option<CallError> = None;
+    let mut bad_return = false;
     let result = matcher.replace_with(&bytes, |m, dst| {
-        match replacement(env, func, &bytes, &mut units, m, dst) {
-            Ok(true) => ControlFlow::Continue(()),
-            Ok(false) => ControlFlow::Break(()),
-            Err(f) => {
-                failure = Some(f);
+        match call::in_scope(env, || replacement(env, func, &bytes, &mut units, m, dst)) {
+            Ok(Replaced::Written) => ControlFlow::Continue(()),
+            Ok(Replaced::Stop) => ControlFlow::Break(()),
+            Ok(Replaced::BadReturn) => {
+                bad_return = true;
+                ControlFlow::Break(())
+            }
+            Err(e) => {
+                failure = Some(e);
                 ControlFlow::Break(())
             }
         }
     });
-    if let Some(f) = failure {
-        return match f {
-            Failure::Call(e) => e.into_result(env),
-            Failure::BadReturn => throw(
-                env,
-                Code::InvalidArgument,
-                "the replace callback must return a string, a Uint8Array or false",
-                None,
-            ),
-        };
+    if let Some(e) = failure {
+        return e.into_result(env);
+    }
+    if bad_return {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            "the replace callback must return a string, a Uint8Array or false",
+            None,
+        );
     }
     match result {
         Ok((out, _)) => output(env, is_text, out),
@@ -525,13 +530,17 @@ fn closed<T>(env: &Env) -> Result<T> {
     throw(env, Code::Closed, "the matcher is closed", None)
 }
 
-/// Why a replacement callback did not produce a replacement.
-enum Failure {
-    Call(CallError),
+/// What a replacement callback answered.
+enum Replaced {
+    /// A replacement was appended.
+    Written,
+    /// `false`: stop, keep this match and the rest.
+    Stop,
+    /// Something other than a string, bytes or `false`.
     BadReturn,
 }
 
-/// Calls the replace callback for `m` and appends its answer to `dst`. Ok(false): stop.
+/// Calls the replace callback for `m` and appends its answer to `dst`.
 fn replacement(
     env: &Env,
     func: sys::napi_value,
@@ -539,29 +548,29 @@ fn replacement(
     units: &mut Units,
     m: &hayscan::Match,
     dst: &mut Vec<u8>,
-) -> std::result::Result<bool, Failure> {
-    let napi = |e: Error| Failure::Call(CallError::Napi(e));
+) -> std::result::Result<Replaced, CallError> {
+    let napi = CallError::Napi;
     let args = [
         call::number(env, f64::from(m.pattern)).map_err(napi)?,
-        call::number(env, units.convert(bytes, m.start) as f64).map_err(napi)?,
+        call::number(env, units.convert_start(bytes, m.start) as f64).map_err(napi)?,
         call::number(env, units.convert(bytes, m.end) as f64).map_err(napi)?,
     ];
-    let ret = call::call(env, func, &args).map_err(Failure::Call)?;
+    let ret = call::call(env, func, &args)?;
     if call::type_of(env, ret).map_err(napi)? == ValueType::String {
         haystack::append_utf8(env.raw(), ret, dst).map_err(napi)?;
-        return Ok(true);
+        return Ok(Replaced::Written);
     }
     if call::is_false(env, ret).map_err(napi)? {
-        return Ok(false);
+        return Ok(Replaced::Stop);
     }
     // SAFETY: `ret` was just returned into this env.
     let ret = unsafe { Unknown::from_raw_unchecked(env.raw(), ret) };
     match haystack::classify(env, &ret).map_err(napi)? {
         Input::Bytes(b) => {
             dst.extend_from_slice(b);
-            Ok(true)
+            Ok(Replaced::Written)
         }
-        Input::Text(_) | Input::Other => Err(Failure::BadReturn),
+        Input::Text(_) | Input::Other => Ok(Replaced::BadReturn),
     }
 }
 
@@ -644,6 +653,7 @@ fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
             None,
         );
     }
+    reject_unknown_keys(env, &value)?;
     // SAFETY: `value` is an object of this env.
     let parsed = match unsafe { MatcherOptions::from_napi_value(env.raw(), value.value().value) } {
         Ok(p) => p,
@@ -706,6 +716,49 @@ fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
         out.max_line_len = n as usize;
     }
     Ok(out)
+}
+
+/// The keys `MatcherOptions` has, as JavaScript spells them.
+const OPTION_KEYS: [&str; 5] = [
+    "syntax",
+    "matchKind",
+    "caseInsensitive",
+    "asciiClasses",
+    "maxLineLen",
+];
+
+/// Throws `INVALID_ARGUMENT` for an enumerable key of `options` that is not an option (a
+/// misspelt `caseInsensitve` would otherwise be ignored silently), as PHP and Ruby do.
+fn reject_unknown_keys(env: &Env, options: &Unknown<'_>) -> Result<()> {
+    let raw = env.raw();
+    let mut keys = ptr::null_mut();
+    // SAFETY: `options` is an object of this env.
+    check_status!(unsafe { sys::napi_get_property_names(raw, options.value().value, &mut keys) })?;
+    let mut len = 0;
+    // SAFETY: `keys` is an array of this env.
+    check_status!(unsafe { sys::napi_get_array_length(raw, keys, &mut len) })?;
+    for i in 0..len {
+        let mut key = ptr::null_mut();
+        // SAFETY: index within the array's length.
+        check_status!(unsafe { sys::napi_get_element(raw, keys, i, &mut key) })?;
+        let mut name = ptr::null_mut();
+        // Keys are strings (integer keys come as strings too); coerce to be sure.
+        // SAFETY: `key` is a value of this env.
+        check_status!(unsafe { sys::napi_coerce_to_string(raw, key, &mut name) })?;
+        let name = String::from_utf8_lossy(&haystack::string_to_utf8(raw, name)?).into_owned();
+        if !OPTION_KEYS.contains(&name.as_str()) {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                format!(
+                    "unknown option '{name}' (options are {})",
+                    OPTION_KEYS.join(", ")
+                ),
+                None,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// What a cursor handle holds; `None` once the iteration is over or closed.
@@ -786,7 +839,7 @@ pub fn cursor_next(
             break;
         };
         slot[0] = f64::from(m.pattern);
-        slot[1] = units.convert(bytes, m.start) as f64;
+        slot[1] = units.convert_start(bytes, m.start) as f64;
         slot[2] = units.convert(bytes, m.end) as f64;
         n += 1;
     }

@@ -23,7 +23,7 @@ use napi_derive::napi;
 
 use crate::call::{self, CallError};
 use crate::error::{throw, throw_core, Code};
-use crate::haystack::{self, utf16_len, Input, Utf16Map};
+use crate::haystack::{self, char_start, utf16_len, Input, Utf16Map};
 use crate::live::Live;
 use crate::report::ScanReport;
 
@@ -226,7 +226,9 @@ impl NativeStream {
             if self.closed.get() {
                 return ControlFlow::Break(());
             }
-            match self.deliver(env, m, text_mode.then_some(&mut *mirror)) {
+            match call::in_scope(env, || {
+                self.deliver(env, m, text_mode.then_some(&mut *mirror))
+            }) {
                 Ok(flow) => flow,
                 Err(e) => {
                     failure = Some(e);
@@ -265,9 +267,16 @@ impl NativeStream {
         let napi = CallError::Napi;
         let (start, end, text) = match mirror {
             Some(mirror) => {
-                let start = mirror.unit(m.start);
-                let end = mirror.unit(m.end);
-                let bytes = &mirror.bytes[m.start - mirror.base..m.end - mirror.base];
+                // A byte pattern can match part of a character: report (and give the
+                // text of) every character the match touches.
+                let from = char_start(&mirror.bytes, m.start - mirror.base);
+                let mut to = m.end - mirror.base;
+                while to < mirror.bytes.len() && mirror.bytes[to] & 0xC0 == 0x80 {
+                    to += 1;
+                }
+                let start = mirror.unit(mirror.base + from);
+                let end = mirror.unit(mirror.base + to);
+                let bytes = &mirror.bytes[from..to];
                 let mut s = ptr::null_mut();
                 // SAFETY: `bytes` is readable for its length; V8 copies it.
                 check_status!(unsafe {
@@ -345,7 +354,7 @@ impl NativeStream {
         catch_unwind,
         ts_args_type = "handler: (pattern: number, start: number, end: number, text?: string) => unknown, patterns?: number[] | undefined | null"
     )]
-    pub fn on(&self, env: Env, handler: Unknown<'_>, patterns: Option<Vec<f64>>) -> Result<f64> {
+    pub fn on(&self, env: Env, handler: Unknown<'_>, patterns: Option<Unknown<'_>>) -> Result<f64> {
         self.check_usable(&env)?;
         if handler.get_type()? != ValueType::Function {
             return throw(
@@ -357,7 +366,11 @@ impl NativeStream {
         }
         let filter = match patterns {
             None => None,
+            Some(list) if matches!(list.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                None
+            }
             Some(list) => {
+                let list = pattern_ids(&env, &list)?;
                 let mut ids = Vec::with_capacity(list.len());
                 for p in list {
                     if !(p >= 0.0 && p.fract() == 0.0 && p < self.pattern_count as f64) {
@@ -390,9 +403,14 @@ impl NativeStream {
     }
 
     /// Unregisters a handler; it is not called again. Returns false for an unknown id.
-    #[napi(catch_unwind)]
-    pub fn off(&self, id: f64) -> bool {
-        id >= 1.0 && id.fract() == 0.0 && self.handlers.remove(id as u64)
+    #[napi(catch_unwind, ts_args_type = "id: number")]
+    pub fn off(&self, env: Env, id: Unknown<'_>) -> Result<bool> {
+        if id.get_type()? != ValueType::Number {
+            return throw(&env, Code::InvalidArgument, "id must be a number", None);
+        }
+        // SAFETY: `id` is a number of this env.
+        let id = unsafe { f64::from_napi_value(env.raw(), id.value().value) }?;
+        Ok(id >= 1.0 && id.fract() == 0.0 && self.handlers.remove(id as u64))
     }
 
     /// Number of registered handlers.
@@ -447,4 +465,36 @@ impl NativeStream {
             drop(open);
         }
     }
+}
+
+/// Reads `options.patterns`: an array of numbers (checked against the pattern count by
+/// the caller).
+fn pattern_ids(env: &Env, list: &Unknown<'_>) -> Result<Vec<f64>> {
+    let raw = env.raw();
+    let mut is_array = false;
+    // SAFETY: `list` is a live value of this env.
+    check_status!(unsafe { sys::napi_is_array(raw, list.value().value, &mut is_array) })?;
+    if !is_array {
+        return throw(
+            env,
+            Code::InvalidArgument,
+            "patterns must be an array of pattern ids",
+            None,
+        );
+    }
+    let mut len = 0;
+    // SAFETY: `list` is an array of this env.
+    check_status!(unsafe { sys::napi_get_array_length(raw, list.value().value, &mut len) })?;
+    let mut ids = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        let mut item = ptr::null_mut();
+        // SAFETY: index within the array's length.
+        check_status!(unsafe { sys::napi_get_element(raw, list.value().value, i, &mut item) })?;
+        let mut n = f64::NAN;
+        // SAFETY: `item` is a value of this env; a non-number gives a non-ok status and
+        // leaves `n` NaN, which the caller rejects with the id in its message.
+        unsafe { sys::napi_get_value_double(raw, item, &mut n) };
+        ids.push(n);
+    }
+    Ok(ids)
 }
