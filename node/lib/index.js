@@ -311,7 +311,14 @@ class Matcher {
   matches (haystack) {
     const given = input(haystack, true)
     const cursor = native.cursor(this.#m, given, isTextNeedingUnits(haystack))
-    return iterate(cursor, haystack, typeof given === 'string' ? undefined : given, this.#texts)
+    try {
+      return iterate(cursor, haystack, typeof given === 'string' ? undefined : given, this.#texts)
+    } catch (err) {
+      // Making the generator can fail (a stack overflow in deeply nested callbacks): the
+      // cursor must not wait for the garbage collector.
+      native.cursorClose(cursor)
+      throw err
+    }
   }
 
   /**

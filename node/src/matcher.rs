@@ -91,7 +91,10 @@ impl MatcherSlot {
 }
 
 fn slot<'a>(env: &Env, matcher: &Unknown<'a>) -> Result<&'a MatcherSlot> {
-    handle::get::<MatcherSlot>(env, matcher)
+    match handle::get::<MatcherSlot>(env, matcher)? {
+        Some(slot) => Ok(slot),
+        None => closed(env),
+    }
 }
 
 /// Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options` and
@@ -135,7 +138,7 @@ pub fn memory_usage(env: Env, matcher: Unknown<'_>) -> Result<f64> {
 /// True after `close()`.
 #[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
 pub fn is_closed(env: Env, matcher: Unknown<'_>) -> Result<bool> {
-    Ok(slot(&env, &matcher)?.0.borrow().is_none())
+    Ok(handle::get::<MatcherSlot>(&env, &matcher)?.is_none_or(|slot| slot.0.borrow().is_none()))
 }
 
 /// True if any pattern matches.
@@ -521,9 +524,13 @@ pub fn stream(env: Env, matcher: Unknown<'_>) -> Result<NativeStream> {
 /// Idempotent; later calls other than `close` throw a `CLOSED` error.
 #[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
 pub fn close(env: Env, matcher: Unknown<'_>) -> Result<()> {
-    let open = slot(&env, &matcher)?.0.borrow_mut().take();
+    let Some(slot) = handle::get::<MatcherSlot>(&env, &matcher)? else {
+        return Ok(());
+    };
+    // Emptied before the wrap is removed, so the handle reads as closed on either path.
+    let open = slot.0.borrow_mut().take();
     drop(open);
-    Ok(())
+    handle::free::<MatcherSlot>(&env, &matcher)
 }
 
 fn closed<T>(env: &Env) -> Result<T> {
@@ -797,7 +804,9 @@ pub fn cursor_next(
     mut out: Float64ArraySlice<'_>,
     haystack: Option<Unknown<'_>>,
 ) -> Result<u32> {
-    let slot = handle::get::<CursorSlot>(&env, &cursor)?;
+    let Some(slot) = handle::get::<CursorSlot>(&env, &cursor)? else {
+        return Ok(0);
+    };
     // SAFETY: the wrapper's private batch array; no JavaScript runs while it is held.
     let out = unsafe { out.as_mut() };
     let given = match &haystack {
@@ -852,10 +861,10 @@ pub fn cursor_next(
 /// Ends an iteration early and releases its memory. Idempotent.
 #[napi(catch_unwind, ts_args_type = "cursor: CursorHandle")]
 pub fn cursor_close(env: Env, cursor: Unknown<'_>) -> Result<()> {
-    let state = handle::get::<CursorSlot>(&env, &cursor)?
-        .0
-        .borrow_mut()
-        .take();
+    let Some(slot) = handle::get::<CursorSlot>(&env, &cursor)? else {
+        return Ok(());
+    };
+    let state = slot.0.borrow_mut().take();
     drop(state);
-    Ok(())
+    handle::free::<CursorSlot>(&env, &cursor)
 }
