@@ -18,10 +18,12 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --
 DEB_PACKAGES := gcc make python3 valgrind binutils php-cli phpunit ruby ruby-ffi ruby-minitest wamerican
 DEB_PACKAGES += php-fpm
 
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz test-fuzz
 .PHONY: test demo bench bench-hosts deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
         demo-c clean-build
 
-test: deps lint check-header test-rust test-c test-php test-ruby test-node
+test: deps lint check-header test-rust test-c test-php test-ruby test-node test-fuzz
 	@echo "make test: all suites passed"
 
 deps:
@@ -89,3 +91,10 @@ bench-hosts: deps lib
 
 clean-build:
 	rm -rf $(BUILD)
+
+# Fuzzes the C ABI (fuzz/README.md) for FUZZ_SECONDS; test-fuzz is the short run of `make test`.
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz:
+	scripts/fuzz.sh 60

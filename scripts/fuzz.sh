@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the cargo-fuzz target `abi` for $1 seconds (fuzz/README.md). Needs rustup's nightly
+# toolchain; installs cargo-fuzz from crates.io when it is missing.
+set -euo pipefail
+seconds=${1:-600}
+cd "$(dirname "$0")/../fuzz"
+if ! rustup toolchain list | grep -q '^nightly'; then
+  echo "fuzz: the nightly toolchain is missing; install it with: rustup toolchain install nightly" >&2
+  exit 1
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  cargo +nightly install --locked cargo-fuzz
+fi
+# The corpus directory grows during the run; only the committed seeds are kept in git.
+cargo +nightly fuzz run abi corpus/abi -- -max_total_time="$seconds" -max_len=512
