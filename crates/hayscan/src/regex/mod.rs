@@ -10,7 +10,9 @@
 //!
 //! - [`windowed`]: patterns with required literal factors ([`factors`]) and a bound on
 //!   where a match can lie around a factor. One Aho-Corasick pass finds every factor of
-//!   every such pattern; each pattern is confirmed only in windows around its own hits.
+//!   every such pattern; each pattern is confirmed only in windows around its own hits
+//!   (or, when its factor starts within a few bytes of every match, by anchored searches
+//!   there).
 //!   Most rules of a real ruleset land here and cost nothing where their keywords are
 //!   absent.
 //! - [`residual`]: the rest (no factor, only a weak one, or no bound around it), as a few
@@ -50,6 +52,9 @@ const MIN_FACTOR_LEN: usize = 2;
 /// Longest bounded match confirmed in a window (longer ones use line windows or the
 /// residual group).
 const MAX_WINDOW: usize = 1 << 16;
+/// Largest lead confirmed by anchored searches (`Window::Anchored`): one search per start
+/// the lead allows, so a few.
+pub(crate) const MAX_ANCHORED_LEAD: usize = 4;
 
 /// A compiled regex set.
 #[derive(Debug)]
@@ -108,6 +113,9 @@ impl RegexSet {
             let window = factors.as_ref().and_then(|r| {
                 let weakest = min_len(&r.set);
                 match hir.properties().maximum_len() {
+                    _ if r.lead.is_some_and(|l| l <= MAX_ANCHORED_LEAD) => Some(Window::Anchored {
+                        lead: r.lead.unwrap_or(0),
+                    }),
                     Some(n) if n <= MAX_WINDOW => Some(Window::Bounded {
                         before: r.lead.unwrap_or(n).min(n.saturating_sub(weakest)),
                         max_len: n,
@@ -232,18 +240,21 @@ impl RegexSet {
                     *hit += 1;
                 }
                 let mut found = None;
+                // No match starts in [start, lo): the hits before `lo` were ruled out.
+                let mut lo = start;
                 while *hit < hits.len() {
                     let fs = hits[*hit].1;
-                    if fs < start {
+                    if fs < lo {
                         *hit += 1;
                         continue;
                     }
-                    match pattern.confirm(hay, start, fs) {
+                    match pattern.confirm(hay, lo, fs) {
                         Ok(m) => {
                             found = Some(m);
                             break;
                         }
                         Err(skip_to) => {
+                            lo = lo.max(skip_to);
                             while *hit < hits.len() && hits[*hit].1 < skip_to {
                                 *hit += 1;
                             }
@@ -394,7 +405,12 @@ mod tests {
         let ssn = r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b";
         assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (1, 1));
         // A factor but no bound on the match around it (it may span lines): residual.
-        assert_eq!(set(&[r"\bcurl\b(?s:.*)"]).strategy_counts(), (0, 1));
+        assert_eq!(set(&[r"[a-z]+curl\b(?s:.*)"]).strategy_counts(), (0, 1));
+        // Unless the factor starts within a few bytes of every match: anchored searches.
+        assert_eq!(
+            set(&[r"\bcurl\b(?s:.*)", r#"["']?key\s*=\s*\S+"#]).strategy_counts(),
+            (2, 0)
+        );
     }
 
     #[test]

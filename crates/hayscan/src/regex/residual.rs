@@ -1,10 +1,10 @@
 //! Patterns that cannot be confirmed in windows, searched over the whole text.
 //!
 //! Two kinds land here: patterns with no usable factor, and patterns with a factor but no
-//! bound on where their matches lie around it (`\bcurl\b(?:.*|...)`, gitleaks'
-//! `generic-api-key` with its `[a-z0-9+/]{11,}` and `\s`). A pattern such as
-//! `\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b` (an IBAN) or `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b` has
-//! no literal that every match contains, or only a byte that is everywhere; it must be
+//! bound on where their matches lie around it (gitleaks' `generic-api-key`, whose keyword
+//! may start 50 bytes into a match that has a `[a-z0-9+/]{11,}` and `\s` in it). A pattern
+//! such as `\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b` (an IBAN) or `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b`
+//! has no literal that every match contains, or only a byte that is everywhere; it must be
 //! searched over every byte. Searched alone, each such pattern costs a pass of its own, and
 //! a literal prefilter on frequent keywords (`key`, `token`) or on digits fires all the
 //! time: measured on gitleaks' rules over Python sources, the 14 residual rules took
@@ -12,16 +12,11 @@
 //! (Confirming the second kind around its hits, by an anchored search of
 //! `(?s-u:.){0,lead}?(pattern)` where the factor starts at most `lead` bytes into a match,
 //! is exact but was measured slower: 80-130 ms for the 13,563 hits of `generic-api-key`,
-//! and 1,929 rules at 55 MB/s against 82.) So they share joint lazy DFAs without a prefilter and with a larger cache,
-//! [`GROUP_SIZE`] patterns per automaton at most (a joint automaton of hundreds of counted
-//! repetitions outgrows the NFA size limit), so one bad rule slows only its own group. such as `\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b` (an IBAN)
-//! or `\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b` has no literal that every match contains, or only a
-//! byte that is everywhere; it must be searched over every byte. Searching each such
-//! pattern alone costs a pass per pattern, and a literal prefilter on its first bytes
-//! fires at every digit. So these patterns share joint lazy DFAs without a prefilter, a
-//! few dozen patterns per automaton (a joint automaton of hundreds of counted repetitions
-//! outgrows the lazy DFA's cache and the NFA size limit), and one bad rule slows only its
-//! own group.
+//! and 1,929 rules at 55 MB/s against 82. With a lead of a few bytes it pays, and those
+//! patterns are windowed: `Window::Anchored`.) So they share joint lazy DFAs without a
+//! prefilter and with a larger cache, [`GROUP_SIZE`] patterns per automaton at most (a
+//! joint automaton of hundreds of counted repetitions outgrows the lazy DFA's cache and the
+//! NFA size limit), so one bad rule slows only its own group.
 //!
 //! Unicode `\b` makes a lazy DFA give up at the first non-ASCII byte, after which the
 //! meta engine falls back to the PikeVM for the rest of the search. A group whose patterns

@@ -18,6 +18,12 @@
 //! leftmost match (the windows' starts grow with `fs`, so no later hit can give an earlier
 //! match). Patterns without a bound on their length but unable to match `\n` use the hit's
 //! line as the window instead: all of a match lies on one line.
+//!
+//! Patterns whose factor starts at most a few bytes into every match (`ghp_…`,
+//! `["']?secret_key…`, `-----BEGIN…`) are confirmed by anchored searches instead, at each
+//! start the lead allows: the leftmost of them that matches is the pattern's leftmost match
+//! by the same argument, whatever the match's length (even unbounded, across lines), and an
+//! anchored search stops where the pattern stops, a few bytes after the hit on most text.
 
 use aho_corasick::{self as ac, AhoCorasick};
 use regex_automata::{meta, Input};
@@ -37,6 +43,9 @@ pub(crate) enum Window {
     Bounded { before: usize, max_len: usize },
     /// Matches never contain `\n`: the hit's line bounds them.
     Line,
+    /// Matches start at most `lead` bytes before a hit (a small lead, see
+    /// `regex::MAX_ANCHORED_LEAD`): anchored searches at those starts, unbounded forward.
+    Anchored { lead: usize },
 }
 
 /// One pattern of the windowed group.
@@ -125,6 +134,14 @@ impl Confirmed {
     /// either.
     pub fn confirm(&self, hay: &[u8], start: usize, fs: usize) -> Result<Match, usize> {
         let (from, to) = match self.window {
+            Window::Anchored { lead } => {
+                // No match starts in [from, fs] unless one of these finds it; a failed hit
+                // lets the caller start at fs + 1 (every start up to it was tried).
+                let from = start.max(fs.saturating_sub(lead));
+                return (from..=fs)
+                    .find_map(|s| self.anchored_at(hay, s))
+                    .ok_or(fs + 1);
+            }
             Window::Bounded { before, max_len } => (
                 start.max(fs.saturating_sub(before)),
                 hay.len().min(fs.saturating_add(max_len)),
@@ -148,7 +165,21 @@ impl Confirmed {
             (Window::Line, Some(m)) => Ok(m),
             // Nothing on this line: skip its other hits.
             (Window::Line, None) => Err(to + 1),
+            (Window::Anchored { .. }, _) => unreachable!("returned above"),
         }
+    }
+
+    /// The pattern's match starting at `at`, if any (its end as a search of all of `hay`
+    /// would give it: the search runs to the end of `hay` if the pattern does).
+    fn anchored_at(&self, hay: &[u8], at: usize) -> Option<Match> {
+        let input = Input::new(hay)
+            .span(at..hay.len())
+            .anchored(regex_automata::Anchored::Yes);
+        self.regex.search(&input).map(|m| Match {
+            pattern: self.pattern,
+            start: m.start(),
+            end: m.end(),
+        })
     }
 
     /// Leftmost-first search of `hay[from..to]`, look-around seeing all of `hay`.
