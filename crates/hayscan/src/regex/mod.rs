@@ -42,7 +42,7 @@ use regex_syntax::hir::Hir;
 use crate::{Captures, Error, Match, Options, Result};
 use factors::{min_len, required_factors};
 use parse::SyntaxOptions;
-use residual::Residual;
+use residual::{NonAscii, Residual};
 use windowed::{Confirmed, FactorIndex, Window};
 
 /// Shortest factor worth a literal pass: one-byte factors occur everywhere. Two-byte ones
@@ -168,7 +168,7 @@ impl RegexSet {
     pub fn find_at(&self, hay: &[u8], start: usize, cur: &mut SetCursor) -> Option<Match> {
         if self.windowed.is_empty() {
             if let [only] = &self.residual[..] {
-                return only.find_at(hay, start);
+                return only.find_at(hay, start, &mut cur.non_ascii);
             }
         }
         if !cur.started {
@@ -217,7 +217,7 @@ impl RegexSet {
         }
         for r in 0..self.residual.len() {
             cur.sources.push(Source {
-                kind: SourceKind::Residual(r as u32),
+                kind: SourceKind::Residual(r as u32, NonAscii::default()),
                 next: None,
             });
         }
@@ -232,7 +232,7 @@ impl RegexSet {
     fn next_of(&self, hay: &[u8], start: usize, cur: &mut SetCursor, src: usize) -> Option<Match> {
         let source = &mut cur.sources[src];
         let found = match &mut source.kind {
-            SourceKind::Residual(r) => self.residual[*r as usize].find_at(hay, start),
+            SourceKind::Residual(r, seen) => self.residual[*r as usize].find_at(hay, start, seen),
             SourceKind::Windowed { idx, hit, end } => {
                 let pattern = &self.windowed[*idx as usize];
                 let hits = &cur.hits[..*end];
@@ -362,6 +362,8 @@ pub(crate) struct SetCursor {
     sources: Vec<Source>,
     /// `(start, pattern, source)` of each source's next match.
     heap: BinaryHeap<Reverse<(usize, u32, u32)>>,
+    /// For a set that is one residual group (no sources).
+    non_ascii: NonAscii,
 }
 
 #[derive(Debug)]
@@ -373,12 +375,9 @@ struct Source {
 #[derive(Debug)]
 enum SourceKind {
     /// A windowed pattern: `hits[hit..end]` are its hits not yet ruled out.
-    Windowed {
-        idx: u32,
-        hit: usize,
-        end: usize,
-    },
-    Residual(u32),
+    Windowed { idx: u32, hit: usize, end: usize },
+    /// A residual group, and where the next non-ASCII byte is.
+    Residual(u32, NonAscii),
 }
 
 #[cfg(test)]
