@@ -148,3 +148,37 @@ fn ten_thousand_regexes_build_and_find_their_matches() {
     // AB3 + 12 digits: the rule with 12 digits and a 3 is i = 43 (i % 10 == 3, 8 + i / 10 == 12).
     assert_eq!(got, [(42, 2, 33), (9_699, 36, 67), (9_700 + 43, 68, 83)]);
 }
+
+/// Huge counted repetitions are refused at build, with the pattern's index, and the limits
+/// are options: raised, the same pattern builds and matches.
+#[test]
+fn repetition_limits_name_the_pattern_and_can_be_raised() {
+    let err = Matcher::new(&["ok", "[ab]{10000}"], &Options::regex()).unwrap_err();
+    match &err {
+        Error::InvalidPattern { index, message } => {
+            assert_eq!(*index, 1);
+            assert!(message.contains("max_repetition"), "{message}");
+        }
+        other => panic!("expected InvalidPattern, got {other:?}"),
+    }
+    let err = Matcher::new(&["(?:[ab]{1000}){10}"], &Options::regex()).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidPattern { index: 0, message } if message.contains("max_regex_states")),
+        "{err:?}"
+    );
+    let raised = Options {
+        max_repetition: 2_000,
+        ..Options::regex()
+    };
+    let m = Matcher::new(&["x[ab]{2000}"], &raised).expect("builds with a raised limit");
+    let hay = format!("x{}", "ab".repeat(1_000));
+    assert_eq!(m.count(hay.as_bytes()), 1);
+    let tight = Options {
+        max_regex_states: 100,
+        ..Options::regex()
+    };
+    assert!(matches!(
+        Matcher::new(&["abc", "[a-z]{200}"], &tight),
+        Err(Error::InvalidPattern { index: 1, .. })
+    ));
+}

@@ -103,6 +103,10 @@ impl RegexSet {
             .enumerate()
             .map(|(i, p)| parse::parse(i, p.as_ref(), syntax))
             .collect::<Result<Vec<Hir>>>()?;
+        for (i, hir) in hirs.iter().enumerate() {
+            check_repetitions(i, hir, options.max_repetition)?;
+            check_states(i, hir, options.max_regex_states)?;
+        }
         let mut windowed = Vec::new();
         let mut factor_sets = Vec::new();
         let mut residual = Vec::new();
@@ -342,6 +346,59 @@ impl RegexSet {
     pub(crate) fn strategy_counts(&self) -> (usize, usize) {
         (self.windowed.len(), self.residual.len())
     }
+}
+
+/// Refuses a pattern with a counted repetition over `limit` (see `Options::max_repetition`).
+fn check_repetitions(index: usize, hir: &Hir, limit: u32) -> Result<()> {
+    use regex_syntax::hir::HirKind;
+    let mut stack = vec![hir];
+    while let Some(h) = stack.pop() {
+        match h.kind() {
+            HirKind::Repetition(rep) => {
+                let n = rep.max.unwrap_or(rep.min);
+                if n > limit {
+                    return Err(Error::InvalidPattern {
+                        index,
+                        message: format!(
+                            "counted repetition {{{n}}} exceeds the limit of {limit} (max_repetition)"
+                        ),
+                    });
+                }
+                stack.push(&rep.sub);
+            }
+            HirKind::Capture(cap) => stack.push(&cap.sub),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => stack.extend(subs),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a pattern whose Thompson NFA has more than `limit` states (see
+/// `Options::max_regex_states`); one over the engine's own size limit is reported by the
+/// builds that follow.
+fn check_states(index: usize, hir: &Hir, limit: usize) -> Result<()> {
+    use regex_automata::nfa::thompson;
+    let config = thompson::Config::new()
+        .shrink(false)
+        .nfa_size_limit(Some(limit.saturating_mul(64).max(1 << 20)));
+    let Ok(nfa) = thompson::Compiler::new()
+        .configure(config)
+        .build_from_hir(hir)
+    else {
+        return Ok(());
+    };
+    let states = nfa.states().len();
+    if states > limit {
+        return Err(Error::InvalidPattern {
+            index,
+            message: format!(
+                "needs {states} automaton states, more than the limit of {limit} \
+                 (max_regex_states): nested counted repetitions this large make every search slow"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// One pattern's own automaton; the error is the engine's message.
