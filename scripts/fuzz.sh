@@ -11,5 +11,12 @@ fi
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo +nightly install --locked cargo-fuzz
 fi
-# The corpus directory grows during the run; only the committed seeds are kept in git.
-cargo +nightly fuzz run abi corpus/abi -- -max_total_time="$seconds" -max_len=512
+# The fuzzer adds every new input to its corpus directory: run on a scratch copy of the
+# committed seeds so the work tree stays clean (FUZZ_CORPUS=DIR keeps a corpus of your own).
+corpus="${FUZZ_CORPUS:-}"
+if [ -z "$corpus" ]; then
+  corpus="$(mktemp -d)"
+  trap 'rm -rf "$corpus"' EXIT
+  cp corpus/abi/* "$corpus/"
+fi
+cargo +nightly fuzz run abi "$corpus" -- -max_total_time="$seconds" -max_len=512
