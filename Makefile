@@ -98,3 +98,10 @@ fuzz:
 
 test-fuzz:
 	scripts/fuzz.sh 60
+
+# Packaging (issue 11, docs/packaging.md): metadata check, the release build every package
+# carries, `make install`, and the install tests of the packed artifacts.
+.PHONY: check-packaging
+test: check-packaging
+check-packaging:
+	python3 scripts/check-packaging.py

@@ -13,10 +13,9 @@ Gem::Specification.new do |spec|
   DESC
   spec.authors = ["hayscan contributors"]
   spec.licenses = ["MIT", "Apache-2.0"]
-  spec.homepage = "https://example.invalid/hayscan"
   spec.required_ruby_version = ">= 3.1"
 
-  spec.files = ["README.md"] +
+  spec.files = ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] +
                Dir[File.join(__dir__, "lib/**/*.rb")].map { |f| f.delete_prefix("#{__dir__}/") } +
                Dir[File.join(__dir__, "examples/*.rb")].map { |f| f.delete_prefix("#{__dir__}/") }
   spec.require_paths = ["lib"]

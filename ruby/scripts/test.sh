@@ -14,5 +14,5 @@ RUST_BACKTRACE=0 ruby -w -Itest -e 'Dir["test/test_*.rb"].sort.each { |f| requir
 echo "ruby: gem build"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cp -r hayscan.gemspec README.md lib examples "$tmp/"
+cp -r hayscan.gemspec README.md LICENSE-MIT LICENSE-APACHE lib examples "$tmp/"
 (cd "$tmp" && gem build hayscan.gemspec >/dev/null && ls hayscan-*.gem)
