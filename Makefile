@@ -105,3 +105,10 @@ test-fuzz:
 test: check-packaging
 check-packaging:
 	python3 scripts/check-packaging.py
+.PHONY: dist check-dist
+test: check-dist
+# The library every package ships: build/dist (scripts/dist.sh: stripped, SONAME, glibc 2.17).
+dist:
+	scripts/dist.sh
+check-dist: dist
+	scripts/check-dist-lib.sh
