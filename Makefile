@@ -92,6 +92,13 @@ bench-hosts: deps lib
 clean-build:
 	rm -rf $(BUILD)
 
+# Fuzzes the C ABI (fuzz/README.md) for FUZZ_SECONDS; test-fuzz is the short run of `make test`.
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz:
+	scripts/fuzz.sh 60
+
 # Packaging (issue 11): metadata check, the release build every package
 # carries (make install and the install tests of the packed artifacts are not written yet).
 .PHONY: check-packaging
