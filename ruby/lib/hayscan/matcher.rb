@@ -163,14 +163,14 @@ module Hayscan
     # With `captures: true` (regex matchers), yields each match's Hayscan::Captures
     # instead; groups are computed for no match otherwise.
     def scan(text, captures: false, &block)
-      return enum_for(__method__, text, captures: captures) { count(text) } unless block
+      return enum_for(__method__, haystack(text), captures: captures) { count(text) } unless block
 
       each_pulled(text, FIRST_BATCH, captures, &block)
     end
 
     # Like #scan, but returns the matcher, as `each` methods do.
     def each_match(text, captures: false, &block)
-      return enum_for(__method__, text, captures: captures) { count(text) } unless block
+      return enum_for(__method__, haystack(text), captures: captures) { count(text) } unless block
 
       each_pulled(text, FIRST_BATCH, captures, &block)
       self
@@ -243,7 +243,7 @@ module Hayscan
     # block, returns an Enumerator over the matches (like String#gsub). With
     # `captures: true` (regex matchers), the block gets each match's Hayscan::Captures.
     def replace(text, captures: false, &block)
-      return enum_for(:each_match, text, captures: captures) { count(text) } unless block
+      return enum_for(:each_match, haystack(text), captures: captures) { count(text) } unless block
 
       text = borrowable(haystack(text))
       captures_needed! if captures
@@ -291,6 +291,13 @@ module Hayscan
 
     def closed?
       @handle.nil?
+    end
+
+    # A Matcher owns one native matcher: a copy would share it (and its #close). It is
+    # immutable and thread-safe, so share the Matcher itself instead of copying it.
+    def initialize_copy(_other)
+      raise TypeError, "can't copy #{self.class}: it owns a native matcher; share this one " \
+                       "(it is immutable and thread-safe) or build a new one"
     end
 
     def inspect
@@ -387,7 +394,7 @@ module Hayscan
       s = String.try_convert(text)
       raise TypeError, "expected a String, got #{text.class}" unless s
 
-      s
+      Offsets.ascii_compatible!(s)
     end
 
     def replacement_list(replacements)

@@ -8,6 +8,18 @@ module Hayscan
     UTF_8 = Encoding::UTF_8
     CONTINUATION_BYTES = "\x80-\xBF".b.freeze # String#count set of UTF-8 continuation bytes
 
+    # hayscan compares bytes, which is only meaningful for text in an ASCII-compatible
+    # encoding (UTF-8, binary, ISO-8859-*, ...): in UTF-16/UTF-32 an ASCII pattern's bytes
+    # never line up with the text's. Refuse such text as Ruby's Regexp does, instead of
+    # silently finding nothing. Returns `text`.
+    def self.ascii_compatible!(text)
+      return text if text.encoding.ascii_compatible?
+
+      raise Encoding::CompatibilityError,
+            "incompatible encoding: hayscan matches ASCII-compatible text, got a #{text.encoding} " \
+            "string (convert it with text.encode(\"UTF-8\"), or use text.b to match its raw bytes)"
+    end
+
     # The one match of `find`: its text is sliced now, so nothing keeps the haystack.
     def self.single(hay, pattern, byte_start, byte_end)
       text = hay.byteslice(byte_start, byte_end - byte_start).freeze

@@ -96,6 +96,7 @@ module Hayscan
       s = String.try_convert(chunk)
       raise TypeError, "expected a String chunk, got #{chunk.class}" unless s
 
+      Offsets.ascii_compatible!(s)
       chunk = s.frozen? ? s : s.dup.freeze # a handler may change the caller's String
       raise closed_error unless @handle
 
@@ -148,6 +149,12 @@ module Hayscan
 
     def closed?
       @handle.nil?
+    end
+
+    # A Stream owns one native stream and its position in the input: a copy would share
+    # both (feeding one would feed the other). Create another with Matcher#stream.
+    def initialize_copy(_other)
+      raise TypeError, "can't copy #{self.class}: it owns a native stream; create another with Matcher#stream"
     end
 
     def inspect
