@@ -164,5 +164,8 @@ pub(crate) fn core_options(opts: *const hayscan_options) -> Result<Options, Fail
         case_insensitive: flag(v1.case_insensitive, "case_insensitive")?,
         ascii_classes: flag(ascii_classes, "ascii_classes")?,
         max_line_len: v1.max_line_len,
+        // Engine limits (max_repetition, max_regex_states): the core's defaults; the C
+        // options struct does not carry them yet.
+        ..Options::default()
     })
 }
