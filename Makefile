@@ -53,9 +53,11 @@ $(BUILD):
 test-c: lib | $(BUILD)
 	gcc $(CFLAGS) -pthread $(CTESTS)/test_api.c -o $(BUILD)/test_api -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	gcc $(CFLAGS) $(CTESTS)/test_vectors.c -o $(BUILD)/test_vectors -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	gcc $(CFLAGS) -pthread $(CTESTS)/test_handles.c -o $(BUILD)/test_handles -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	python3 $(CTESTS)/flatten_vectors.py tests/vectors > $(BUILD)/vectors.txt
 	$(VALGRIND) $(BUILD)/test_api
 	$(VALGRIND) $(BUILD)/test_vectors $(BUILD)/vectors.txt
+	$(VALGRIND) $(BUILD)/test_handles
 	$(CTESTS)/check_exports.sh $(LIB_DIR)/libhayscan.so $(INCLUDE)/hayscan.h
 	python3 $(CTESTS)/doc_example.py docs/c-api.md $(INCLUDE) $(LIB_DIR) $(BUILD)
 	php -d ffi.enable=1 -r 'FFI::cdef(file_get_contents("$(INCLUDE)/hayscan_php.h"), getenv("HAYSCAN_LIB")); echo "FFI::cdef accepts hayscan_php.h\n";'

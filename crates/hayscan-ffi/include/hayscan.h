@@ -63,7 +63,9 @@ hayscan_abi_version (void);
 
 /** \brief
  *  Frees a buffer returned through `(char **out, size_t *out_len)` by hayscan, passing the
- *  same pointer and length. NULL is a no-op. Never use `free()` on hayscan's buffers.
+ *  same pointer and length. NULL is a no-op, and so is a pointer and length hayscan did not
+ *  hand out or that were freed already (unless hayscan has since returned a new buffer of
+ *  that length at that address). Never use `free()` on hayscan's buffers.
  */
 void
 hayscan_bytes_free (
@@ -105,7 +107,10 @@ enum hayscan_status {
      */
     HAYSCAN_STATUS_STREAM_FINISHED = 5,
     /** \brief
-     *  The stream is running one of its own handlers and cannot be fed from inside it.
+     *  The object is in use: a stream running one of its own handlers cannot be fed or
+     *  finished from inside it; a stream or iterator in a call on another thread cannot be
+     *  used until that call returns; or callbacks are nested deeper than 1,000 calls
+     *  on this thread (see docs/c-api.md).
      */
     HAYSCAN_STATUS_BUSY = 6,
     /** \brief
@@ -129,13 +134,15 @@ hayscan_debug_panic (
     int32_t should_panic);
 
 /** \brief
- *  A pull iterator over the matches of one haystack. Owned by one thread at a time.
- *  Create with `hayscan_iter_new`, free with `hayscan_iter_free`.
+ *  A pull iterator over the matches of one haystack. Used by one thread at a time (a
+ *  call from another thread while one is in progress gets `BUSY`). Create with
+ *  `hayscan_iter_new`, free with `hayscan_iter_free`.
  */
 typedef struct hayscan_iter hayscan_iter_t;
 
 /** \brief
- *  Frees an iterator. NULL is a no-op.
+ *  Frees an iterator. NULL is a no-op, and so is a handle that is not a live iterator
+ *  (freed already, of another type, or not from hayscan).
  */
 void
 hayscan_iter_free (
@@ -279,8 +286,9 @@ hayscan_matcher_find (
     uint32_t * found);
 
 /** \brief
- *  Frees a matcher. NULL is a no-op. Streams and iterators created from it stay valid
- *  (they keep the compiled patterns alive). Must not be called twice for one matcher.
+ *  Frees a matcher. NULL is a no-op, and so is a handle that is not a live matcher (freed
+ *  already, of another type, or not from hayscan). Streams and iterators created from it
+ *  stay valid (they keep the compiled patterns alive), and so does a scan in progress.
  */
 void
 hayscan_matcher_free (
@@ -450,7 +458,8 @@ hayscan_matcher_replace_all (
 
 /** \brief
  *  Where a `hayscan_on_replace_t` callback writes the replacement for the current match,
- *  with `hayscan_replacement_write`. Valid only during that callback.
+ *  with `hayscan_replacement_write`. Valid only during that callback, on its thread: a
+ *  token kept and used later (or from another thread) is refused.
  */
 typedef struct hayscan_replacement hayscan_replacement_t;
 
@@ -523,8 +532,10 @@ hayscan_options_init (
     hayscan_options_t * opts);
 
 /** \brief
- *  Appends `len` bytes at `ptr` to the replacement of the current match. Only valid inside
- *  the `hayscan_on_replace_t` callback that received `dst`; may be called several times.
+ *  Appends `len` bytes at `ptr` to the replacement of the current match. `dst` is valid
+ *  only inside the `hayscan_on_replace_t` callback that received it, on that thread; may be
+ *  called several times. A `dst` used after its callback returned, from another thread,
+ *  or that is not a replacement token gives `_INVALID_ARGUMENT` and writes nothing.
  */
 hayscan_status_t
 hayscan_replacement_write (
@@ -533,8 +544,9 @@ hayscan_replacement_write (
     size_t len);
 
 /** \brief
- *  A push scanner over one matcher, with registered handlers. Owned by one thread at a
- *  time. Create with `hayscan_stream_new`, free with `hayscan_stream_free`.
+ *  A push scanner over one matcher, with registered handlers. Used by one thread at a
+ *  time (a call from another thread while one is in progress gets `BUSY`). Create with
+ *  `hayscan_stream_new`, free with `hayscan_stream_free`.
  */
 typedef struct hayscan_stream hayscan_stream_t;
 
@@ -563,8 +575,10 @@ hayscan_stream_finish (
 
 /** \brief
  *  Frees a stream and releases every handler still registered (each `release` exactly
- *  once). NULL is a no-op. Called from one of the stream's own handlers, the stream is
- *  freed when the feed or finish call in progress returns.
+ *  once). NULL is a no-op, and so is a handle that is not a live stream (freed already, of
+ *  another type, or not from hayscan). Called from one of the stream's own handlers (or
+ *  while another thread is inside a call on it), the handle is dead at once and the
+ *  stream is freed when the feed or finish call in progress returns.
  */
 void
 hayscan_stream_free (

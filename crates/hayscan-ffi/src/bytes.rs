@@ -21,7 +21,9 @@ pub struct hayscan_bytes {
 }
 
 /// Frees a buffer returned through `(char **out, size_t *out_len)` by hayscan, passing the
-/// same pointer and length. NULL is a no-op. Never use `free()` on hayscan's buffers.
+/// same pointer and length. NULL is a no-op, and so is a pointer and length hayscan did not
+/// hand out or that were freed already (unless hayscan has since returned a new buffer of
+/// that length at that address). Never use `free()` on hayscan's buffers.
 #[ffi_export]
 pub fn hayscan_bytes_free(ptr: *mut c_char, len: usize) {
     let _ = guard(|| {

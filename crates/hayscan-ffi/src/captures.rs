@@ -5,8 +5,10 @@ use hayscan_core::{Matcher, Syntax};
 use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
-use crate::handles::{bytes, check_handle, out};
-use crate::matcher::{hayscan_matcher, MATCHER_MAGIC};
+use std::sync::Arc;
+
+use crate::handles::{bytes, out};
+use crate::matcher::{hayscan_matcher, matcher_of};
 use crate::scan::hayscan_match;
 use crate::status::{guard, hayscan_status, Fail};
 
@@ -28,10 +30,10 @@ const NO_SPAN: hayscan_span = hayscan_span {
     end: usize::MAX,
 };
 
-/// The compiled matcher of a handle, borrowed from it: names returned from it stay valid
-/// while the handle lives.
-fn matcher_ref<'a>(matcher: *const hayscan_matcher) -> Result<&'a Matcher, Fail> {
-    Ok(&check_handle(matcher, "matcher", MATCHER_MAGIC)?.inner)
+/// The compiled matcher of a handle. The registry keeps it alive as long as the handle
+/// lives, so names pointing into it stay valid that long.
+fn matcher_ref(matcher: *const hayscan_matcher) -> Result<Arc<Matcher>, Fail> {
+    matcher_of(matcher)
 }
 
 /// Refuses literal sets with `_UNSUPPORTED`: literal patterns have no groups.
@@ -88,7 +90,7 @@ pub fn hayscan_matcher_captures(
         if groups_len.is_null() {
             return Err(Fail::arg("groups_len is NULL"));
         }
-        require_regex(m)?;
+        require_regex(&m)?;
         // SAFETY: non-NULL; the caller passes a pointer to a match struct.
         let found = hayscan_core::Match::from(unsafe { match_.read() });
         let caps = m.captures(hay, &found).ok_or_else(|| {
@@ -124,8 +126,8 @@ pub fn hayscan_matcher_group_count(
         if count.is_null() {
             return Err(Fail::arg("count is NULL"));
         }
-        require_regex(m)?;
-        out(count, "count", names_of(m, pattern)?.len())
+        require_regex(&m)?;
+        out(count, "count", names_of(&m, pattern)?.len())
     })
 }
 
@@ -148,8 +150,8 @@ pub fn hayscan_matcher_group_name(
         if name.is_null() || name_len.is_null() {
             return Err(Fail::arg("name or name_len is NULL"));
         }
-        require_regex(m)?;
-        let names = names_of(m, pattern)?;
+        require_regex(&m)?;
+        let names = names_of(&m, pattern)?;
         let Some(&found) = names.get(group) else {
             return Err(Fail::arg(format!(
                 "group {group} out of range (pattern {pattern} has {} groups, counting group 0)",

@@ -1,36 +1,46 @@
 //! `hayscan_iter_t`: the pull twin of the push scan, filling a caller's array with a batch
 //! of matches per call (one boundary crossing per batch, not per match).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, TryLockError};
 
 use hayscan_core::Matcher;
 use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
-use crate::handles::{self, bytes, free_handle, into_handle, out, LiveCount};
+use crate::handles::{self, bytes, out, LiveCount, Object};
 use crate::matcher::{hayscan_matcher, matcher_of};
 use crate::scan::hayscan_match;
 use crate::status::{guard, hayscan_status, Fail};
 
-/// A pull iterator over the matches of one haystack. Owned by one thread at a time.
-/// Create with `hayscan_iter_new`, free with `hayscan_iter_free`.
+/// A pull iterator over the matches of one haystack. Used by one thread at a time (a
+/// call from another thread while one is in progress gets `BUSY`). Create with
+/// `hayscan_iter_new`, free with `hayscan_iter_free`.
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
-#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_iter {
-    magic: u64,
+    // Never instantiated: a handle is a registry token (handles.rs), not an address.
+    _token: [u8; 0],
+}
+
+/// What an iterator handle names in the registry.
+#[derive(Debug)]
+pub(crate) struct IterObject {
+    state: Mutex<IterState>,
+    _live: LiveCount,
+}
+
+#[derive(Debug)]
+struct IterState {
     matcher: Arc<Matcher>,
     hay: *const u8,
     len: usize,
     cursor: hayscan_core::Cursor,
-    _live: LiveCount,
 }
 
-const ITER_MAGIC: u64 = 0x6861_7973_6974_6572; // "haysiter"
-
-// The type tag must be at offset 0 (handles.rs reads it blind).
-const _: () = assert!(std::mem::offset_of!(hayscan_iter, magic) == 0);
+// SAFETY: `hay` is only read, and the caller of `hayscan_iter_new` promised it stays valid
+// and unchanged until the iterator is freed, whichever thread reads it.
+unsafe impl Send for IterState {}
 
 /// Creates a pull iterator over the matches of the `len` bytes at `hay`. The haystack is
 /// borrowed, not copied: it must stay valid and unchanged until `hayscan_iter_free`. The
@@ -50,18 +60,16 @@ pub fn hayscan_iter_new(
             return Err(Fail::arg("out is NULL"));
         }
         let cursor = m.cursor();
-        out(
-            out_iter,
-            "out",
-            into_handle(hayscan_iter {
-                magic: ITER_MAGIC,
+        let handle = handles::register(Object::Iter(Arc::new(IterObject {
+            state: Mutex::new(IterState {
                 matcher: m,
                 hay: hay.as_ptr(),
                 len: hay.len(),
                 cursor,
-                _live: LiveCount::new(),
             }),
-        )
+            _live: LiveCount::new(),
+        })))?;
+        out(out_iter, "out", handle)
     })
 }
 
@@ -76,7 +84,17 @@ pub fn hayscan_iter_next(
     n: *mut usize,
 ) -> hayscan_status {
     guard(|| {
-        let it = handles::check_handle_mut(iter, "iter", ITER_MAGIC)?;
+        let object = handles::lookup(iter, "iter", "hayscan_iter_t", |o| match o {
+            Object::Iter(it) => Some(Arc::clone(it)),
+            _ => None,
+        })?;
+        // No callback runs under this lock, so only another thread can be holding it.
+        let mut it = match object.state.try_lock() {
+            Ok(it) => it,
+            Err(TryLockError::WouldBlock) => return Err(Fail::busy_elsewhere("iterator")),
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        };
+        let it = &mut *it;
         if buf.is_null() && cap > 0 {
             return Err(Fail::arg("buf is NULL but cap is not 0"));
         }
@@ -98,11 +116,12 @@ pub fn hayscan_iter_next(
     })
 }
 
-/// Frees an iterator. NULL is a no-op.
+/// Frees an iterator. NULL is a no-op, and so is a handle that is not a live iterator
+/// (freed already, of another type, or not from hayscan).
 #[ffi_export]
 pub fn hayscan_iter_free(iter: *mut hayscan_iter) {
     let _ = guard(|| {
-        free_handle(iter, ITER_MAGIC);
+        handles::unregister(iter, |o| matches!(o, Object::Iter(_)));
         Ok(())
     });
 }

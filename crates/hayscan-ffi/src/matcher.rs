@@ -11,10 +11,10 @@ use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
 use crate::bytes::{byte_list, hayscan_bytes};
-use crate::handles::{self, bytes, check_handle, free_handle, into_handle, out, LiveCount};
+use crate::handles::{self, bytes, out, LiveCount, Object};
 use crate::options::{core_options, hayscan_options};
 use crate::scan::{hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
-use crate::status::{guard, hayscan_status, Fail};
+use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
 /// A compiled pattern set. Immutable and thread-safe: one matcher may be used by any
 /// number of threads at once. Create with `hayscan_matcher_new`, free with
@@ -22,17 +22,10 @@ use crate::status::{guard, hayscan_status, Fail};
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
-#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_matcher {
-    magic: u64,
-    pub(crate) inner: Arc<Matcher>,
-    _live: LiveCount,
+    // Never instantiated: a handle is a registry token (handles.rs), not an address.
+    _token: [u8; 0],
 }
-
-pub(crate) const MATCHER_MAGIC: u64 = 0x6861_7973_6d61_7463; // "haysmatc"
-
-// The type tag must be at offset 0 (handles.rs reads it blind).
-const _: () = assert!(std::mem::offset_of!(hayscan_matcher, magic) == 0);
 
 fn build_matcher(
     patterns: &[&[u8]],
@@ -44,15 +37,8 @@ fn build_matcher(
     }
     let options = core_options(opts)?;
     let matcher = Matcher::new(patterns, &options)?;
-    out(
-        out_matcher,
-        "out",
-        into_handle(hayscan_matcher {
-            magic: MATCHER_MAGIC,
-            inner: Arc::new(matcher),
-            _live: LiveCount::new(),
-        }),
-    )
+    let handle = handles::register(Object::Matcher(Arc::new(matcher), LiveCount::new()))?;
+    out(out_matcher, "out", handle)
 }
 
 /// Compiles `count` patterns into a matcher. Pattern `i` (its id in every match) is
@@ -116,12 +102,13 @@ pub fn hayscan_matcher_new_packed(
     })
 }
 
-/// Frees a matcher. NULL is a no-op. Streams and iterators created from it stay valid
-/// (they keep the compiled patterns alive). Must not be called twice for one matcher.
+/// Frees a matcher. NULL is a no-op, and so is a handle that is not a live matcher (freed
+/// already, of another type, or not from hayscan). Streams and iterators created from it
+/// stay valid (they keep the compiled patterns alive), and so does a scan in progress.
 #[ffi_export]
 pub fn hayscan_matcher_free(matcher: *mut hayscan_matcher) {
     let _ = guard(|| {
-        free_handle(matcher, MATCHER_MAGIC);
+        handles::unregister(matcher, |o| matches!(o, Object::Matcher(..)));
         Ok(())
     });
 }
@@ -129,8 +116,10 @@ pub fn hayscan_matcher_free(matcher: *mut hayscan_matcher) {
 /// The compiled matcher behind a handle. The `Arc` is cloned so that a callback that frees
 /// the handle mid-scan cannot pull the patterns out from under the scan.
 pub(crate) fn matcher_of(matcher: *const hayscan_matcher) -> Result<Arc<Matcher>, Fail> {
-    let m = check_handle(matcher, "matcher", MATCHER_MAGIC)?;
-    Ok(Arc::clone(&m.inner))
+    handles::lookup(matcher, "matcher", "hayscan_matcher_t", |o| match o {
+        Object::Matcher(m, _) => Some(Arc::clone(m)),
+        _ => None,
+    })
 }
 
 /// Writes the number of patterns to `*out`.
@@ -230,6 +219,7 @@ pub fn hayscan_matcher_scan(
         let m = matcher_of(matcher)?;
         let hay = bytes(hay, len, "hay")?;
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
+        let _nesting = CallingBack::enter()?;
         let mut stop_value = 0;
         let r = m.scan(hay, |found| {
             let c = hayscan_match::from(found);

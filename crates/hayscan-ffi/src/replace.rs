@@ -9,26 +9,21 @@ use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
 use crate::bytes::{byte_list, hayscan_bytes};
-use crate::handles::{self, bytes, check_handle};
+use crate::handles::{self, bytes, OpenReplacement};
 use crate::matcher::{hayscan_matcher, matcher_of};
 use crate::scan::{hayscan_match, hayscan_scan_report, write_report};
-use crate::status::{guard, hayscan_status, Fail};
+use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
 /// Where a `hayscan_on_replace_t` callback writes the replacement for the current match,
-/// with `hayscan_replacement_write`. Valid only during that callback.
+/// with `hayscan_replacement_write`. Valid only during that callback, on its thread: a
+/// token kept and used later (or from another thread) is refused.
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
-#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_replacement {
-    magic: u64,
-    out: *mut Vec<u8>,
+    // Never instantiated: a token names an open slot of a per-thread registry (handles.rs).
+    _token: [u8; 0],
 }
-
-const REPLACEMENT_MAGIC: u64 = 0x6861_7973_7265_706c; // "haysrepl"
-
-// The type tag must be at offset 0 (handles.rs reads it blind).
-const _: () = assert!(std::mem::offset_of!(hayscan_replacement, magic) == 0);
 
 /// Called for each match of a replace-with operation; write the replacement with
 /// `hayscan_replacement_write(dst, ...)`. Return 0 to continue, non-zero to stop.
@@ -86,29 +81,40 @@ pub fn hayscan_matcher_replace_with(
         if out_ptr.is_null() || out_len.is_null() {
             return Err(Fail::arg("out or out_len is NULL"));
         }
+        let _nesting = CallingBack::enter()?;
         let mut stop_value = 0;
+        let mut open_failed = None;
         let (result, r) = m.replace_with(hay, |found, dst| {
             let c = hayscan_match::from(*found);
-            let mut writer = hayscan_replacement {
-                magic: REPLACEMENT_MAGIC,
-                out: dst,
+            // The token is live exactly while the callback runs: closed on drop.
+            let token = match OpenReplacement::open(dst) {
+                Ok(token) => token,
+                Err(fail) => {
+                    open_failed = Some(fail);
+                    return ControlFlow::Break(());
+                }
             };
-            // SAFETY: the caller promised `on_replace` is valid for `user_data`; `writer`
-            // outlives the call, which may only use it during the call.
-            stop_value = unsafe { on_replace(user_data, &c, &mut writer) };
+            // SAFETY: the caller promised `on_replace` is valid for `user_data`.
+            stop_value = unsafe { on_replace(user_data, &c, token.token()) };
+            drop(token);
             if stop_value != 0 {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         })?;
+        if let Some(fail) = open_failed {
+            return Err(fail);
+        }
         write_report(report, r, stop_value)?;
         handles::give_bytes(result, out_ptr, out_len)
     })
 }
 
-/// Appends `len` bytes at `ptr` to the replacement of the current match. Only valid inside
-/// the `hayscan_on_replace_t` callback that received `dst`; may be called several times.
+/// Appends `len` bytes at `ptr` to the replacement of the current match. `dst` is valid
+/// only inside the `hayscan_on_replace_t` callback that received it, on that thread; may be
+/// called several times. A `dst` used after its callback returned, from another thread,
+/// or that is not a replacement token gives `_INVALID_ARGUMENT` and writes nothing.
 #[ffi_export]
 pub fn hayscan_replacement_write(
     dst: *mut hayscan_replacement,
@@ -116,11 +122,7 @@ pub fn hayscan_replacement_write(
     len: usize,
 ) -> hayscan_status {
     guard(|| {
-        let w = check_handle(dst, "dst", REPLACEMENT_MAGIC)?;
         let data = bytes(ptr, len, "ptr")?;
-        // SAFETY: the magic is only set while the replace-with callback runs, during which
-        // `out` points at the live output buffer and nothing else touches it.
-        unsafe { (*w.out).extend_from_slice(data) };
-        Ok(())
+        handles::write_replacement(dst, data)
     })
 }

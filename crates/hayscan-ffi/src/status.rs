@@ -28,7 +28,10 @@ pub enum hayscan_status {
     BuildFailed = 4,
     /// The stream was finished (by `hayscan_stream_finish` or a handler that stopped it).
     StreamFinished = 5,
-    /// The stream is running one of its own handlers and cannot be fed from inside it.
+    /// The object is in use: a stream running one of its own handlers cannot be fed or
+    /// finished from inside it; a stream or iterator in a call on another thread cannot be
+    /// used until that call returns; or callbacks are nested deeper than 1,000 calls
+    /// on this thread (see docs/c-api.md).
     Busy = 6,
     /// hayscan panicked (a bug); the message says where. The process keeps running, and
     /// the handles involved stay safe to free.
@@ -56,6 +59,17 @@ impl Fail {
         Fail {
             status: hayscan_status::Unsupported,
             message: message.into(),
+            pattern_index: -1,
+        }
+    }
+
+    /// `what` (a stream, an iterator) is inside a call on another thread.
+    pub(crate) fn busy_elsewhere(what: &str) -> Fail {
+        Fail {
+            status: hayscan_status::Busy,
+            message: format!(
+                "the {what} is busy: it is in use on another thread (one thread at a time)"
+            ),
             pattern_index: -1,
         }
     }
@@ -110,6 +124,46 @@ thread_local! {
     static GUARD_DEPTH: Cell<usize> = const { Cell::new(0) };
     /// Where the last panic inside an export happened, recorded by the panic hook.
     static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// How many hayscan calls that run host callbacks (scan, replace-with, stream feed and
+/// finish) may be nested on one thread. Each level costs about 750 bytes of hayscan's
+/// stack frames (measured in a release build) plus the host's own; 1,000 levels stay well
+/// inside the smallest usual thread stacks, and a deeper call gets `BUSY` instead of a
+/// stack overflow.
+pub(crate) const MAX_NESTING: usize = 1000;
+
+thread_local! {
+    static CALLBACK_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Marks a call that runs host callbacks, for the nesting limit; leaves on drop.
+#[derive(Debug)]
+pub(crate) struct CallingBack(());
+
+impl CallingBack {
+    pub(crate) fn enter() -> Result<CallingBack, Fail> {
+        CALLBACK_DEPTH.with(|d| {
+            if d.get() >= MAX_NESTING {
+                return Err(Fail {
+                    status: hayscan_status::Busy,
+                    message: format!(
+                        "callbacks are nested too deeply: {MAX_NESTING} hayscan calls that run \
+                         callbacks are already in progress on this thread"
+                    ),
+                    pattern_index: -1,
+                });
+            }
+            d.set(d.get() + 1);
+            Ok(CallingBack(()))
+        })
+    }
+}
+
+impl Drop for CallingBack {
+    fn drop(&mut self) {
+        CALLBACK_DEPTH.with(|d| d.set(d.get() - 1));
+    }
 }
 
 static HOOK: Once = Once::new();

@@ -1,41 +1,58 @@
 //! `hayscan_stream_t`: push scanning of input that arrives in chunks, delivering matches
 //! to registered handlers (function, user data, release), each released exactly once.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::ffi::c_void;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use hayscan_core::{Handlers, Stream};
 use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
-use crate::handles::{self, bytes, check_handle, free_handle, into_handle, out, LiveCount};
+use crate::handles::{self, bytes, out, LiveCount, Object, ThreadOwner};
 use crate::matcher::{hayscan_matcher, matcher_of};
 use crate::scan::{hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
-use crate::status::{guard, hayscan_status, Fail};
+use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
-/// A push scanner over one matcher, with registered handlers. Owned by one thread at a
-/// time. Create with `hayscan_stream_new`, free with `hayscan_stream_free`.
+/// A push scanner over one matcher, with registered handlers. Used by one thread at a
+/// time (a call from another thread while one is in progress gets `BUSY`). Create with
+/// `hayscan_stream_new`, free with `hayscan_stream_free`.
 #[derive_ReprC]
 #[repr(opaque)]
 #[derive(Debug)]
-#[repr(C)] // the type tag (`magic`) must be the first field: see handles.rs
 pub struct hayscan_stream {
-    magic: u64,
+    // Never instantiated: a handle is a registry token (handles.rs), not an address.
+    _token: [u8; 0],
+}
+
+/// What a stream handle names in the registry.
+#[derive(Debug)]
+pub(crate) struct StreamObject {
+    /// Every access to `scanner` and `handlers` happens inside `owner.enter()`.
+    owner: ThreadOwner,
     scanner: RefCell<Stream>,
     handlers: Handlers<CHandler>,
     /// The matcher's pattern count, to validate handler filters even while `scanner` is
     /// borrowed by a feed in progress.
     pattern_count: usize,
-    /// `hayscan_stream_free` was called while a handler was running: free on return.
-    doomed: Cell<bool>,
     _live: LiveCount,
 }
 
-const STREAM_MAGIC: u64 = 0x6861_7973_7374_726d; // "haysstrm"
+// SAFETY: the registry is shared by all threads, but a stream's non-thread-safe parts (the
+// RefCell, the handler list's Rc and RefCell, the host's user_data pointers) are only
+// touched by the one thread `owner` admits at a time, or by the drop of the last `Arc`,
+// which happens after every other user has let go.
+unsafe impl Send for StreamObject {}
+// SAFETY: as above.
+unsafe impl Sync for StreamObject {}
 
-// The type tag must be at offset 0 (handles.rs reads it blind).
-const _: () = assert!(std::mem::offset_of!(hayscan_stream, magic) == 0);
+fn stream_of(stream: *const hayscan_stream) -> Result<Arc<StreamObject>, Fail> {
+    handles::lookup(stream, "stream", "hayscan_stream_t", |o| match o {
+        Object::Stream(s) => Some(Arc::clone(s)),
+        _ => None,
+    })
+}
 
 /// Releases a stream handler's `user_data`; called exactly once per registration.
 pub type hayscan_release_t = unsafe extern "C" fn(*mut c_void);
@@ -73,18 +90,14 @@ pub fn hayscan_stream_new(
             return Err(Fail::arg("out is NULL"));
         }
         let pattern_count = m.pattern_count();
-        out(
-            out_stream,
-            "out",
-            into_handle(hayscan_stream {
-                magic: STREAM_MAGIC,
-                pattern_count,
-                scanner: RefCell::new(Stream::new(m)),
-                handlers: Handlers::new(),
-                doomed: Cell::new(false),
-                _live: LiveCount::new(),
-            }),
-        )
+        let handle = handles::register(Object::Stream(Arc::new(StreamObject {
+            owner: ThreadOwner::new(),
+            pattern_count,
+            scanner: RefCell::new(Stream::new(m)),
+            handlers: Handlers::new(),
+            _live: LiveCount::new(),
+        })))?;
+        out(out_stream, "out", handle)
     })
 }
 
@@ -107,7 +120,8 @@ pub fn hayscan_stream_on(
     id: *mut u64,
 ) -> hayscan_status {
     guard(|| {
-        let s = check_handle(stream, "stream", STREAM_MAGIC)?;
+        let s = stream_of(stream)?;
+        let _inside = s.owner.enter("stream")?;
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
         if id.is_null() {
             return Err(Fail::arg("id is NULL"));
@@ -139,7 +153,8 @@ pub fn hayscan_stream_on(
 #[ffi_export]
 pub fn hayscan_stream_off(stream: *mut hayscan_stream, id: u64) -> hayscan_status {
     guard(|| {
-        let s = check_handle(stream, "stream", STREAM_MAGIC)?;
+        let s = stream_of(stream)?;
+        let _inside = s.owner.enter("stream")?;
         if s.handlers.remove(id) {
             Ok(())
         } else {
@@ -158,36 +173,33 @@ fn drive(
     what: Feed<'_>,
     report: *mut hayscan_scan_report,
 ) -> Result<(), Fail> {
-    let s = check_handle(stream, "stream", STREAM_MAGIC)?;
-    let result = {
-        let mut scanner = s.scanner.try_borrow_mut().map_err(|_| Fail::busy())?;
-        let mut stop_value = 0;
-        let on_match = |m: hayscan_core::Match| {
-            s.handlers.dispatch(&m, |h, m| {
-                let c = hayscan_match::from(*m);
-                // SAFETY: the registrant promised `on_match` is valid for `user_data`.
-                stop_value = unsafe { (h.on_match)(h.user_data, &c) };
-                if stop_value != 0 {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
-        };
-        let r = match what {
-            Feed::Chunk(chunk) => scanner.feed(chunk, on_match),
-            Feed::Finish => scanner.finish(on_match),
-        };
-        r.map(|r| (r, stop_value))
+    // Our own `Arc`: if a handler frees the stream, the registry lets go of it and the
+    // stream (with its handlers' releases) goes when this call drops `s`, at its end.
+    let s = stream_of(stream)?;
+    let inside = s.owner.enter("stream")?;
+    let nesting = CallingBack::enter()?;
+    let mut scanner = s.scanner.try_borrow_mut().map_err(|_| Fail::busy())?;
+    let mut stop_value = 0;
+    let on_match = |m: hayscan_core::Match| {
+        s.handlers.dispatch(&m, |h, m| {
+            let c = hayscan_match::from(*m);
+            // SAFETY: the registrant promised `on_match` is valid for `user_data`.
+            stop_value = unsafe { (h.on_match)(h.user_data, &c) };
+            if stop_value != 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
     };
-    if s.doomed.get() {
-        // A handler called hayscan_stream_free during this call: free now that nothing
-        // borrows the stream. `s` is not used after this point.
-        // SAFETY: `stream` came from `into_handle` and is freed exactly once (here).
-        unsafe { handles::drop_handle(stream) };
-    }
-    let (r, stop_value) = result?;
-    write_report(report, r, stop_value)
+    let r = match what {
+        Feed::Chunk(chunk) => scanner.feed(chunk, on_match),
+        Feed::Finish => scanner.finish(on_match),
+    };
+    drop(scanner);
+    drop(nesting);
+    drop(inside);
+    write_report(report, r?, stop_value)
 }
 
 /// Feeds the next `len` bytes at `chunk` (read during the call only) and delivers every
@@ -219,19 +231,14 @@ pub fn hayscan_stream_finish(
 }
 
 /// Frees a stream and releases every handler still registered (each `release` exactly
-/// once). NULL is a no-op. Called from one of the stream's own handlers, the stream is
-/// freed when the feed or finish call in progress returns.
+/// once). NULL is a no-op, and so is a handle that is not a live stream (freed already, of
+/// another type, or not from hayscan). Called from one of the stream's own handlers (or
+/// while another thread is inside a call on it), the handle is dead at once and the
+/// stream is freed when the feed or finish call in progress returns.
 #[ffi_export]
 pub fn hayscan_stream_free(stream: *mut hayscan_stream) {
     let _ = guard(|| {
-        let Ok(s) = check_handle(stream, "stream", STREAM_MAGIC) else {
-            return Ok(());
-        };
-        if s.scanner.try_borrow_mut().is_err() {
-            s.doomed.set(true);
-            return Ok(());
-        }
-        free_handle(stream, STREAM_MAGIC);
+        handles::unregister(stream, |o| matches!(o, Object::Stream(_)));
         Ok(())
     });
 }
