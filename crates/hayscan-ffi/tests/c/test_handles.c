@@ -404,6 +404,42 @@ static void test_bytes_double_free(void) {
     CHECK(hayscan_live_objects() == 0);
 }
 
+/* ---- nesting: 10,000 levels of scan-inside-callback end in BUSY, never a crash ---- */
+
+typedef struct {
+    hayscan_matcher_t *m;
+    int depth, deepest;
+    hayscan_status_t refused;
+} nest_ctx_t;
+
+static int32_t nest(void *user_data, const hayscan_match_t *m) {
+    nest_ctx_t *ctx = user_data;
+    (void)m;
+    ctx->depth++;
+    if (ctx->depth > ctx->deepest) ctx->deepest = ctx->depth;
+    if (ctx->depth < 10000) {
+        hayscan_status_t st = hayscan_matcher_scan(ctx->m, "a", 1, nest, ctx, NULL);
+        if (st != HAYSCAN_STATUS_OK && ctx->refused == HAYSCAN_STATUS_OK) {
+            ctx->refused = st;
+            CHECK(strstr(hayscan_last_error_message(), "nested too deeply") != NULL);
+        }
+    }
+    ctx->depth--;
+    return 0;
+}
+
+static void test_deep_nesting_is_bounded(void) {
+    nest_ctx_t ctx = {literal1("a"), 0, 0, HAYSCAN_STATUS_OK};
+    OK(hayscan_matcher_scan(ctx.m, "a", 1, nest, &ctx, NULL));
+    CHECK(ctx.refused == HAYSCAN_STATUS_BUSY);
+    CHECK(ctx.deepest == 1000); /* the documented limit */
+    size_t n = 0;
+    OK(hayscan_matcher_count(ctx.m, "aa", 2, &n)); /* and the thread is usable again */
+    CHECK(n == 2);
+    hayscan_matcher_free(ctx.m);
+    CHECK(hayscan_live_objects() == 0);
+}
+
 int main(void) {
     test_stream_freed_by_its_handler();
     test_use_after_free();
@@ -414,6 +450,7 @@ int main(void) {
     test_handles_move_between_threads();
     test_forged_and_foreign_pointers();
     test_bytes_double_free();
+    test_deep_nesting_is_bounded();
     CHECK(hayscan_live_objects() == 0);
     printf("test_handles: %d failures\n", test_failures);
     return test_failures ? 1 : 0;
