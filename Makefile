@@ -20,7 +20,7 @@ DEB_PACKAGES += php-fpm
 
 FUZZ_SECONDS ?= 600
 .PHONY: fuzz test-fuzz
-.PHONY: test demo bench bench-hosts deps lib header check-header lint test-rust test-c test-php test-ruby test-node \
+.PHONY: test demo bench bench-hosts deps lib header check-header lint test-rust test-c test-c-asan test-php test-ruby test-node \
         demo-c clean-build
 
 test: deps lint check-header test-rust test-c test-php test-ruby test-node test-fuzz
@@ -54,13 +54,28 @@ test-c: lib | $(BUILD)
 	gcc $(CFLAGS) -pthread $(CTESTS)/test_api.c -o $(BUILD)/test_api -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	gcc $(CFLAGS) $(CTESTS)/test_vectors.c -o $(BUILD)/test_vectors -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	gcc $(CFLAGS) -pthread $(CTESTS)/test_handles.c -o $(BUILD)/test_handles -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	gcc $(CFLAGS) $(CTESTS)/test_faults.c -o $(BUILD)/test_faults -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	python3 $(CTESTS)/flatten_vectors.py tests/vectors > $(BUILD)/vectors.txt
 	$(VALGRIND) $(BUILD)/test_api
 	$(VALGRIND) $(BUILD)/test_vectors $(BUILD)/vectors.txt
 	$(VALGRIND) $(BUILD)/test_handles
+	$(VALGRIND) $(BUILD)/test_faults
 	$(CTESTS)/check_exports.sh $(LIB_DIR)/libhayscan.so $(INCLUDE)/hayscan.h
 	python3 $(CTESTS)/doc_example.py docs/c-api.md $(INCLUDE) $(LIB_DIR) $(BUILD)
 	php -d ffi.enable=1 -r 'FFI::cdef(file_get_contents("$(INCLUDE)/hayscan_php.h"), getenv("HAYSCAN_LIB")); echo "FFI::cdef accepts hayscan_php.h\n";'
+	$(MAKE) test-c-asan
+
+# The C tests under AddressSanitizer: gcc's libasan for the C side and, through nightly's
+# -Zsanitizer=address, the Rust side (a separate target dir; gcc brings libasan).
+ASAN_DIR := $(ROOT)/target/asan/x86_64-unknown-linux-gnu/release
+ASAN_CFLAGS := $(CFLAGS) -fsanitize=address -fno-omit-frame-pointer
+test-c-asan: | $(BUILD)
+	@cargo +nightly --version >/dev/null 2>&1 || { echo "test-c-asan needs Rust nightly: rustup toolchain install nightly" >&2; exit 1; }
+	RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR=target/asan cargo +nightly build --release -p hayscan-ffi --target x86_64-unknown-linux-gnu
+	for t in test_api test_handles test_faults; do \
+	  gcc $(ASAN_CFLAGS) -pthread $(CTESTS)/$$t.c -o $(BUILD)/$${t}_asan -L$(ASAN_DIR) -lhayscan -Wl,-rpath,$(ASAN_DIR); \
+	  ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 $(BUILD)/$${t}_asan; \
+	done
 
 test-php: lib
 	php/scripts/test.sh
