@@ -19,9 +19,9 @@
 
 use safer_ffi::c_char;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use hayscan_core::Matcher;
 
@@ -401,9 +401,10 @@ pub(crate) fn out<T>(p: *mut T, name: &str, value: T) -> Result<(), Fail> {
 // ---- byte buffers ----
 
 /// Buffers handed out and not yet freed: (address, length) → how many (empty buffers
-/// share one dangling address). `hayscan_bytes_free` frees only what is listed here.
-static BUFFERS: LazyLock<Mutex<HashMap<(usize, usize), usize>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// share one dangling address). `hayscan_bytes_free` frees only what is listed here. A
+/// B-tree rather than a hash map: its nodes are pointed at from their start, so valgrind
+/// sees the table as reachable rather than "possibly lost" at exit.
+static BUFFERS: Mutex<BTreeMap<(usize, usize), usize>> = Mutex::new(BTreeMap::new());
 
 /// Hands a byte buffer to C; freed by `free_bytes` with the same pointer and length.
 pub(crate) fn give_bytes(
