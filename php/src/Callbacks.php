@@ -124,10 +124,16 @@ final class Callbacks
         return self::$maxDepth;
     }
 
+    /** The C library refuses calls nested deeper than this (HAYSCAN_STATUS_BUSY, docs/c-api.md). */
+    public const NATIVE_MAX_DEPTH = 1000;
+
     public static function setMaxDepth(int $depth): void
     {
-        if ($depth < 1) {
-            throw new InvalidArgumentException("the callback depth limit must be at least 1, $depth given");
+        if ($depth < 1 || $depth > self::NATIVE_MAX_DEPTH) {
+            throw new InvalidArgumentException(
+                "the callback depth limit must be between 1 and " . self::NATIVE_MAX_DEPTH
+                . " (the native library's own nesting limit), $depth given"
+            );
         }
         self::$maxDepth = $depth;
     }

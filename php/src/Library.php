@@ -117,9 +117,10 @@ final class Library
     }
 
     /**
-     * Sets {@see maxCallbackDepth()} (at least 1) for the rest of the request.
+     * Sets {@see maxCallbackDepth()} (1 to 1,000, the native library's own nesting limit)
+     * for the rest of the request.
      *
-     * @throws InvalidArgumentException below 1
+     * @throws InvalidArgumentException below 1 or above 1,000
      */
     public static function setMaxCallbackDepth(int $depth): void
     {

@@ -194,10 +194,25 @@ final class DepthTest extends TestCase
         Library::setMaxCallbackDepth(0);
     }
 
+    public function testTheLimitCannotExceedTheNativeLibrarysOwn(): void
+    {
+        // The C library refuses calls nested deeper than 1,000 (docs/c-api.md).
+        $this->expectException(InvalidArgumentException::class);
+        $this->expectExceptionMessage("native library's own nesting limit");
+        Library::setMaxCallbackDepth(1001);
+    }
+
     public function testRaisingTheLimitAllowsDeeperNesting(): void
     {
-        Library::setMaxCallbackDepth(1500);
-        self::assertSame(1500, self::recurse('scan', 1500));
+        Library::setMaxCallbackDepth(100);
+        try {
+            self::recurse('scan', 101);
+            self::fail('the 101st nested call should have thrown');
+        } catch (CallbackDepthException $e) {
+            self::assertStringContainsString('nested 100 deep', $e->getMessage());
+        }
+        Library::setMaxCallbackDepth(1000);
+        self::assertSame(1000, self::recurse('scan', 1000));
         // Every level was unwound: a single level at limit 1 works again.
         Library::setMaxCallbackDepth(1);
         self::assertSame(1, (new Matcher(['x']))->scan('x', static fn (Hit $h) => null));
