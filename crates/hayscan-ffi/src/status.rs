@@ -134,17 +134,32 @@ thread_local! {
 pub(crate) const MAX_NESTING: usize = 1000;
 
 thread_local! {
-    static CALLBACK_DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Stack addresses of the calls that run callbacks in progress on this thread, outermost
+    /// first (see `CallingBack::enter`).
+    static CALLBACK_FRAMES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Marks a call that runs host callbacks, for the nesting limit; leaves on drop.
+///
+/// A host can leave such a call without returning through it: PHP's `exit` or a fatal error
+/// inside a callback long-jumps over hayscan's frames, and the guard is never dropped. A
+/// plain counter then leaked one level per such request until every call of a php-fpm
+/// worker got `BUSY`. So each call records where its frame is on the stack, and `enter`
+/// first forgets the recorded frames at or below its own (the stack grows down: a frame
+/// still in progress is above every call it makes, so those are gone).
 #[derive(Debug)]
-pub(crate) struct CallingBack(());
+pub(crate) struct CallingBack(usize);
 
 impl CallingBack {
     pub(crate) fn enter() -> Result<CallingBack, Fail> {
-        CALLBACK_DEPTH.with(|d| {
-            if d.get() >= MAX_NESTING {
+        let marker = 0u8;
+        let here = std::hint::black_box(&marker) as *const u8 as usize;
+        CALLBACK_FRAMES.with(|frames| {
+            let mut frames = frames.borrow_mut();
+            while frames.last().is_some_and(|&top| top <= here) {
+                frames.pop();
+            }
+            if frames.len() >= MAX_NESTING {
                 return Err(Fail {
                     status: hayscan_status::Busy,
                     message: format!(
@@ -154,15 +169,21 @@ impl CallingBack {
                     pattern_index: -1,
                 });
             }
-            d.set(d.get() + 1);
-            Ok(CallingBack(()))
+            frames.push(here);
+            Ok(CallingBack(here))
         })
     }
 }
 
 impl Drop for CallingBack {
     fn drop(&mut self) {
-        CALLBACK_DEPTH.with(|d| d.set(d.get() - 1));
+        // Frames recorded below this one were left without returning (see above).
+        CALLBACK_FRAMES.with(|frames| {
+            let mut frames = frames.borrow_mut();
+            while frames.last().is_some_and(|&top| top <= self.0) {
+                frames.pop();
+            }
+        });
     }
 }
 
