@@ -13,6 +13,11 @@
 #   BUILD-INFO (version, target, glibc floor asked for)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One build at a time: install tests of several packages call `make dist` in the same tree.
+if [[ -z "${HAYSCAN_DIST_LOCKED:-}" ]]; then
+    mkdir -p "$root/build"
+    HAYSCAN_DIST_LOCKED=1 exec flock "$root/build/.dist.lock" "$0" "$@"
+fi
 out="${1:-$root/build/dist}"
 glibc="${HAYSCAN_GLIBC:-2.17}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
