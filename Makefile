@@ -129,3 +129,14 @@ dist:
 	scripts/dist.sh
 check-dist: dist
 	scripts/check-dist-lib.sh
+
+# Ruby gems (issue 11): the x86_64-linux platform gem carrying build/dist's library and the
+# source gem that builds it with cargo at install (ruby/scripts/package.sh, into build/gems);
+# the install test installs the platform gem into an empty GEM_HOME and runs a smoke program
+# without cargo on PATH. SOURCE=1 ruby/scripts/test-install.sh tests the source gem (slow).
+.PHONY: gem test-install-ruby
+test: test-install-ruby
+gem: dist
+	ruby/scripts/package.sh
+test-install-ruby: dist
+	ruby/scripts/test-install.sh

@@ -5,23 +5,92 @@
 
 require_relative "test_helper"
 require "tmpdir"
+require "fileutils"
 
 class TestLoading < Minitest::Test
-  def test_missing_library_is_explained_at_require
-    out, status = ruby_subprocess(<<~RUBY, env: { "HAYSCAN_LIB" => "/nonexistent/libhayscan.so" })
+  # The gem's Ruby files copied outside the repository (so the source tree's cargo build is
+  # not a candidate), with the real library as the bundled one when `bundled`. Yields the
+  # copy's lib directory and a directory holding another copy of the library, named
+  # libhayscan.so.0 as the system loader would find it.
+  def with_gem_copy(bundled:)
+    Dir.mktmpdir do |dir|
+      FileUtils.cp_r(LIB_DIR, File.join(dir, "lib"))
+      FileUtils.rm_rf(File.join(dir, "lib/hayscan/native"))
+      if bundled
+        FileUtils.mkdir_p(File.join(dir, "lib/hayscan/native"))
+        FileUtils.cp(Hayscan.library_path, File.join(dir, "lib/hayscan/native/libhayscan.so.0"))
+      end
+      other = File.join(dir, "other")
+      FileUtils.mkdir_p(other)
+      FileUtils.cp(Hayscan.library_path, File.join(other, "libhayscan.so.0"))
+      yield File.join(dir, "lib"), other
+    end
+  end
+
+  def load_from(lib, env)
+    env = { "HAYSCAN_LIB" => nil, "LD_LIBRARY_PATH" => nil }.merge(env)
+    Open3.capture2e(env, RbConfig.ruby, "-I", lib, "-e", <<~RUBY)
       begin
         require "hayscan"
+        puts "loaded \#{Hayscan.library_path} \#{Hayscan::Matcher.new(%w[b]).count("abba")}"
       rescue LoadError => e
         puts e.class
         puts e.message
         exit 3
       end
     RUBY
-    assert_equal 3, status.exitstatus, out
-    assert_match(/^Hayscan::LibraryError$/, out)
-    assert_match(%r{/nonexistent/libhayscan.so \(no such file\)}, out)
-    assert_match(/cargo build --release -p hayscan-ffi/, out)
-    assert_match(/HAYSCAN_LIB/, out)
+  end
+
+  def test_the_bundled_library_comes_first
+    with_gem_copy(bundled: true) do |lib, other|
+      out, status = load_from(lib, "HAYSCAN_LIB" => File.join(other, "libhayscan.so.0"), "LD_LIBRARY_PATH" => other)
+      assert status.success?, out
+      assert_equal "loaded #{File.join(lib, 'hayscan/native/libhayscan.so.0')} 2", out.strip
+    end
+  end
+
+  def test_hayscan_lib_comes_before_the_system_library
+    with_gem_copy(bundled: false) do |lib, other|
+      mine = File.join(File.dirname(other), "mine.so")
+      FileUtils.cp(Hayscan.library_path, mine)
+      out, status = load_from(lib, "HAYSCAN_LIB" => mine, "LD_LIBRARY_PATH" => other)
+      assert status.success?, out
+      assert_equal "loaded #{mine} 2", out.strip
+    end
+  end
+
+  def test_the_system_library_comes_last
+    with_gem_copy(bundled: false) do |lib, other|
+      # HAYSCAN_LIB names a missing file: the search goes on to the loader.
+      out, status = load_from(lib, "HAYSCAN_LIB" => "/nonexistent/libhayscan.so", "LD_LIBRARY_PATH" => other)
+      assert status.success?, out
+      assert_equal "loaded libhayscan.so.0 2", out.strip
+    end
+  end
+
+  def test_a_source_checkout_uses_its_cargo_build
+    in_tree = File.join(REPO, "target/release/libhayscan.so")
+    skip "no cargo build at #{in_tree}" unless File.exist?(in_tree)
+    out, status = load_from(LIB_DIR, {})
+    assert status.success?, out
+    assert_equal "loaded #{in_tree} 2", out.strip
+  end
+
+  def test_missing_library_is_explained_at_require
+    system = `ldconfig -p 2>/dev/null`
+    skip "a libhayscan.so.0 is installed system-wide" if system.include?("libhayscan.so.0")
+    with_gem_copy(bundled: false) do |lib, _other|
+      out, status = load_from(lib, "HAYSCAN_LIB" => "/nonexistent/libhayscan.so")
+      assert_equal 3, status.exitstatus, out
+      assert_match(/^Hayscan::LibraryError$/, out)
+      lines = out.lines.map(&:strip)
+      tried = lines[(lines.index("Tried, in order:") + 1)..].first(3)
+      assert_equal "bundled: #{File.join(lib, 'hayscan/native/libhayscan.so.0')} (no such file)", tried[0]
+      assert_equal "HAYSCAN_LIB: /nonexistent/libhayscan.so (no such file)", tried[1]
+      assert_match(/\Asystem: libhayscan\.so\.0 \(.*libhayscan\.so\.0.*\)\z/, tried[2])
+      assert_match(/cargo build --release -p hayscan-ffi/, out)
+      assert_match(/platform gem/, out)
+    end
   end
 
   def test_a_library_that_is_not_hayscan

@@ -17,37 +17,51 @@ module Hayscan
   module Native
     extend FFI::Library
 
-    # Where libhayscan is looked for, in order: $HAYSCAN_LIB (only that file when set),
-    # the cargo build of the source tree this gem sits in, then the system linker path.
-    def self.candidates
-      env = ENV["HAYSCAN_LIB"]
-      return [env] if env && !env.empty?
+    # The library a platform gem (or a source gem, built at install time by
+    # ext/hayscan/extconf.rb) carries: lib/hayscan/native/libhayscan.so.0.
+    BUNDLED_DIR = File.expand_path("native", __dir__)
+    SONAME = FFI::Platform.mac? ? "libhayscan.0.dylib" : "libhayscan.#{FFI::Platform::LIBSUFFIX}.0"
 
-      name = "libhayscan.#{FFI::Platform::LIBSUFFIX}"
-      in_tree = File.expand_path("../../../target/release/#{name}", __dir__)
-      [in_tree, "hayscan"]
+    # Where libhayscan is looked for, in order: the library bundled in the gem, then
+    # $HAYSCAN_LIB, then the cargo build of the source tree this gem sits in (a checkout of
+    # the repository), then the system library (libhayscan.so.0 through the dynamic
+    # loader: LD_LIBRARY_PATH, ldconfig's cache, /usr/lib...). Each entry is [label, path
+    # or loader name, nil for an unset HAYSCAN_LIB]; a path that does not exist is skipped (and listed in the error).
+    def self.candidates(env = ENV)
+      list = [["bundled", File.join(BUNDLED_DIR, SONAME)]]
+      lib = env["HAYSCAN_LIB"]
+      list << ["HAYSCAN_LIB", lib && !lib.empty? ? lib : nil]
+      in_tree = File.expand_path("../../../target/release/libhayscan.#{FFI::Platform::LIBSUFFIX}", __dir__)
+      list << ["source tree", in_tree] if File.exist?(File.expand_path("../../../Cargo.toml", __dir__))
+      list << ["system", SONAME]
+      list
     end
 
-    def self.load_library
+    def self.load_library(env = ENV)
       tried = []
-      candidates.each do |path|
+      candidates(env).each do |label, path|
+        if path.nil?
+          tried << "#{label}: not set"
+          next
+        end
         if path.include?("/") && !File.exist?(path)
-          tried << "#{path} (no such file)"
+          tried << "#{label}: #{path} (no such file)"
           next
         end
         begin
           ffi_lib(path)
           return path
         rescue ::LoadError => e
-          tried << "#{path} (#{e.message.lines.first.strip})"
+          tried << "#{label}: #{path} (#{e.message.lines.first.strip})"
         end
       end
       raise LibraryError, <<~MSG
         hayscan: cannot load the native library libhayscan.
-        Tried:
+        Tried, in order:
           #{tried.join("\n  ")}
-        Build it from the repository root with `cargo build --release -p hayscan-ffi`,
-        or point HAYSCAN_LIB at an existing libhayscan.#{FFI::Platform::LIBSUFFIX}.
+        Install the platform gem (hayscan-#{VERSION}-x86_64-linux.gem), or the source gem with cargo
+        on PATH, or build it from the repository root with `cargo build --release -p hayscan-ffi`
+        and point HAYSCAN_LIB at the libhayscan.#{FFI::Platform::LIBSUFFIX} it builds.
       MSG
     end
 
