@@ -408,14 +408,16 @@ class TestBlocks < Minitest::Test
 
   # --- the trampoline's own safety net ---------------------------------------------------
 
-  def test_trampoline_called_outside_a_driven_fiber_stops_instead_of_raising_into_rust
-    # A real native -> Ruby crossing through the FFI::Function, from the root fiber, where
-    # Fiber.yield is impossible: the FiberError is kept and the callback answers ERROR.
+  def test_collector_called_outside_a_feed_stops_instead_of_raising_into_rust
+    # A real native -> Ruby crossing through the FFI::Function, outside Callbacks.collect,
+    # where there is no buffer to collect into: the error is kept and the callback answers
+    # ERROR (non-zero: stop) instead of raising into its caller.
     Thread.new do
       m = FFI::MemoryPointer.new(:char, Hayscan::Native::MATCH_SIZE)
-      result = Hayscan::Callbacks::ON_MATCH.call(FFI::Pointer.new(1), m)
+      result = Hayscan::Callbacks::COLLECTOR.call(FFI::Pointer.new(1), m)
       assert_equal Hayscan::Callbacks::ERROR, result
-      assert_kind_of FiberError, Thread.current[Hayscan::Callbacks::ERROR_KEY]
+      assert_kind_of Hayscan::Error, Thread.current[Hayscan::Callbacks::ERROR_KEY]
+      assert_match(/outside Stream#feed/, Thread.current[Hayscan::Callbacks::ERROR_KEY].message)
     end.join
   end
 end

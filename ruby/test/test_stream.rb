@@ -102,40 +102,45 @@ class TestStream < Minitest::Test
     end
   end
 
+  # A stream makes one native registration (the collector every handler is served from,
+  # see Hayscan::Callbacks), at its first #on; hayscan_stream_free releases it.
   def test_handler_release_counting
     base = Hayscan.live_handlers
     assert_no_leaks do
       s = @m.stream
+      assert_equal base, Hayscan.live_handlers, "no registration before the first handler"
       ids = Array.new(5) { s.on { nil } }
-      assert_equal base + 5, Hayscan.live_handlers
+      assert_equal [base + 1, 5], [Hayscan.live_handlers, s.handler_count]
       s.off(ids[0])
-      assert_equal base + 4, Hayscan.live_handlers, "off releases at once"
+      assert_equal [base + 1, 4], [Hayscan.live_handlers, s.handler_count]
       s.on(patterns: [0]) do |_|
         s.off(ids[1])
         nil
       end
       s << "needle and more"
-      assert_equal base + 4, Hayscan.live_handlers, "a handler removed from a handler is released"
+      assert_equal [base + 1, 4], [Hayscan.live_handlers, s.handler_count], "a handler removed from a handler"
       s.close
-      assert_equal base, Hayscan.live_handlers, "close releases the rest"
+      assert_equal [base, 0], [Hayscan.live_handlers, s.handler_count], "close releases the registration"
       s.close
+      assert_equal base, Hayscan.live_handlers
+      @m.stream.close # a stream without handlers registers nothing
       assert_equal base, Hayscan.live_handlers
     end
     assert_equal 0, Hayscan::Callbacks::Registrations.unknown_releases
   end
 
-  def test_a_handler_removing_itself_is_released_after_it_returns
-    base = Hayscan.live_handlers
+  def test_a_handler_removing_itself_is_not_called_again
     assert_no_leaks do
       s = @m.stream
-      during = nil
+      calls = 0
       id = s.on do
+        calls += 1
         s.off(id)
-        during = Hayscan.live_handlers
       end
-      s << "hay hay hay  "
-      assert_equal base + 1, during, "not released while it runs"
-      assert_equal base, Hayscan.live_handlers
+      hay = "hay hay hay  "
+      assert_equal @m.count(hay), s.feed(hay) + s.finish, "every match counts, with or without handlers"
+      assert_equal [1, 0], [calls, s.handler_count]
+      assert_raises(Hayscan::InvalidArgumentError) { s.off(id) }
       s.close
     end
   end

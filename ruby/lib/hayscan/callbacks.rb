@@ -1,118 +1,78 @@
 # frozen_string_literal: true
 
 module Hayscan
-  # How user blocks are run for the native calls that call back into Ruby (stream handlers,
-  # `replace`), so that no Ruby exception, `break`, `throw` or `return` ever jumps across a
-  # Rust frame.
+  # No user block ever runs with a Rust frame below it: Ruby implements break, throw,
+  # return, raise and Thread#kill by unwinding the stack with longjmp, which must not cross
+  # Rust frames. Everything pulls (see docs/ruby.md, "How blocks are run"):
   #
-  # The native call runs on a fiber of its own. The FFI::Function Rust calls (a
-  # "trampoline") does nothing but Fiber.yield the callback's arguments back to the
-  # caller's fiber, where `drive` runs the user's block — on a stack with no Rust frame
-  # below it. The block's answer (0: continue, non-zero: stop) is handed back to Rust by
-  # resuming the fiber. If the block raises or jumps out (break/throw/return), `drive`'s
-  # ensure clause resumes the fiber with STOP until the native call has returned, so Rust
-  # unwinds its own frames normally; only then does the exception or jump continue on
-  # the caller's fiber — with the original exception object and backtrace, never lost.
+  # - scan, each_match, find_all, the Enumerators and replace read matches from a native
+  #   iterator in batches, and run the block between native calls;
+  # - a stream registers one native handler, COLLECTOR, which copies each match into a
+  #   buffer and returns (no user code); the Stream runs its handlers over that buffer
+  #   after hayscan_stream_feed/_finish has returned.
   #
-  # The trampolines are constants: they stay referenced for the life of the process, so
+  # The native calls that call COLLECTOR run inside `collect`, with asynchronous
+  # interrupts (Thread#raise, Thread#kill, Timeout, signals' exceptions) deferred until the
+  # call has returned, so none of them can land in COLLECTOR either.
+  #
+  # The FFI::Functions are constants: they stay referenced for the life of the process, so
   # GC can never free a closure Rust may still call. Their user_data is an Integer token,
   # never a pointer to a Ruby object.
   module Callbacks
-    DONE = Object.new.freeze
-    # Stop values returned to Rust. CONTINUE and STOP come from `drive`; ERROR from a
-    # trampoline that caught an exception on the native call's own fiber.
     CONTINUE = 0
-    STOP = 1
+    # COLLECTOR's answer when it cannot collect (called outside `collect`, or it raised):
+    # non-zero stops the native loop; `collect` re-raises what was kept.
     ERROR = 2
-    ERROR_KEY = :__hayscan_callback_error # fiber-local: each driven fiber has its own
+    ERROR_KEY = :__hayscan_callback_error # fiber-local, like COLLECT_KEY
+    COLLECT_KEY = :__hayscan_collect
+    MATCH_SIZE = Native::MATCH_SIZE
 
-    # The trampolines run on the native call's fiber, inside Rust's call. Anything raised
-    # there (an asynchronous Thread#raise landing on this fiber, a FiberError if one were
-    # ever called outside `drive`) is kept and turned into ERROR, which stops the native
-    # loop; `drive` re-raises it after the native call returns.
     def self.failed(error)
       Thread.current[ERROR_KEY] ||= error
       ERROR
     end
 
-    ON_MATCH = FFI::Function.new(:int32, %i[pointer pointer]) do |user_data, match|
-      Fiber.yield(user_data, match, nil)
+    COLLECTOR = FFI::Function.new(:int32, %i[pointer pointer]) do |_user_data, match|
+      buffer = Thread.current[COLLECT_KEY]
+      if buffer
+        buffer << match.get_bytes(0, MATCH_SIZE)
+        CONTINUE
+      else
+        failed(Error.new("hayscan: a stream handler was called outside Stream#feed/#finish"))
+      end
     rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may reach Rust
       failed(e)
     end
 
-    ON_REPLACE = FFI::Function.new(:int32, %i[pointer pointer pointer]) do |user_data, match, dst|
-      Fiber.yield(user_data, match, dst)
-    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may reach Rust
-      failed(e)
-    end
-
-    # Stream handler release: Rust calls it exactly once per registration (on off, on
-    # stream free, or after the running handler returns). It only updates bookkeeping.
+    # Stream handler release: Rust calls it exactly once per registration (on stream
+    # free). It only updates bookkeeping.
     ON_RELEASE = FFI::Function.new(:void, [:pointer]) do |user_data|
       Registrations.release(user_data.address)
     rescue Exception # rubocop:disable Lint/RescueException -- nothing may reach Rust
       nil
     end
 
-    # A fiber that runs native calls, one job at a time, kept in a per-thread pool: fiber
-    # creation costs more than the switches. `idle` is true while it waits for a job, and
-    # false while a native call is in progress (possibly suspended in a trampoline). The
-    # result is handed over in `result`/`error`, not through Fiber.yield, so that an idle
-    # driver holds no reference to the last job, its haystack or its result.
-    Driver = Struct.new(:fiber, :idle, :result, :error)
-    POOL_KEY = :__hayscan_drivers
-    POOL_MAX = 4
-
-    def self.new_driver
-      driver = Driver.new(nil, true)
-      driver.fiber = Fiber.new(blocking: true) do |job|
-        loop do
-          driver.idle = false
+    # Runs the block (one native call that may call COLLECTOR) with asynchronous
+    # interrupts deferred, and returns [the block's value, the matches COLLECTOR copied,
+    # as packed hayscan_match_t]. An interrupt that arrived meanwhile is raised when the
+    # call has returned, before the caller looks at the matches.
+    def self.collect
+      buffer = String.new(encoding: Encoding::BINARY)
+      Thread.handle_interrupt(Object => :never) do
+        outer = Thread.current[COLLECT_KEY]
+        Thread.current[COLLECT_KEY] = buffer
+        Thread.current[ERROR_KEY] = nil
+        begin
+          result = yield
+        ensure
+          error = Thread.current[ERROR_KEY]
           Thread.current[ERROR_KEY] = nil
-          driver.result = job.call
-          job = nil
-          driver.error = Thread.current[ERROR_KEY]
-          Thread.current[ERROR_KEY] = nil
-          driver.idle = true
-          job = Fiber.yield(DONE)
+          Thread.current[COLLECT_KEY] = outer
         end
+        raise error if error
+
+        [result, buffer]
       end
-      driver
-    end
-
-    # Runs `native` (a Proc making one native call that may call a trampoline, and doing
-    # any cleanup of what it returns) on a driver fiber. Each callback is yielded to the
-    # block as [user_data pointer, match pointer, replacement pointer or nil]; the block
-    # returns CONTINUE or STOP. Returns what `native` returned.
-    def self.drive(native)
-      pool = Thread.current.thread_variable_get(POOL_KEY) ||
-             Thread.current.thread_variable_set(POOL_KEY, [])
-      driver = pool.pop || new_driver
-      event = driver.fiber.resume(native)
-      event = driver.fiber.resume(yield(event)) until event.equal?(DONE)
-      result = driver.result
-      error = driver.error
-      driver.result = driver.error = nil
-      raise error if error
-
-      result
-    ensure
-      if driver
-        settle(driver)
-        driver.result = driver.error = nil
-        pool.push(driver) if driver.idle && driver.fiber.alive? && pool.size < POOL_MAX
-      end
-    end
-
-    # If the caller's block raised or jumped out while Rust waits in a callback, answer
-    # STOP to every pending callback until the native call has returned, so Rust unwinds
-    # its own frames. An error on the driver fiber now must not replace the exception or
-    # jump already in flight (the fiber is then dead and not reused).
-    def self.settle(driver)
-      driver.fiber.resume(STOP) while driver.fiber.alive? && !driver.idle
-    rescue Exception # rubocop:disable Lint/RescueException -- the original exit wins
-      nil
     end
 
     # Handler registrations awaiting their release, for tests and diagnostics. `release`

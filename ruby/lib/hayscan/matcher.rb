@@ -21,7 +21,6 @@ module Hayscan
     # Strings up to this size may be stored inline in a movable object slot (23 bytes on
     # Ruby 3.1, up to 640 bytes with Ruby 3.2's variable-width allocation).
     INLINE_MAX = 1024
-    ON_REPLACE = Callbacks::ON_REPLACE
     MATCH_TEMPLATES = Hash.new { |h, n| h[n] = (Native::MATCH_TEMPLATE * n).freeze }
 
     # Frees the native matcher when the Matcher is garbage collected without #close.
@@ -237,22 +236,31 @@ module Hayscan
     end
 
     # Replaces each match with what the block returns for it (converted with #to_s).
-    # The block runs on the caller's stack while Rust waits (see Hayscan::Callbacks),
-    # so `break`/`throw`/`return` leave `replace` as usual and an exception raised in
-    # the block reaches the caller after the native call has returned. Without a
+    # The matches are pulled as in #scan and the result is built in Ruby, so the block
+    # runs with no native frame below it: `break`/`throw`/`return`, an exception,
+    # Thread#kill and Timeout leave `replace` as from any iterator. Without a
     # block, returns an Enumerator over the matches (like String#gsub). With
     # `captures: true` (regex matchers), the block gets each match's Hayscan::Captures.
     def replace(text, captures: false, &block)
       return enum_for(:each_match, haystack(text), captures: captures) { count(text) } unless block
 
       text = borrowable(haystack(text))
-      captures_needed! if captures
-      groups = groups_handle(captures)
-      begin
-        replace_driven(text, groups, &block)
-      ensure
-        leave_unlocked if groups
+      if @match_kind == :overlapping # the C ABI's refusal and message
+        replace_all(String.new, Array.new(@pattern_count, ""))
+        raise UnsupportedError, "replace needs non-overlapping matches"
       end
+
+      out = String.new(capacity: text.bytesize, encoding: Encoding::BINARY)
+      at = 0
+      each_pulled(text, FIRST_BATCH, captures) do |hit|
+        byte_start, byte_end = captures ? [hit.byte_begin(0), hit.byte_end(0)] : [hit.byte_start, hit.byte_end]
+        out << text.byteslice(at, byte_start - at).force_encoding(Encoding::BINARY) if byte_start > at
+        replacement = yield(hit).to_s
+        out << (replacement.ascii_only? ? replacement : replacement.b)
+        at = byte_end
+      end
+      out << text.byteslice(at, text.bytesize - at).force_encoding(Encoding::BINARY) if at < text.bytesize
+      out.force_encoding(text.encoding)
     end
 
     # A new Stream over this matcher. With a block, yields it, finishes it when the
@@ -312,32 +320,6 @@ module Hayscan
     end
 
     private
-
-    # The body of #replace; `groups` is the handle capture groups are read with, or nil.
-    def replace_driven(text, groups)
-      bytes = pinned(text)
-      source = Offsets::Haystack.new(text)
-      len = text.bytesize
-      result = Callbacks.drive(lambda do
-        scratch = Native::Scratch.get # the driver fiber's own
-        out_ptr = scratch.out_ptr
-        out_len = scratch.out_len
-        status = Native.hayscan_matcher_replace_with(@handle, bytes, len, ON_REPLACE, nil, out_ptr, out_len, nil)
-        next error_for(status) unless status == Status::OK
-
-        take_bytes(out_ptr, out_len)
-      end) do |(_, match, dst)|
-        pattern, byte_start, byte_end = Native.read_match(match)
-        hit = source.match(pattern, byte_start, byte_end)
-        hit = groups_of(groups, bytes, len, text, hit) if groups
-        replacement = yield(hit).to_s
-        Status.check!(Native.hayscan_replacement_write(dst, replacement, replacement.bytesize))
-        Callbacks::CONTINUE
-      end
-      raise result if result.is_a?(Error)
-
-      result.force_encoding(text.encoding)
-    end
 
     # Native calls that keep the GVL receive `@handle` itself as an argument, never a
     # copy taken earlier: ffi reads the pointer in C and calls Rust without running Ruby

@@ -13,8 +13,9 @@ module Hayscan
   #   stream.finish
   #   stream.close
   class Stream
-    ON_MATCH = Callbacks::ON_MATCH
+    COLLECTOR = Callbacks::COLLECTOR
     ON_RELEASE = Callbacks::ON_RELEASE
+    MATCH_TEMPLATES = Matcher::MATCH_TEMPLATES
     # Frees the native stream (and releases its handlers) when the Stream is garbage
     # collected without #close. A class method: the finalizer holds no reference to the
     # Stream, its handler blocks or anything they capture.
@@ -30,7 +31,10 @@ module Hayscan
       matcher.new_native_stream(out)
       @handle = Handle.new(out.read_pointer)
       @matcher = matcher
-      @handlers = {} # token => block; the blocks live here, not in any global table
+      @handlers = {} # id => [pattern filter (Hash) or nil, block], in registration order
+      @next_id = 0
+      @collecting = false # the native collector is registered (at the first #on)
+      @dispatching = false # handlers are running (feeding the stream from one is refused)
       @finished = false
       # Bytes before the newest chunk a match may still start in (see Offsets::Window);
       # +4 covers a UTF-8 character the core holds back while case folding.
@@ -42,32 +46,23 @@ module Hayscan
 
     # Registers a handler for the matches of the given pattern ids (all patterns when
     # nil) and returns its id. Handlers run in registration order, on the thread and
-    # stack of the #feed/#finish call that found the match, with no native frame below
-    # them (see Hayscan::Callbacks): `next` skips to the next match; an exception or a
-    # `throw`/`return` out of a handler stops the stream (it is finished) and continues
-    # from the #feed/#finish call once the native call has returned. A handler may call
-    # #on, #off and #close, and use any Matcher; feeding this stream from its own
-    # handler raises BusyError. A handler added from inside a handler sees matches from
-    # the next one on.
+    # stack of the #feed/#finish call that found the match, after the native call has
+    # returned: no native frame is below them (see Hayscan::Callbacks), so `next`,
+    # `break`, `throw`, `return`, `raise`, Thread#kill and Timeout all leave cleanly.
+    # `next` skips to the next match; anything that leaves a handler otherwise stops the
+    # stream (it is finished: the rest of the chunk's matches are not delivered) and
+    # continues from the #feed/#finish call. A handler may call #on, #off and #close, and
+    # use any Matcher; feeding this stream from its own handler raises BusyError. A
+    # handler added from inside a handler sees matches from the next one on.
     def on(patterns: nil, &block)
       raise ArgumentError, "Stream#on needs a block" unless block
 
       raise closed_error unless @handle
 
       ids = pattern_ids(patterns)
-      id_buf = ids && FFI::MemoryPointer.new(:uint32, [ids.size, 1].max)
-      id_buf&.put_array_of_uint32(0, ids)
-      token = Callbacks::Registrations.register
-      out = FFI::MemoryPointer.new(:uint64)
-      user_data = FFI::Pointer.new(token)
-      n = ids ? ids.size : 0
-      status = Native.hayscan_stream_on(@handle, ON_MATCH, user_data, ON_RELEASE, id_buf, n, out)
-      unless status == Status::OK
-        Callbacks::Registrations.forget(token)
-        raise error_for(status)
-      end
-      id = out.read_uint64
-      @handlers[token] = [id, block]
+      register_collector unless @collecting
+      id = (@next_id += 1)
+      @handlers[id] = [ids&.to_h { |i| [i, true] }, block]
       id
     end
 
@@ -75,12 +70,9 @@ module Hayscan
     # being fed. Raises InvalidArgumentError for an id that is not registered.
     def off(id)
       raise TypeError, "handler id must be an Integer" unless id.is_a?(Integer)
-      raise InvalidArgumentError, "no handler with id #{id} on this stream" if id.negative?
+      raise closed_error unless @handle
+      raise InvalidArgumentError, "no handler with id #{id} on this stream" unless @handlers.delete(id)
 
-      status = Native.hayscan_stream_off(@handle, id)
-      raise error_for(status) unless status == Status::OK
-
-      @handlers.delete_if { |_, (hid, _)| hid == id }
       nil
     end
 
@@ -99,6 +91,8 @@ module Hayscan
       Offsets.ascii_compatible!(s)
       chunk = s.frozen? ? s : s.dup.freeze # a handler may change the caller's String
       raise closed_error unless @handle
+
+      refuse_reentry!
 
       len = chunk.bytesize
       undo = @window.push(chunk)
@@ -121,6 +115,7 @@ module Hayscan
     def finish
       raise closed_error unless @handle
 
+      refuse_reentry!
       delivered = run(nil) { |report| Native.hayscan_stream_finish(@handle, report) }
       @finished = true
       delivered
@@ -137,8 +132,8 @@ module Hayscan
     end
 
     # Frees the native stream and releases every handler. Idempotent. Called from
-    # inside a handler, the native stream is freed when the current #feed returns and
-    # no further handler runs.
+    # inside a handler, it frees the native stream at once (no native call is running
+    # then) and no further handler runs.
     def close
       handle = @handle
       @handle = nil
@@ -192,40 +187,87 @@ module Hayscan
       ids
     end
 
-    # One native feed/finish on its own fiber (Callbacks.drive), dispatching each match
-    # to its handler here, on the caller's stack. Returns the number of matches delivered.
+    # The stream's one native registration: Callbacks::COLLECTOR, for every pattern,
+    # released by hayscan_stream_free.
+    def register_collector
+      token = Callbacks::Registrations.register
+      out = FFI::MemoryPointer.new(:uint64)
+      status = Native.hayscan_stream_on(@handle, COLLECTOR, FFI::Pointer.new(token), ON_RELEASE, nil, 0, out)
+      unless status == Status::OK
+        Callbacks::Registrations.forget(token)
+        raise error_for(status)
+      end
+      @collecting = true
+    end
+
+    # Feeding or finishing a stream from its own handler, or after a handler stopped it,
+    # is refused as the C ABI would refuse it.
+    def refuse_reentry!
+      if @dispatching
+        raise BusyError.new("this stream is running one of its handlers: it cannot be fed or finished from it",
+                            status: 6)
+      end
+      return unless @finished
+
+      raise StreamFinishedError.new("the stream is finished (by #finish, or a handler that raised or jumped out)",
+                                    status: 5)
+    end
+
+    # One native feed/finish (in Callbacks.collect: its matches are copied, no handler
+    # runs inside it), then the handlers over those matches, here, with no native frame
+    # below. Returns the number of matches the native call found.
     def run(undo)
       completed = false
-      outcome = Callbacks.drive(lambda do
-        report = Native::Scratch.get.report # the driver fiber's own
+      outcome, found = Callbacks.collect do
+        report = Native::Scratch.get.report
         status = yield report
-        next error_for(status) unless status == Status::OK
-
-        report[:matches]
-      end) do |(user_data, match, _)|
-        dispatch(user_data.address, match)
+        status == Status::OK ? report[:matches] : error_for(status)
       end
+      if outcome.is_a?(Error)
+        completed = true
+        @window.pop(undo) if undo # the chunk was refused: it is not part of the input
+        @finished = true if outcome.is_a?(StreamFinishedError)
+        raise outcome
+      end
+      delivered = dispatch(found, outcome)
       completed = true
-      return outcome unless outcome.is_a?(Error)
-
-      @window.pop(undo) if undo # the chunk was refused: it is not part of the input
-      @finished = true if outcome.is_a?(StreamFinishedError)
-      raise outcome
+      delivered
     ensure
-      # A handler raised or jumped out, so Callbacks.drive answered STOP: Rust finished
-      # the stream, as it does for any handler that stops it.
+      # A handler raised or jumped out (or the thread was killed or interrupted): the
+      # stream is finished, as the C ABI finishes a stream whose handler stopped it.
       @finished = true unless completed
     end
 
-    def dispatch(token, match)
-      return Callbacks::STOP if closed? # closed by a handler: nothing more to deliver
+    # Runs the handlers over `found` (packed matches, `count` of them); returns the number
+    # of matches delivered: all of them, or up to the one whose handler closed the stream.
+    def dispatch(found, count)
+      return count if found.empty? || @handlers.empty?
 
-      entry = @handlers[token]
-      return Callbacks::CONTINUE unless entry
+      n = found.bytesize / Native::MATCH_SIZE
+      fields = found.unpack(MATCH_TEMPLATES[n])
+      @dispatching = true
+      begin
+        i = 0
+        while i < fields.size
+          return i / 3 if closed? # closed by a handler: nothing more to deliver
 
-      pattern, byte_start, byte_end = Native.read_match(match)
-      entry[1].call(@window.match(pattern, byte_start, byte_end))
-      Callbacks::CONTINUE
+          pattern = fields[i]
+          hit = nil
+          @handlers.keys.each do |id| # a snapshot: handlers added now see the next match
+            entry = @handlers[id]
+            next unless entry # removed by an earlier handler for this match
+            next if entry[0] && !entry[0].key?(pattern)
+
+            hit ||= @window.match(pattern, fields[i + 1], fields[i + 2])
+            entry[1].call(hit)
+            break if closed?
+          end
+          i += 3
+        end
+        count
+      ensure
+        @dispatching = false
+      end
     end
   end
 end
