@@ -140,3 +140,20 @@ gem: dist
 	ruby/scripts/package.sh
 test-install-ruby: dist
 	ruby/scripts/test-install.sh
+
+# C install (issue 11): `make install PREFIX=/usr/local DESTDIR=` copies build/dist's header,
+# libhayscan.so.<version> (+ .so.0, .so symlinks) and libhayscan.a into $(DESTDIR)$(PREFIX)
+# and writes $(LIBDIR)/pkgconfig/hayscan.pc (scripts/install-c.sh). test-install-c installs
+# into temporary prefixes and builds docs/c-api.md's example with pkg-config, without cargo.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+.PHONY: install uninstall test-install-c
+test: test-install-c
+install: dist
+	PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)' DESTDIR='$(DESTDIR)' scripts/install-c.sh install
+uninstall:
+	PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)' DESTDIR='$(DESTDIR)' scripts/install-c.sh uninstall
+test-install-c: dist
+	scripts/test-install-c.sh
+
