@@ -34,7 +34,8 @@ module Hayscan
     Native.hayscan_live_objects
   end
 
-  # Stream handlers registered and not yet released by libhayscan, process-wide.
+  # Native handler registrations (one per Stream that has handlers: the collector its
+  # handlers are served from) not yet released by libhayscan, process-wide.
   def self.live_handlers
     Callbacks::Registrations.live
   end

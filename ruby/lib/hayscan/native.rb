@@ -138,8 +138,8 @@ module Hayscan
 
     # Native memory for out-parameters and iterator batches, one block per fiber (each
     # thread has its own fibers), so a call allocates nothing. Every slot is read right
-    # after the native call that filled it, before any user code runs on that fiber;
-    # user blocks called during a native call run on another fiber (Callbacks.drive).
+    # after the native call that filled it, before any user code runs on that fiber (no
+    # user block runs during a native call: see Hayscan::Callbacks).
     class Scratch
       BATCH = 1024 # matches per iterator batch, at most
       SPANS = 32 # capture groups read in one call; patterns with more get their own buffer
