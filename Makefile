@@ -157,3 +157,15 @@ uninstall:
 test-install-c: dist
 	scripts/test-install-c.sh
 
+
+# PHP composer package (issue 11): the package with build/dist's library and the FFI header
+# in lib/ (php/scripts/package.sh, into build/composer: a staged copy for a path repository
+# and a zip for an artifact repository); the install test `composer require`s it into empty
+# projects, packagist off, without cargo on PATH, and runs a smoke program.
+DEB_PACKAGES += composer php-zip unzip
+.PHONY: composer-package test-install-php
+test: test-install-php
+composer-package: dist
+	php/scripts/package.sh
+test-install-php: dist
+	php/scripts/test-install.sh

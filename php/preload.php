@@ -8,7 +8,8 @@
 //   as root, where opcache.preload_user rules out FFI::load), that scope is used;
 // - otherwise a header with FFI_SCOPE/FFI_LIB is generated in the temp directory and
 //   FFI::load()ed.
-// The library is found as at run time: HAYSCAN_LIB, else <repo>/target/release/libhayscan.so.
+// The library is found as at run time (Hayscan\Library::libraryCandidates(): bundled lib/,
+// HAYSCAN_LIB, <repo>/target/release/libhayscan.so, the system's libhayscan.so.0).
 
 declare(strict_types=1);
 
@@ -16,7 +17,7 @@ require_once __DIR__ . '/autoload.php';
 
 foreach (glob(__DIR__ . '/src/*.php') ?: [] as $file) {
     $class = 'Hayscan\\' . basename($file, '.php');
-    if (!class_exists($class)) {
+    if (!class_exists($class) && !interface_exists($class) && !trait_exists($class)) {
         throw new LogicException("hayscan preload: $file does not define $class");
     }
 }

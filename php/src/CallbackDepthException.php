@@ -10,10 +10,12 @@ namespace Hayscan;
  * Thrown before the native call starts; the callbacks it unwinds through rethrow it, so it
  * reaches the outermost caller unless a callback catches it.
  *
- * Code: {@see Status::CALLBACK_DEPTH}.
+ * Code: {@see Status::CALLBACK_DEPTH}. A `\OverflowException` and a {@see Exception}.
  */
-final class CallbackDepthException extends Exception
+final class CallbackDepthException extends \OverflowException implements Exception
 {
+    use StatusCode;
+
     public function __construct(string $message, ?\Throwable $previous = null)
     {
         parent::__construct($message, Status::CALLBACK_DEPTH, $previous);

@@ -16,10 +16,12 @@ namespace Hayscan;
  * Suspend after the call returns instead, or iterate with {@see Matcher::matches()},
  * which runs no code inside a native call and may be suspended freely.
  *
- * Code: {@see Status::FIBER_SUSPEND}.
+ * Code: {@see Status::FIBER_SUSPEND}. A `\LogicException` and a {@see Exception}.
  */
-final class FiberSuspendException extends Exception
+final class FiberSuspendException extends \LogicException implements Exception
 {
+    use StatusCode;
+
     public function __construct(string $message, ?\Throwable $previous = null)
     {
         parent::__construct($message, Status::FIBER_SUSPEND, $previous);

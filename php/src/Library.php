@@ -13,8 +13,10 @@ use FFI\CType;
  * extension, and prepares it for opcache preloading.
  *
  * Where things are looked up, first match wins:
- * - library: {@see configure()}, env `HAYSCAN_LIB`, `<repo>/target/release/libhayscan.so`;
- * - header:  {@see configure()}, env `HAYSCAN_HEADER`, `<repo>/crates/hayscan-ffi/include/hayscan_php.h`,
+ * - library: {@see configure()}, the composer package's `lib/libhayscan.so.0`, env `HAYSCAN_LIB`,
+ *            `<repo>/target/release/libhayscan.so`, the system's `libhayscan.so.0`;
+ * - header:  {@see configure()}, env `HAYSCAN_HEADER`, the package's `lib/hayscan_php.h`,
+ *            `<repo>/crates/hayscan-ffi/include/hayscan_php.h`,
  *            `hayscan_php.h` next to the library or in `../include/` from it.
  *
  * With `ffi.enable=preload` (the php.ini default outside the CLI) FFI may only be used from
@@ -127,46 +129,101 @@ final class Library
         Callbacks::setMaxDepth($depth);
     }
 
-    /** Path of the library that is (or would be) loaded with FFI::cdef. */
+    /** Where the composer package carries the library and header (php/lib, filled by php/scripts/package.sh). */
+    public static function bundledDir(): string
+    {
+        return dirname(__DIR__) . '/lib';
+    }
+
+    /** The system library's name, found by the dynamic loader (ldconfig, LD_LIBRARY_PATH). */
+    private const SYSTEM_LIBRARY = 'libhayscan.so.0';
+
+    /**
+     * Path of the library that is (or would be) loaded with FFI::cdef: the first of
+     * {@see libraryCandidates()} that exists; a `HAYSCAN_LIB` that does not exist is
+     * chosen anyway (and reported missing), so a typo never loads another library.
+     */
     public static function libraryPath(): string
     {
         if (self::$configuredLibrary !== null) {
             return self::$configuredLibrary;
         }
         $env = getenv('HAYSCAN_LIB');
+        foreach (self::libraryCandidates() as $candidate) {
+            // An explicit HAYSCAN_LIB is used (or reported missing), never skipped.
+            if (!str_contains($candidate, '/') || is_file($candidate) || $candidate === $env) {
+                return $candidate;
+            }
+        }
+        return self::SYSTEM_LIBRARY;
+    }
+
+    /**
+     * Where the library is looked for, in order: {@see configure()} (alone, when given),
+     * the library bundled in the composer package, env `HAYSCAN_LIB`, the source checkout's
+     * `target/release` (`composer run-script build-library` or cargo put it there), then
+     * the system's `libhayscan.so.0` (by name, for the dynamic loader).
+     *
+     * @return list<string>
+     */
+    public static function libraryCandidates(): array
+    {
+        if (self::$configuredLibrary !== null) {
+            return [self::$configuredLibrary];
+        }
+        $candidates = [self::bundledDir() . '/' . self::SYSTEM_LIBRARY];
+        $env = getenv('HAYSCAN_LIB');
         if (is_string($env) && $env !== '') {
-            return $env;
+            $candidates[] = $env;
         }
         $name = match (PHP_OS_FAMILY) {
             'Darwin' => 'libhayscan.dylib',
             'Windows' => 'hayscan.dll',
             default => 'libhayscan.so',
         };
-        return dirname(__DIR__, 2) . '/target/release/' . $name;
+        $candidates[] = dirname(__DIR__, 2) . '/target/release/' . $name;
+        $candidates[] = self::SYSTEM_LIBRARY;
+        return $candidates;
     }
 
     /** Path of the preprocessor-free header (hayscan_php.h) that is (or would be) used. */
     public static function headerPath(): string
     {
-        if (self::$configuredHeader !== null) {
-            return self::$configuredHeader;
-        }
-        $env = getenv('HAYSCAN_HEADER');
-        if (is_string($env) && $env !== '') {
-            return $env;
-        }
-        $libDir = dirname(self::libraryPath());
-        $candidates = [
-            dirname(__DIR__, 2) . '/crates/hayscan-ffi/include/hayscan_php.h',
-            $libDir . '/hayscan_php.h',
-            $libDir . '/../include/hayscan_php.h',
-        ];
+        $candidates = self::headerCandidates();
         foreach ($candidates as $candidate) {
             if (is_file($candidate)) {
                 return $candidate;
             }
         }
         return $candidates[0];
+    }
+
+    /**
+     * Where the header is looked for, in order: {@see configure()} or env `HAYSCAN_HEADER`
+     * (alone, when given), the one bundled in the composer package, the source checkout's,
+     * then next to the library and in `../include/` from it.
+     *
+     * @return list<string>
+     */
+    public static function headerCandidates(): array
+    {
+        if (self::$configuredHeader !== null) {
+            return [self::$configuredHeader];
+        }
+        $env = getenv('HAYSCAN_HEADER');
+        if (is_string($env) && $env !== '') {
+            return [$env];
+        }
+        $candidates = [
+            self::bundledDir() . '/hayscan_php.h',
+            dirname(__DIR__, 2) . '/crates/hayscan-ffi/include/hayscan_php.h',
+        ];
+        $library = self::libraryPath();
+        if (str_contains($library, '/')) {
+            $candidates[] = dirname($library) . '/hayscan_php.h';
+            $candidates[] = dirname($library) . '/../include/hayscan_php.h';
+        }
+        return $candidates;
     }
 
     /**
@@ -258,7 +315,7 @@ final class Library
             Status::STREAM_FINISHED => new StreamFinishedException($message),
             Status::BUSY => new StreamBusyException($message),
             Status::PANIC => new PanicException($message),
-            default => new Exception("hayscan returned unknown status $status: $message", $status),
+            default => new PanicException("hayscan returned unknown status $status: $message"),
         };
     }
 
@@ -329,15 +386,20 @@ final class Library
         if (str_contains($library, '/') && !is_file($library)) {
             throw new LibraryException(self::libraryMissing($library));
         }
-        $header = self::readHeader();
         try {
             // A one-function probe first: an older or newer library may lack symbols the
             // header declares, and "cannot resolve hayscan_x" would hide the real problem.
             $probe = FFI::cdef('uint32_t hayscan_abi_version(void);', $library);
         } catch (\FFI\Exception $e) {
-            throw new LibraryException("cannot load the hayscan library $library: {$e->getMessage()}", $e);
+            throw new LibraryException(
+                $library === self::SYSTEM_LIBRARY && self::$configuredLibrary === null
+                    ? self::libraryMissing($library) . " (the system library: {$e->getMessage()})"
+                    : "cannot load the hayscan library $library: {$e->getMessage()}",
+                $e,
+            );
         }
         self::checkAbi((int) $probe->hayscan_abi_version(), "the library $library");
+        $header = self::readHeader();
         try {
             $ffi = FFI::cdef($header, $library);
         } catch (\FFI\Exception $e) {
@@ -354,7 +416,7 @@ final class Library
         $text = is_file($path) ? file_get_contents($path) : false;
         if ($text === false) {
             throw new LibraryException(
-                "cannot read hayscan's FFI header $path: set HAYSCAN_HEADER to the path of hayscan_php.h "
+                "cannot read hayscan's FFI header $path (tried: " . implode(', ', self::headerCandidates()) . '): set HAYSCAN_HEADER to the path of hayscan_php.h '
                 . '(crates/hayscan-ffi/include/hayscan_php.h in the hayscan repository), or call Hayscan\\Library::configure()'
             );
         }
@@ -363,8 +425,11 @@ final class Library
 
     private static function libraryMissing(string $library): string
     {
-        return "the hayscan library was not found at $library: build it with "
-            . '`cargo build --release -p hayscan-ffi` in the hayscan repository, or set HAYSCAN_LIB to the path of libhayscan.so';
+        $tried = self::libraryCandidates();
+        return "the hayscan library was not found at $library. Tried: " . implode(', ', $tried) . '. '
+            . 'The composer package carries it in ' . self::bundledDir() . '; from a source checkout run '
+            . '`composer run-script build-library` (or `cargo build --release -p hayscan-ffi`), '
+            . 'or set HAYSCAN_LIB to the path of libhayscan.so, or install libhayscan.so.0 on the system';
     }
 
     private static function ffiMissing(): string

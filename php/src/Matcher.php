@@ -389,7 +389,7 @@ final class Matcher
             throw Library::fail($status);
         }
         if (self::$size->cdata !== $n) {
-            throw new Exception('hayscan reported ' . self::$size->cdata . " groups for pattern {$hit->pattern}, expected $n", Status::PANIC);
+            throw new PanicException('hayscan reported ' . self::$size->cdata . " groups for pattern {$hit->pattern}, expected $n");
         }
         $spans = [];
         for ($i = 0; $i < $n; $i++) {

@@ -26,7 +26,7 @@ final class LibraryTest extends TestCase
         preg_match_all('/^#define HAYSCAN_(\w+) \(\(uint32_t\) (\d+)\)$/m', $header, $defines, PREG_SET_ORDER);
         self::assertNotEmpty($defines, 'no #define found in hayscan.h');
         $php = (new \ReflectionClass(Library::class))->getConstants();
-        unset($php['SCOPE']);
+        unset($php['SCOPE'], $php['SYSTEM_LIBRARY']);
         $fromHeader = [];
         foreach ($defines as [, $name, $value]) {
             $fromHeader[$name] = (int) $value;
@@ -267,5 +267,38 @@ final class LibraryTest extends TestCase
         $names = array_unique($m[1]);
         sort($names);
         return $names;
+    }
+
+    public function testTheLookupOrderIsBundledThenEnvThenSourceTreeThenSystem(): void
+    {
+        [$code, $out, $err] = Php::run('echo json_encode(Hayscan\Library::libraryCandidates());', [], ['HAYSCAN_LIB' => '/x/libhayscan.so']);
+        self::assertSame(0, $code, $err);
+        $php = dirname(__DIR__);
+        self::assertSame([$php . '/lib/libhayscan.so.0', '/x/libhayscan.so', dirname($php) . '/target/release/libhayscan.so', 'libhayscan.so.0'], json_decode($out, true));
+    }
+
+    public function testWithoutAnyLibraryTheSystemOneIsTriedAndTheErrorListsEveryPlace(): void
+    {
+        // A copy of the package outside the repository, with no bundled library: nothing
+        // but the system's libhayscan.so.0 is left, and there is none on this machine.
+        $dir = sys_get_temp_dir() . '/hayscan-lookup-' . getmypid();
+        mkdir($dir . '/src', 0777, true);
+        try {
+            foreach (glob(dirname(__DIR__) . '/src/*.php') ?: [] as $file) {
+                copy($file, $dir . '/src/' . basename($file));
+            }
+            copy(dirname(__DIR__) . '/autoload.php', $dir . '/autoload.php');
+            $script = "require '$dir/autoload.php'; try { new Hayscan\\Matcher(['a']); } catch (Hayscan\\LibraryException \$e) { fwrite(STDERR, \$e->getMessage()); exit(3); }";
+            [$code, , $err] = Php::exec([PHP_BINARY, '-d', 'ffi.enable=1', '-r', $script], ['HAYSCAN_LIB' => null, 'HAYSCAN_HEADER' => null]);
+            self::assertSame(3, $code, $err);
+            self::assertStringContainsString('the hayscan library was not found at libhayscan.so.0', $err);
+            self::assertStringContainsString("Tried: $dir/lib/libhayscan.so.0, " . dirname($dir) . '/target/release/libhayscan.so, libhayscan.so.0', $err);
+            self::assertStringContainsString('composer run-script build-library', $err);
+        } finally {
+            array_map('unlink', glob("$dir/src/*.php") ?: []);
+            @unlink("$dir/autoload.php");
+            @rmdir("$dir/src");
+            @rmdir($dir);
+        }
     }
 }

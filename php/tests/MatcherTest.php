@@ -177,7 +177,7 @@ final class MatcherTest extends TestCase
             self::assertSame(Status::INVALID_PATTERN, $e->getCode());
             self::assertStringContainsString('index 2', $e->getMessage());
             self::assertInstanceOf(Exception::class, $e);
-            self::assertInstanceOf(\RuntimeException::class, $e);
+            self::assertInstanceOf(\InvalidArgumentException::class, $e);
         }
     }
 
