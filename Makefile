@@ -169,3 +169,12 @@ composer-package: dist
 	php/scripts/package.sh
 test-install-php: dist
 	php/scripts/test-install.sh
+
+# Tested docs (issue 11): every fenced block of README.md, docs/*.md and the host READMEs is
+# run (complete programs, output compared with a following <!-- output --> block) or parsed
+# (<!-- fragment -->) by scripts/check-docs.py. After the host suites: the Node blocks need
+# the addon and TypeScript that test-node builds and installs.
+.PHONY: test-docs
+test: test-docs
+test-docs: lib test-node
+	python3 scripts/check-docs.py

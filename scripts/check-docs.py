@@ -10,13 +10,16 @@ run against the built library (HAYSCAN_LIB, the PHP/Ruby/Node packages of this c
   js    node (an ES module when it uses import/export), `hayscan` resolving to node/
   ts    TypeScript's compiler type-checks it (--strict, the package's own .d.ts) and the
         emitted JavaScript is run with node
+  rust  as rustdoc does: wrapped in `fn main` unless it has one, compiled with rustc against
+        the release build of the hayscan crate (its rlib, from cargo's build messages), run
   json  parsed
 If the next block is marked `<!-- output -->`, the program's stdout must equal it.
 `<!-- fragment -->` on the line before the fence: only parsed/compiled (php -l, ruby -c,
 node --check, gcc -fsyntax-only with hayscan.h, at file scope or else inside a function).
-`<!-- skip: reason -->`: not checked. Blocks in other languages (sh, ini, rust, none) are
+`<!-- skip: reason -->`: not checked. Blocks in other languages (sh, ini, none) are
 shell transcripts, configuration or output samples: counted as skipped, by language.
-Programs run in a temporary directory holding `big.log` (the file the stream examples read)
+Programs run in a temporary directory holding `big.log` and `app.log`
+(the files the stream examples read)
 and node_modules/hayscan -> node/. Marker comments may be stacked on the lines right above the fence.
 Usage: check-docs.py [file.md ...]   (default: every doc above)"""
 import glob, json, os, re, shutil, subprocess, sys, tempfile
@@ -24,7 +27,7 @@ import glob, json, os, re, shutil, subprocess, sys, tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INCLUDE = os.path.join(ROOT, "crates/hayscan-ffi/include")
 LIBDIR = os.path.join(ROOT, "target/release")
-RUNNABLE = {"c", "php", "ruby", "js", "javascript", "ts", "json"}
+RUNNABLE = {"c", "php", "ruby", "js", "javascript", "ts", "json", "rust"}
 FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 
 
@@ -74,9 +77,11 @@ class Checker:
         os.makedirs(nm)
         os.symlink(os.path.join(ROOT, "node"), os.path.join(nm, "hayscan"))
         self.n = 0
-        # the input file the docs' stream examples read
+        # the input files the docs' examples read
         with open(os.path.join(work, "big.log"), "w") as f:
             f.write("GET /apple?key=AKIAABCDEFGHIJKLMNOP banana cherry\n" * 2000)
+        with open(os.path.join(work, "app.log"), "w") as f:
+            f.write("INFO start\nWARN disk 91%\nERROR disk full\nWARN retry\n" * 50)
 
     def file(self, name, text):
         self.n += 1
@@ -134,6 +139,27 @@ class Checker:
         if rc or fragment:
             return rc, o, e
         return run(["node", src[:-4] + ".mjs"], self.work, self.env)
+
+    def rust(self, body, fragment):
+        if not hasattr(self, "rlib"):
+            p = subprocess.run(["cargo", "build", "-q", "--release", "-p", "hayscan-ffi", "--message-format=json"],
+                               cwd=ROOT, capture_output=True, text=True)
+            self.rlib = None
+            for line in p.stdout.splitlines():
+                d = json.loads(line)
+                if d.get("reason") == "compiler-artifact" and d["target"]["name"] == "hayscan" and d["target"]["kind"] == ["lib"]:
+                    self.rlib = next(f for f in d["filenames"] if f.endswith(".rlib"))
+        if not self.rlib:
+            return 1, "", "no rlib of the hayscan crate in cargo's build messages"
+        src = body if re.search(r"^\s*fn main\s*\(", body, re.M) else "fn main() {\n" + body + "}\n"
+        path = self.file("doc.rs", src)
+        exe = path[:-3]
+        rc, o, e = run(["rustc", "--edition", "2021", "-O", "--crate-type", "bin", "-D", "warnings",
+                        "--extern", "hayscan=" + self.rlib, "-L", "dependency=" + os.path.dirname(self.rlib),
+                        path, "-o", exe] + (["--emit", "metadata"] if fragment else []), ROOT)
+        if rc or fragment:
+            return rc, o, e
+        return run([exe], self.work, self.env)
 
     def json(self, body, fragment):
         try:

@@ -9,7 +9,7 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * Keeps docs/php.md honest: every complete example (a ```php block followed by "prints"
- * and its output block) runs in a child process and must print exactly that.
+ * and/or an `<!-- output -->` marker, then its output block) runs in a child process and must print exactly that.
  */
 final class DocsTest extends TestCase
 {
@@ -30,7 +30,10 @@ final class DocsTest extends TestCase
                 continue;
             }
             $between = substr($text, $at + strlen($whole), $next[0][1] - $at - strlen($whole));
-            if (trim($between) === 'prints' && $next[1][0] === '') {
+            // "prints", or scripts/check-docs.py's <!-- output --> marker, or both.
+            $words = trim((string) preg_replace('/<!--.*?-->/s', '', $between));
+            $marked = str_contains($between, '<!-- output -->');
+            if (($words === 'prints' || ($words === '' && $marked)) && $next[1][0] === '') {
                 $line = substr_count($text, "\n", 0, $at) + 1;
                 yield "docs/php.md line $line" => [$code, $next[2][0]];
             }
@@ -39,7 +42,7 @@ final class DocsTest extends TestCase
 
     public function testTheDocHasRunnableExamples(): void
     {
-        self::assertNotEmpty(iterator_to_array(self::examples()), 'no ```php block followed by "prints" in docs/php.md');
+        self::assertNotEmpty(iterator_to_array(self::examples()), 'no ```php block followed by "prints" or <!-- output --> in docs/php.md');
     }
 
     /** @dataProvider examples */

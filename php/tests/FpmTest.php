@@ -124,6 +124,41 @@ final class FpmTest extends TestCase
         @file_put_contents(self::$dir . '/php.log', '');
     }
 
+    /** @return iterable<string, array{string}> */
+    public static function interruptedStreams(): iterable
+    {
+        yield 'exit() in a stream handler during feed()' => ['exit-stream'];
+        yield 'memory limit in a stream handler during feed()' => ['memory-stream'];
+    }
+
+    /**
+     * Issue 15 item 6, the remainder: a stream whose feed() a fatal error interrupts keeps
+     * one native object alive in the worker per request (and RSS grows with it), because
+     * PHP long-jumps over hayscan_stream_feed's Rust frame and the reference to the
+     * stream that frame holds is never dropped; close() at shutdown unregisters the handle
+     * but cannot drop it. Not fixable from PHP: it needs the C ABI change described in
+     * docs/php.md (callbacks rule 6). Excluded from the default run (phpunit.xml.dist)
+     * until then; `phpunit --group abandoned-native-frames` runs it, and it fails today.
+     *
+     * @group abandoned-native-frames
+     * @dataProvider interruptedStreams
+     */
+    public function testAStreamInterruptedMidFeedLeavesNoNativeObjectOrMemoryBehind(string $kind): void
+    {
+        $requests = 100;
+        for ($i = 0; $i < 5; $i++) { // warm-up: the allocator's and opcache's first requests
+            FastCgi::request('unix://' . self::$socket, $this->params($kind, true));
+        }
+        [$baseline, $pid, $rssBefore] = $this->live();
+        for ($i = 0; $i < $requests; $i++) {
+            FastCgi::request('unix://' . self::$socket, $this->params($kind, true));
+        }
+        [$after, $samePid, $rssAfter] = $this->live();
+        self::assertSame($pid, $samePid, 'the same worker served every request');
+        self::assertSame($baseline, $after, "live native objects in the worker after $requests '$kind' requests (RSS $rssBefore -> $rssAfter kB)");
+        @file_put_contents(self::$dir . '/php.log', '');
+    }
+
     public function testNormalRequestsAreUnaffected(): void
     {
         [$baseline] = $this->live();
@@ -134,17 +169,23 @@ final class FpmTest extends TestCase
         self::assertSame($baseline, $this->live()[0]);
     }
 
-    /** @return array{int, int} live objects, worker pid */
+    /** @return array{int, int, int} live objects, worker pid, worker RSS in kB */
     private function live(): array
     {
         [$out, $err] = FastCgi::request('unix://' . self::$socket, $this->params('live'));
-        self::assertSame(1, preg_match('/live=(\d+) pid=(\d+) via=preload/', $out, $m), "unexpected answer: $out $err " . @file_get_contents(self::$dir . '/php.log'));
-        return [(int) $m[1], (int) $m[2]];
+        self::assertSame(1, preg_match('/live=(\d+) pid=(\d+) via=preload rss=(\d+)/', $out, $m), "unexpected answer: $out $err " . @file_get_contents(self::$dir . '/php.log'));
+        return [(int) $m[1], (int) $m[2], (int) $m[3]];
     }
 
-    /** @return array<string, string> */
-    private function params(string $kind): array
+    /**
+     * @param bool $big the page's matcher gets 5,000 more keywords (memory figures)
+     * @return array<string, string>
+     */
+    private function params(string $kind, bool $big = false): array
     {
+        if ($big) {
+            $kind .= '&big=1';
+        }
         $script = __DIR__ . '/fpm/page.php';
         return [
             'GATEWAY_INTERFACE' => 'FastCGI/1.0',

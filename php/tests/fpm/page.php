@@ -14,11 +14,12 @@ use Hayscan\Matcher;
 $kind = (string) ($_GET['kind'] ?? 'live');
 if ($kind === 'live') {
     gc_collect_cycles();
-    echo 'live=', Library::liveObjects(), ' pid=', getmypid(), ' via=', Library::loadedVia();
+    preg_match('/^VmRSS:\s+(\d+) kB/m', (string) file_get_contents('/proc/self/status'), $rss);
+    echo 'live=', Library::liveObjects(), ' pid=', getmypid(), ' via=', Library::loadedVia(), ' rss=', $rss[1] ?? -1;
     return;
 }
 
-$m = new Matcher(['a', 'b']);
+$m = isset($_GET['big']) ? new Matcher(['a', 'b', ...array_map(static fn (int $i): string => "kw$i", range(1, 5000))]) : new Matcher(['a', 'b']);
 $other = Matcher::regex(['\d+']);
 $iter = $other->matches('1 2 3');
 $iter->current();                           // a native iterator held by a suspended generator
@@ -71,6 +72,18 @@ switch ($kind) {
             });
         });
         $fiber->start();
+        break;
+    case 'exit-stream':
+        $stream = $m->stream();
+        $stream->on(static function (Hit $h): void {
+            exit(0);
+        });
+        $stream->feed('x a b a b ');
+        break;
+    case 'memory-stream':
+        $stream = $m->stream();
+        $stream->on(static fn () => $hog());
+        $stream->feed('x a b a b ');
         break;
     case 'ok':
         echo count($m->findAll('a b')), ' ', $m->replaceAll('ab', 'x');
