@@ -21,8 +21,9 @@ if [[ -z "$version" || ! -f "$dist/lib/libhayscan.so.$version" ]]; then
 fi
 # The system libraries Rust's std needs when libhayscan.a is linked statically, as
 # `cargo rustc -p hayscan-ffi --lib -- --print native-static-libs` reports them for
-# x86_64-unknown-linux-gnu (the install test links statically with `pkg-config --static`).
-libs_private="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+# x86_64-unknown-linux-gnu, in its order (Rust 1.9x; the install test links statically with
+# `pkg-config --static`, which fails if one is missing).
+libs_private="-lc -lm -lrt -lpthread -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 
 case "$action" in
 install)
