@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test-install-c`: installs the `make dist` artifact the way a C user does and builds
-# the docs' complete example (extracted from docs/c-api.md, not a copy) against it.
+# the docs' complete C programs (extracted from docs/c-api.md and README.md, not copies)
+# against it.
 #  1. DESTDIR staging with PREFIX=/usr/local: the file layout, symlinks, SONAME, hayscan.pc
 #     (prefix, version from Cargo.toml), then `make uninstall` leaves nothing behind.
 #  2. PREFIX=<temp> (LIBDIR=<temp>/lib64, the override): in a fresh directory outside the
@@ -43,8 +44,9 @@ make -s -C "$root" install PREFIX="$prefix" LIBDIR="$prefix/lib64" >/dev/null
 [ -f "$prefix/lib64/libhayscan.a" ] && [ ! -e "$prefix/lib" ] || fail "LIBDIR=$prefix/lib64 not honoured"
 app="$tmp/app"
 mkdir "$app"
-python3 "$root/crates/hayscan-ffi/tests/c/doc_example.py" --extract "$root/docs/c-api.md" "$app"
-[ -f "$app/example1.c" ] && [ -f "$app/example1.out" ] || fail "no example extracted from docs/c-api.md"
+python3 "$root/crates/hayscan-ffi/tests/c/doc_example.py" --extract "$root/docs/c-api.md" "$app" capi
+python3 "$root/crates/hayscan-ffi/tests/c/doc_example.py" --extract "$root/README.md" "$app" readme
+[ -f "$app/capi1.c" ] && [ -f "$app/capi1.out" ] && [ -f "$app/readme1.c" ] || fail "no example extracted from docs/c-api.md or README.md"
 
 clean_path="$tmp/bin"
 mkdir "$clean_path"
@@ -61,7 +63,7 @@ fi
 cd "$app"
 run() { env -u HAYSCAN_LIB PATH="$clean_path" PKG_CONFIG_PATH="$prefix/lib64/pkgconfig" "$@"; }
 n=0
-for src in example*.c; do
+for src in capi*.c readme*.c; do
     ex="${src%.c}"
     want="$(cat "$ex.out")"
     # as docs/c-api.md says: shared library, found through LD_LIBRARY_PATH
@@ -78,4 +80,4 @@ for src in example*.c; do
     [ "$(run ./"$ex-static")" = "$want" ] || fail "$ex-static prints something else"
     n=$((n + 1))
 done
-echo "test-install-c: $n docs/c-api.md example(s) built outside the repo without cargo via pkg-config: shared (LD_LIBRARY_PATH, rpath) and static, output as documented"
+echo "test-install-c: $n C programs of docs/c-api.md and README.md built outside the repo without cargo via pkg-config: shared (LD_LIBRARY_PATH, rpath) and static, output as documented"

@@ -3,7 +3,7 @@
 compiles it against the header and library, runs it (under valgrind when available) and
 compares the output with the block that follows it ("prints").
 Usage: doc_example.py <doc> <include dir> <lib dir> <build dir>
-       doc_example.py --extract <doc> <dir>   writes example<N>.c and example<N>.out
+       doc_example.py --extract <doc> <dir> [name]   writes <name><N>.c and <name><N>.out (name: example)
        (scripts/test-install-c.sh builds them against an installed prefix)."""
 import os, re, shutil, subprocess, sys
 
@@ -20,9 +20,10 @@ def examples(doc):
 
 if sys.argv[1] == "--extract":
     doc, out = sys.argv[2:4]
+    name = sys.argv[4] if len(sys.argv) > 4 else "example"
     for n, (source, expected) in enumerate(examples(doc), 1):
-        open(os.path.join(out, f"example{n}.c"), "w").write(source)
-        open(os.path.join(out, f"example{n}.out"), "w").write(expected)
+        open(os.path.join(out, f"{name}{n}.c"), "w").write(source)
+        open(os.path.join(out, f"{name}{n}.out"), "w").write(expected)
     sys.exit(0)
 
 doc, include, lib, build = sys.argv[1:5]
