@@ -170,6 +170,17 @@ composer-package: dist
 test-install-php: dist
 	php/scripts/test-install.sh
 
+# Node packages (issue 11): `hayscan` (JavaScript, types) and its optional dependency
+# @hayscan/linux-x64-gnu (node/npm/linux-x64-gnu; its prepack builds the release addon with
+# cargo-zigbuild against glibc 2.17, from build/zigenv, which `make dist` makes); the other
+# platform packages are built by .github/workflows/node-release.yml. The install test packs
+# both, checks the glibc floor and that no test export ships, installs them offline into an
+# empty project without cargo on PATH and runs a smoke program (and tsc).
+.PHONY: test-install-node
+test: test-install-node
+test-install-node: dist
+	node/scripts/test-install.sh
+
 # Tested docs (issue 11): every fenced block of README.md, docs/*.md and the host READMEs is
 # run (complete programs, output compared with a following <!-- output --> block) or parsed
 # (<!-- fragment -->) by scripts/check-docs.py. After the host suites: the Node blocks need

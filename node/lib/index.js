@@ -6,7 +6,7 @@
 // idioms: classes, iterables, a Transform stream, an async iterator over a readable stream.
 
 const { Transform } = require('node:stream')
-const native = require('../native.js')
+const native = require('./binding.js')
 
 /** Error codes; `err.code` is one of these. */
 const ErrorCode = Object.freeze({

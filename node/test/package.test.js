@@ -1,6 +1,9 @@
 'use strict'
-// Packaging: `npm pack` gives a tarball that installs into an empty project and works
-// there with `require`, `import`, and TypeScript (CommonJS and ESM resolution).
+// Packaging: `npm pack` gives a tarball that installs into an empty project (with a platform
+// package holding the addon of this build) and works there with `require`, `import`, and
+// TypeScript (CommonJS and ESM resolution); the platform packages are declared consistently;
+// without an addon, `require('hayscan')` names what it looked for. (The release tarballs,
+// built and installed without cargo, are tested by scripts/test-install.sh.)
 
 const { it } = require('node:test')
 const assert = require('node:assert/strict')
@@ -11,6 +14,8 @@ const { execFileSync } = require('node:child_process')
 
 const pkgDir = path.join(__dirname, '..')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const { abiName } = require('../lib/platform.js')
+const { platformPackages } = require('../scripts/optional-deps.js')
 const tsc = path.join(pkgDir, 'node_modules', 'typescript', 'bin', 'tsc')
 
 function run (cmd, args, cwd) {
@@ -27,19 +32,34 @@ it('npm pack → npm install into an empty project → require, import and tsc w
 
   const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', tmp], pkgDir))
   const files = packed[0].files.map((f) => f.path).sort()
-  for (const want of ['package.json', 'lib/index.js', 'lib/index.mjs', 'lib/index.d.ts', 'native.js', 'native.d.ts']) {
+  for (const want of ['package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'lib/index.js', 'lib/binding.js', 'lib/index.mjs', 'lib/index.d.ts', 'native.d.ts']) {
     assert.ok(files.includes(want), `${want} is in the tarball: ${files}`)
   }
-  assert.ok(files.some((f) => /^hayscan\..+\.node$/.test(f)), 'the addon is in the tarball')
-  for (const f of files) assert.doesNotMatch(f, /^(src|test|node_modules|scripts|examples)\/|Cargo|\.rs$/)
+  for (const f of files) assert.doesNotMatch(f, /\.node$|^(src|test|node_modules|scripts|examples|npm)\/|Cargo|\.rs$/)
+
+  // The platform package, with the addon of this build in it.
+  const { abi } = abiName()
+  const plat = path.join(tmp, 'platform')
+  fs.mkdirSync(plat)
+  fs.copyFileSync(path.join(pkgDir, 'npm', abi, 'package.json'), path.join(plat, 'package.json'))
+  fs.copyFileSync(path.join(pkgDir, `hayscan.${abi}.node`), path.join(plat, `hayscan.${abi}.node`))
 
   const project = path.join(tmp, 'consumer')
   fs.mkdirSync(project)
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }))
-  run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', path.join(tmp, packed[0].filename)], project)
+  // The packed manifest declares every platform package, at this version; the committed one
+  // is restored by postpack.
+  const committed = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
+  assert.equal(committed.optionalDependencies, undefined)
+  const packedManifest = JSON.parse(execFileSync('tar', ['xzOf', path.join(tmp, packed[0].filename), 'package/package.json'], { encoding: 'utf8' }))
+  assert.deepEqual(packedManifest.optionalDependencies, Object.fromEntries(platformPackages().map((n) => [n, committed.version])))
+  assert.equal(Object.keys(packedManifest.optionalDependencies).length, 7)
+
+  run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', path.join(tmp, packed[0].filename), plat], project)
 
   fs.writeFileSync(path.join(project, 'cjs.js'), `
     const { Matcher, HayscanError } = require('hayscan')
+    if (!require.resolve('hayscan').includes('node_modules')) throw new Error('not the installed package')
     const m = new Matcher(['needle', '😀'])
     const all = m.findAll('hay 😀 needle')
     let code = null
@@ -103,4 +123,45 @@ it('npm pack → npm install into an empty project → require, import and tsc w
   const common = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--typeRoots', typeRoots, '--types', 'node']
   run(process.execPath, [tsc, ...common, '--module', 'node16', '--moduleResolution', 'node16', 'usage.ts'], project)
   run(process.execPath, [tsc, ...common, '--module', 'nodenext', '--moduleResolution', 'nodenext', 'usage.mts'], project)
+})
+
+it('the platform packages are the optional dependencies, with os, cpu and libc', () => {
+  const main = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
+  const abis = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-msvc']
+  assert.deepEqual(fs.readdirSync(path.join(pkgDir, 'npm')).sort(), [...abis].sort())
+  // prepack declares these (the committed package.json does not: see scripts/optional-deps.js).
+  assert.deepEqual(platformPackages(), abis.map((a) => `@hayscan/${a}`).sort())
+  assert.equal(main.optionalDependencies, undefined)
+  for (const abi of abis) {
+    const p = JSON.parse(fs.readFileSync(path.join(pkgDir, 'npm', abi, 'package.json'), 'utf8'))
+    assert.equal(p.name, `@hayscan/${abi}`)
+    assert.equal(p.version, main.version)
+    assert.equal(p.main, `hayscan.${abi}.node`)
+    assert.deepEqual(p.files.sort(), [p.main, 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md'].sort())
+    const [os_, cpu, libc] = abi.split('-')
+    assert.deepEqual(p.os, [os_])
+    assert.deepEqual(p.cpu, [cpu])
+    assert.deepEqual(p.libc, os_ === 'linux' ? [libc === 'gnu' ? 'glibc' : 'musl'] : undefined)
+    // What the loader looks for on that system is this package.
+    assert.equal(abiName(os_, cpu, os_ === 'linux' ? libc : undefined).abi, abi)
+    assert.ok(fs.existsSync(path.join(pkgDir, 'npm', abi, 'README.md')))
+  }
+})
+
+it('without an addon for the system, require names the platform and the package it looked for', (t) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hayscan-nobinary-'))
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }))
+  const copy = path.join(tmp, 'node_modules', 'hayscan')
+  fs.cpSync(path.join(pkgDir, 'lib'), path.join(copy, 'lib'), { recursive: true })
+  fs.copyFileSync(path.join(pkgDir, 'package.json'), path.join(copy, 'package.json'))
+  const { abi, libc } = abiName()
+  const script = "try { require('hayscan'); console.log('loaded') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, cause: String(e.cause) })) }"
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } }))
+  assert.equal(out.code, 'HAYSCAN_NO_BINARY')
+  assert.ok(out.message.includes(`platform ${process.platform}, arch ${process.arch}`), out.message)
+  if (libc) assert.ok(out.message.includes(`libc ${libc}`), out.message)
+  assert.ok(out.message.includes(`@hayscan/${abi}`), out.message)
+  assert.ok(out.message.includes(`hayscan.${abi}.node`), out.message)
+  assert.doesNotMatch(out.message, /npm has a bug/)
+  assert.match(out.cause, /Cannot find module '@hayscan\//)
 })
