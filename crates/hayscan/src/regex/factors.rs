@@ -68,12 +68,57 @@ impl Factor {
     }
 }
 
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub fn full() -> ByteSet {
+        ByteSet([u64::MAX; 4])
+    }
+
+    pub fn insert_range(&mut self, lo: u8, hi: u8) {
+        for b in lo..=hi {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    pub fn union(self, other: ByteSet) -> ByteSet {
+        let mut out = self;
+        for (a, b) in out.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        out
+    }
+
+    pub fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    #[inline]
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
 /// A factor set with its lead: how far after the start of a match of the node the
-/// factor's occurrence starts, at most (`None`: unbounded).
+/// factor's occurrence starts, at most (`None`: unbounded), and the bytes a match can hold
+/// before that occurrence (`lead_class`).
 #[derive(Clone, Debug)]
 struct Lits {
     set: Vec<Factor>,
     lead: Option<usize>,
+    lead_class: ByteSet,
+}
+
+/// Which factor set a node prefers when several qualify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pref {
+    /// The rarest in text: longer shortest literal, then fewer literals.
+    Rare,
+    /// One whose lead is at most the given bound (so a match can be confirmed by anchored
+    /// searches at the few starts before a hit), then the rarest such.
+    Anchorable(usize),
 }
 
 /// What is known of a node: `exact`, the complete set of strings it matches (when finite
@@ -84,28 +129,33 @@ struct Info {
     exact: Option<Vec<Factor>>,
     factors: Option<Lits>,
     max_len: Option<usize>,
+    /// Every byte a match of the node can contain.
+    bytes: ByteSet,
 }
 
 impl Info {
-    fn exact(set: Vec<Factor>, max_len: Option<usize>) -> Info {
+    fn exact(set: Vec<Factor>, max_len: Option<usize>, bytes: ByteSet) -> Info {
         let factors = usable(&set).then(|| Lits {
             set: set.clone(),
             lead: Some(0),
+            lead_class: ByteSet::default(),
         });
         Info {
             exact: Some(set),
             factors,
             max_len,
+            bytes,
         }
     }
 
     /// The best factor set this node offers on its own (its exact set counts, lead 0).
-    fn best(&self) -> Option<Lits> {
+    fn best(&self, pref: Pref) -> Option<Lits> {
         let exact = self.exact.as_ref().filter(|s| usable(s)).map(|s| Lits {
             set: s.clone(),
             lead: Some(0),
+            lead_class: ByteSet::default(),
         });
-        better(self.factors.clone(), exact)
+        better(self.factors.clone(), exact, pref)
     }
 }
 
@@ -116,15 +166,41 @@ pub(crate) struct Required {
     /// At most how many bytes after the start of a match the factor's occurrence in it
     /// starts; `None` if unbounded.
     pub lead: Option<usize>,
+    /// Every byte a match can hold before the factor's occurrence (all bytes when `lead`
+    /// is `None`): the match starts within the run of such bytes that ends at the hit.
+    pub lead_class: ByteSet,
 }
 
 /// The required factors of `hir`, or `None` if it has none (e.g. it can match the empty
 /// string, or every literal in it is optional).
 pub(crate) fn required_factors(hir: &Hir) -> Option<Required> {
-    let Lits { mut set, lead } = info(hir).best()?;
+    required(hir, Pref::Rare)
+}
+
+/// Required factors of `hir` that start at most `max_lead` bytes into every match, the
+/// rarest such; `None` if it has none.
+pub(crate) fn anchorable_factors(hir: &Hir, max_lead: usize) -> Option<Required> {
+    required(hir, Pref::Anchorable(max_lead)).filter(|r| r.lead.is_some_and(|l| l <= max_lead))
+}
+
+fn required(hir: &Hir, pref: Pref) -> Option<Required> {
+    let Lits {
+        mut set,
+        lead,
+        lead_class,
+    } = info(hir, pref).best(pref)?;
     set.sort();
     set.dedup();
-    Some(Required { set, lead })
+    let lead_class = if lead.is_some() {
+        lead_class
+    } else {
+        ByteSet::full()
+    };
+    Some(Required {
+        set,
+        lead,
+        lead_class,
+    })
 }
 
 /// Length of the shortest literal in a set (its weakest member).
@@ -138,17 +214,26 @@ fn usable(set: &[Factor]) -> bool {
 
 /// Longer shortest literal first (rarer in text), then fewer literals, then a bounded lead
 /// (a tighter window).
-fn score(l: &Lits) -> (usize, isize, bool) {
+fn score(l: &Lits, pref: Pref) -> (bool, usize, isize, bool) {
+    let anchorable = match pref {
+        Pref::Rare => false,
+        Pref::Anchorable(max) => l.lead.is_some_and(|lead| lead <= max),
+    };
     (
+        anchorable,
         min_len(&l.set).min(8),
         -(l.set.len() as isize),
         l.lead.is_some(),
     )
 }
 
-fn better(a: Option<Lits>, b: Option<Lits>) -> Option<Lits> {
+fn better(a: Option<Lits>, b: Option<Lits>, pref: Pref) -> Option<Lits> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
+        (Some(a), Some(b)) => Some(if score(&b, pref) > score(&a, pref) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
@@ -180,26 +265,62 @@ fn empty_info() -> Info {
         exact: Some(vec![Factor::exact(b"")]),
         factors: None,
         max_len: Some(0),
+        bytes: ByteSet::default(),
     }
 }
 
-fn info(hir: &Hir) -> Info {
+/// Every byte a match of `class` can contain (for a Unicode class with non-ASCII
+/// characters, every non-ASCII byte).
+pub(crate) fn class_bytes(class: &Class) -> ByteSet {
+    let mut set = ByteSet::default();
+    match class {
+        Class::Unicode(c) => {
+            for r in c.ranges() {
+                let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                if lo < 0x80 {
+                    set.insert_range(lo as u8, hi.min(0x7f) as u8);
+                }
+                if hi >= 0x80 {
+                    set.insert_range(0x80, 0xff);
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            for r in c.ranges() {
+                set.insert_range(r.start(), r.end());
+            }
+        }
+    }
+    set
+}
+
+fn info(hir: &Hir, pref: Pref) -> Info {
     let max_len = hir.properties().maximum_len();
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => empty_info(),
-        HirKind::Literal(lit) => Info::exact(vec![Factor::exact(&lit.0)], max_len),
-        HirKind::Class(class) => class_literals(class)
-            .map(|set| Info::exact(set, max_len))
-            .unwrap_or(Info {
-                max_len,
-                ..Info::default()
-            }),
-        HirKind::Capture(cap) => info(&cap.sub),
+        HirKind::Literal(lit) => {
+            let mut bytes = ByteSet::default();
+            for &b in lit.0.iter() {
+                bytes.insert_range(b, b);
+            }
+            Info::exact(vec![Factor::exact(&lit.0)], max_len, bytes)
+        }
+        HirKind::Class(class) => {
+            let bytes = class_bytes(class);
+            class_literals(class)
+                .map(|set| Info::exact(set, max_len, bytes))
+                .unwrap_or(Info {
+                    max_len,
+                    bytes,
+                    ..Info::default()
+                })
+        }
+        HirKind::Capture(cap) => info(&cap.sub, pref),
         HirKind::Repetition(rep) => {
             if rep.max == Some(0) {
                 return empty_info();
             }
-            let sub = info(&rep.sub);
+            let sub = info(&rep.sub, pref);
             let exact = match (&sub.exact, rep.max) {
                 (Some(set), Some(max)) if max == rep.min && max <= 8 => power(set, max),
                 _ => None,
@@ -213,23 +334,31 @@ fn info(hir: &Hir) -> Info {
                     .as_ref()
                     .and_then(|set| power(set, rep.min.min(8)))
                     .filter(|s| usable(s))
-                    .map(|set| Lits { set, lead: Some(0) });
-                better(sub.best(), repeated)
+                    .map(|set| Lits {
+                        set,
+                        lead: Some(0),
+                        lead_class: ByteSet::default(),
+                    });
+                better(sub.best(pref), repeated, pref)
             };
             Info {
                 exact,
                 factors,
                 max_len,
+                bytes: sub.bytes,
             }
         }
         HirKind::Alternation(subs) => {
-            let infos: Vec<Info> = subs.iter().map(info).collect();
+            let infos: Vec<Info> = subs.iter().map(|s| info(s, pref)).collect();
             let mut exact = Some(Vec::new());
             let mut factors = Some(Lits {
                 set: Vec::new(),
                 lead: Some(0),
+                lead_class: ByteSet::default(),
             });
+            let mut bytes = ByteSet::default();
             for sub in &infos {
+                bytes = bytes.union(sub.bytes);
                 exact = match (exact, &sub.exact) {
                     (Some(mut acc), Some(set)) if acc.len() + set.len() <= MAX_LITERALS => {
                         acc.extend_from_slice(set);
@@ -237,9 +366,10 @@ fn info(hir: &Hir) -> Info {
                     }
                     _ => None,
                 };
-                factors = match (factors, sub.best()) {
+                factors = match (factors, sub.best(pref)) {
                     (Some(mut acc), Some(l)) if acc.set.len() + l.set.len() <= MAX_LITERALS => {
                         acc.set.extend(l.set);
+                        acc.lead_class = acc.lead_class.union(l.lead_class);
                         acc.lead = match (acc.lead, l.lead) {
                             (Some(a), Some(b)) => Some(a.max(b)),
                             _ => None,
@@ -258,10 +388,12 @@ fn info(hir: &Hir) -> Info {
                 exact,
                 factors,
                 max_len,
+                bytes,
             }
         }
         HirKind::Concat(subs) => {
-            let mut i = concat_info(&subs.iter().map(info).collect::<Vec<_>>());
+            let children: Vec<Info> = subs.iter().map(|s| info(s, pref)).collect();
+            let mut i = concat_info(&children, pref);
             i.max_len = max_len;
             i
         }
@@ -272,23 +404,26 @@ fn info(hir: &Hir) -> Info {
 /// the best of each child's, and of the cross products of runs of adjacent exact children
 /// (`key` from `k`, `e`, `y`; `xoxb-` and `xoxp-` from `xox[bp]-`). A candidate's lead
 /// adds the longest matches of the children before it.
-fn concat_info(children: &[Info]) -> Info {
+fn concat_info(children: &[Info], pref: Pref) -> Info {
     let mut best: Option<Lits> = None;
     let mut keep = |cand: Lits| {
         if usable(&cand.set) {
-            best = better(best.take(), Some(cand));
+            best = better(best.take(), Some(cand), pref);
         }
     };
-    // `offset`: longest match of the children before the current one.
+    // `offset`: longest match of the children before the current one; `prefix`: the bytes
+    // they can match.
     let mut offset = Some(0usize);
-    // The run of exact children so far, and the offset where it starts.
-    let mut run: Option<(Vec<Factor>, Option<usize>)> = None;
+    let mut prefix = ByteSet::default();
+    // The run of exact children so far, and the offset and prefix where it starts.
+    let mut run: Option<(Vec<Factor>, Option<usize>, ByteSet)> = None;
     let mut whole: Option<Vec<Factor>> = Some(vec![Factor::exact(b"")]);
     for child in children {
-        if let Some(f) = child.best() {
+        if let Some(f) = child.best(pref) {
             keep(Lits {
                 set: f.set,
                 lead: add(offset, f.lead),
+                lead_class: prefix.union(f.lead_class),
             });
         }
         whole = match (&whole, &child.exact) {
@@ -298,38 +433,53 @@ fn concat_info(children: &[Info]) -> Info {
         match &child.exact {
             Some(set) => {
                 run = match run.take() {
-                    Some((acc, at)) => match cross(&acc, set) {
-                        Some(grown) => Some((grown, at)),
+                    Some((acc, at, class)) => match cross(&acc, set) {
+                        Some(grown) => Some((grown, at, class)),
                         // Too many literals: end the run here and start a new one.
                         None => {
-                            keep(Lits { set: acc, lead: at });
-                            Some((set.clone(), offset))
+                            keep(Lits {
+                                set: acc,
+                                lead: at,
+                                lead_class: class,
+                            });
+                            Some((set.clone(), offset, prefix))
                         }
                     },
-                    None => Some((set.clone(), offset)),
+                    None => Some((set.clone(), offset, prefix)),
                 };
             }
             None => {
-                if let Some((acc, at)) = run.take() {
-                    keep(Lits { set: acc, lead: at });
+                if let Some((acc, at, class)) = run.take() {
+                    keep(Lits {
+                        set: acc,
+                        lead: at,
+                        lead_class: class,
+                    });
                 }
             }
         }
         offset = add(offset, child.max_len);
+        prefix = prefix.union(child.bytes);
     }
-    if let Some((acc, at)) = run {
-        keep(Lits { set: acc, lead: at });
+    if let Some((acc, at, class)) = run {
+        keep(Lits {
+            set: acc,
+            lead: at,
+            lead_class: class,
+        });
     }
     if let Some(w) = &whole {
         keep(Lits {
             set: w.clone(),
             lead: Some(0),
+            lead_class: ByteSet::default(),
         });
     }
     Info {
         exact: whole,
         factors: best,
         max_len: None,
+        bytes: prefix,
     }
 }
 

@@ -30,6 +30,7 @@
 mod factors;
 pub(crate) mod parse;
 mod residual;
+mod runs;
 mod windowed;
 
 use std::cmp::Reverse;
@@ -40,9 +41,10 @@ use regex_automata::{meta, util::syntax, Input};
 use regex_syntax::hir::Hir;
 
 use crate::{Captures, Error, Match, Options, Result};
-use factors::{min_len, required_factors};
+use factors::{anchorable_factors, min_len, required_factors};
 use parse::SyntaxOptions;
 use residual::{NonAscii, Residual};
+use runs::{required_run, RunIndex};
 use windowed::{Confirmed, FactorIndex, Window};
 
 /// Shortest factor worth a literal pass: one-byte factors occur everywhere. Two-byte ones
@@ -56,12 +58,61 @@ const MAX_WINDOW: usize = 1 << 16;
 /// the lead allows, so a few.
 pub(crate) const MAX_ANCHORED_LEAD: usize = 4;
 
+/// Largest lead confirmed by anchored searches when the bytes before the factor cannot be
+/// spaces or newlines (`[\w.-]{0,50}?(?:key)…`): the starts tried are those of the word
+/// before the hit, so a few on most text however large the lead.
+pub(crate) const MAX_RUN_LEAD: usize = 256;
+
+/// How a pattern with factors `r` is confirmed around their hits, if it can be.
+fn window(r: &factors::Required, hir: &Hir, line_bounded: bool) -> Option<Window> {
+    let weakest = min_len(&r.set);
+    let narrow = !r.lead_class.contains(b' ') && !r.lead_class.contains(b'\n');
+    let anchored = match r.lead {
+        Some(l) => l <= MAX_ANCHORED_LEAD || (l <= MAX_RUN_LEAD && narrow),
+        None => false,
+    };
+    match hir.properties().maximum_len() {
+        _ if anchored => Some(Window::Anchored {
+            lead: r.lead.unwrap_or(0),
+        }),
+        Some(n) if n <= MAX_WINDOW => Some(Window::Bounded {
+            before: r.lead.unwrap_or(n).min(n.saturating_sub(weakest)),
+            max_len: n,
+        }),
+        _ if line_bounded => Some(Window::Line),
+        _ => None,
+    }
+}
+
+/// For a pattern without factors: a class run it always contains, the stride of the
+/// run's hits and the window around them (see `runs`).
+fn run_window(hir: &Hir, line_bounded: bool) -> Option<(runs::Run, usize, Window)> {
+    let run = required_run(hir)?;
+    match hir.properties().maximum_len() {
+        Some(n) if n <= MAX_WINDOW => {
+            let stride = n.max(1);
+            Some((
+                run,
+                stride,
+                Window::Bounded {
+                    before: n.saturating_sub(run.len) + stride,
+                    max_len: n,
+                },
+            ))
+        }
+        _ if line_bounded => Some((run, 1 << 20, Window::Line)),
+        _ => None,
+    }
+}
+
 /// A compiled regex set.
 #[derive(Debug)]
 pub(crate) struct RegexSet {
     /// Patterns confirmed around factor hits, and the literal pass over their factors.
     windowed: Box<[Confirmed]>,
     index: Option<FactorIndex>,
+    /// The class-run pass over the windowed patterns that have runs, not factors.
+    runs: Option<RunIndex>,
     residual: Box<[Residual]>,
     /// Per pattern: where its single-pattern regex is (for capture groups).
     solo: Box<[Solo]>,
@@ -110,49 +161,77 @@ impl RegexSet {
         let mut windowed = Vec::new();
         let mut factor_sets = Vec::new();
         let mut residual = Vec::new();
+        let mut run_hits = Vec::new();
         let mut solo = Vec::with_capacity(hirs.len());
         for (i, hir) in hirs.iter().enumerate() {
             let line_bounded = !parse::can_match_newline(hir);
-            let factors = required_factors(hir).filter(|r| min_len(&r.set) >= MIN_FACTOR_LEN);
-            let window = factors.as_ref().and_then(|r| {
-                let weakest = min_len(&r.set);
-                match hir.properties().maximum_len() {
-                    _ if r.lead.is_some_and(|l| l <= MAX_ANCHORED_LEAD) => Some(Window::Anchored {
-                        lead: r.lead.unwrap_or(0),
-                    }),
-                    Some(n) if n <= MAX_WINDOW => Some(Window::Bounded {
-                        before: r.lead.unwrap_or(n).min(n.saturating_sub(weakest)),
-                        max_len: n,
-                    }),
-                    _ if line_bounded => Some(Window::Line),
-                    _ => None,
-                }
-            });
+            let window_for = |r: &factors::Required| window(r, hir, line_bounded);
+            let plan = required_factors(hir)
+                .filter(|r| min_len(&r.set) >= MIN_FACTOR_LEN)
+                .and_then(|r| Some((window_for(&r)?, r)))
+                .or_else(|| {
+                    // The rarest factors give no window (`\b(ey…{17,}\.ey…)`: `.ey` has no
+                    // bound before it): one at the start may (`ey`, confirmed anchored).
+                    anchorable_factors(hir, MAX_RUN_LEAD)
+                        .filter(|r| min_len(&r.set) >= MIN_FACTOR_LEN)
+                        .and_then(|r| Some((window_for(&r)?, r)))
+                });
+            let (window, factors) = match plan {
+                Some((w, r)) => (Some(w), Some(r)),
+                None => (None, None),
+            };
+            let invalid = |message| Error::InvalidPattern { index: i, message };
             match (factors, window) {
                 (Some(f), Some(window)) => {
-                    let invalid = |message| Error::InvalidPattern { index: i, message };
                     let regex = build_solo(hir).map_err(invalid)?;
                     let ascii_twin = parse::ascii_twin(hir).and_then(|t| build_solo(&t).ok());
+                    let run_filter = match window {
+                        Window::Anchored { lead } if lead > MAX_ANCHORED_LEAD => {
+                            Some(build_solo(&run_filter_hir(&f.lead_class, hir)).map_err(invalid)?)
+                        }
+                        _ => None,
+                    };
                     solo.push(Solo::Windowed(windowed.len()));
                     windowed.push(Confirmed {
                         pattern: i as u32,
                         window,
                         regex,
                         ascii_twin,
+                        lead_class: f.lead_class,
+                        run_filter,
                     });
                     factor_sets.push(f.set);
                 }
-                _ => {
-                    solo.push(Solo::Lazy(Box::new(hir.clone()), OnceLock::new()));
-                    residual.push(residual::Member {
-                        id: i as u32,
-                        hir,
-                        line_bounded,
-                    });
-                }
+                _ => match run_window(hir, line_bounded) {
+                    Some((run, stride, window)) => {
+                        let regex = build_solo(hir).map_err(invalid)?;
+                        let ascii_twin = parse::ascii_twin(hir).and_then(|t| build_solo(&t).ok());
+                        solo.push(Solo::Windowed(windowed.len()));
+                        run_hits.push((windowed.len() as u32, run, stride));
+                        windowed.push(Confirmed {
+                            pattern: i as u32,
+                            window,
+                            regex,
+                            ascii_twin,
+                            lead_class: factors::ByteSet::full(),
+                            run_filter: None,
+                        });
+                        // No factors: an empty set keeps factor sets aligned with `windowed`.
+                        factor_sets.push(Vec::new());
+                    }
+                    None => {
+                        solo.push(Solo::Lazy(Box::new(hir.clone()), OnceLock::new()));
+                        residual.push(residual::Member {
+                            id: i as u32,
+                            hir,
+                            line_bounded,
+                        });
+                    }
+                },
             }
         }
-        let index = if factor_sets.is_empty() {
+        let runs = (!run_hits.is_empty()).then(|| RunIndex::new(run_hits));
+        let index = if factor_sets.iter().all(Vec::is_empty) {
             None
         } else {
             Some(FactorIndex::new(&factor_sets).map_err(Error::Build)?)
@@ -161,6 +240,7 @@ impl RegexSet {
         Ok(RegexSet {
             windowed: windowed.into_boxed_slice(),
             index,
+            runs,
             residual: residual.into_boxed_slice(),
             solo: solo.into_boxed_slice(),
             can_match_empty: hirs.iter().any(|h| h.properties().minimum_len() == Some(0)),
@@ -197,11 +277,17 @@ impl RegexSet {
         cur.hits.clear();
         cur.sources.clear();
         cur.heap.clear();
-        if let Some(index) = &self.index {
-            index.for_each_hit(hay, |owner, fs| {
+        if self.index.is_some() || self.runs.is_some() {
+            let mut push = |owner, fs| {
                 cur.hits.push((owner, fs));
                 true
-            });
+            };
+            if let Some(index) = &self.index {
+                index.for_each_hit(hay, &mut push);
+            }
+            if let Some(runs) = &self.runs {
+                runs.for_each_hit(hay, &mut push);
+            }
             cur.hits.sort_unstable();
             cur.hits.dedup();
             let mut i = 0;
@@ -257,11 +343,9 @@ impl RegexSet {
                             found = Some(m);
                             break;
                         }
-                        Err(skip_to) => {
-                            lo = lo.max(skip_to);
-                            while *hit < hits.len() && hits[*hit].1 < skip_to {
-                                *hit += 1;
-                            }
+                        Err(no_match_before) => {
+                            lo = lo.max(no_match_before);
+                            *hit += 1;
                         }
                     }
                 }
@@ -277,15 +361,19 @@ impl RegexSet {
     }
 
     pub fn is_match(&self, hay: &[u8]) -> bool {
+        let found = std::cell::Cell::new(false);
+        let check = |owner: u32, fs| {
+            found.set(self.windowed[owner as usize].confirm(hay, 0, fs).is_ok());
+            !found.get()
+        };
         if let Some(index) = &self.index {
-            let mut found = false;
-            index.for_each_hit(hay, |owner, fs| {
-                found = self.windowed[owner as usize].confirm(hay, 0, fs).is_ok();
-                !found
-            });
-            if found {
-                return true;
-            }
+            index.for_each_hit(hay, check);
+        }
+        if let (false, Some(runs)) = (found.get(), &self.runs) {
+            runs.for_each_hit(hay, check);
+        }
+        if found.get() {
+            return true;
         }
         self.residual.iter().any(|r| r.is_match(hay))
     }
@@ -401,6 +489,32 @@ fn check_states(index: usize, hir: &Hir, limit: usize) -> Result<()> {
     Ok(())
 }
 
+/// `[class]*?(?:hir)`: matches, anchored at some position, if `hir` matches at a start
+/// reached through bytes of `class` (see `windowed::Confirmed::run_filter`).
+fn run_filter_hir(class: &factors::ByteSet, hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Repetition};
+    let mut ranges = Vec::new();
+    let mut b = 0u16;
+    while b < 256 {
+        if class.contains(b as u8) {
+            let lo = b;
+            while b < 256 && class.contains(b as u8) {
+                b += 1;
+            }
+            ranges.push(ClassBytesRange::new(lo as u8, (b - 1) as u8));
+        } else {
+            b += 1;
+        }
+    }
+    let run = Hir::repetition(Repetition {
+        min: 0,
+        max: None,
+        greedy: false,
+        sub: Box::new(Hir::class(Class::Bytes(ClassBytes::new(ranges)))),
+    });
+    Hir::concat(vec![run, hir.clone()])
+}
+
 /// One pattern's own automaton; the error is the engine's message.
 fn build_solo(hir: &Hir) -> std::result::Result<meta::Regex, String> {
     meta::Regex::builder()
@@ -459,7 +573,10 @@ mod tests {
         assert_eq!(set(&rules).strategy_counts(), (3, 0));
         let iban = r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b";
         let ssn = r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b";
-        assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (1, 1));
+        // No factor but a class run (`[A-Z0-9]` 15 long, digits and `-` 11 long): windows
+        // around runs.
+        assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (3, 0));
+        assert_eq!(set(&[r"\b[0-9a-f]{4}\b"]).strategy_counts(), (0, 1));
         // A factor but no bound on the match around it (it may span lines): residual.
         assert_eq!(set(&[r"[a-z]+curl\b(?s:.*)"]).strategy_counts(), (0, 1));
         // Unless the factor starts within a few bytes of every match: anchored searches.

@@ -28,7 +28,7 @@
 use aho_corasick::{self as ac, AhoCorasick};
 use regex_automata::{meta, Input};
 
-use super::factors::Factor;
+use super::factors::{ByteSet, Factor};
 use crate::Match;
 
 /// Factor sets of at most this many bytes get a DFA.
@@ -57,6 +57,16 @@ pub(crate) struct Confirmed {
     /// Same as `regex` with ASCII word boundaries, for windows of pure ASCII text (see
     /// `parse::ascii_twin`); `None` when the pattern has no Unicode word boundary.
     pub ascii_twin: Option<meta::Regex>,
+    /// The bytes a match can hold before its factor (`factors::Required::lead_class`): a
+    /// match containing a hit starts inside the run of such bytes that ends at the hit, so
+    /// `[\w.-]{0,50}?(?:key)…` is tried from the start of the word before `key`, not 50
+    /// bytes back.
+    pub lead_class: ByteSet,
+    /// For anchored windows with a long lead: `[lead_class]*?(?:pattern)`, searched
+    /// anchored at the start of the run before a hit. It finds whether any start in the
+    /// run has a match in one pass, so the starts are tried one by one only where one
+    /// does (see `Confirmed::confirm`).
+    pub run_filter: Option<meta::Regex>,
 }
 
 /// The shared literal pass: every distinct factor of every windowed pattern.
@@ -130,17 +140,27 @@ impl FactorIndex {
 impl Confirmed {
     /// The pattern's leftmost match starting at or after `start` that contains the factor
     /// hit at `fs` (or, for line windows, any match on the hit's line at or after
-    /// `start`). `Err(skip_to)` when there is none: hits before `skip_to` cannot give one
-    /// either.
+    /// `start`). `Err(lo)` when there is none: no match of the pattern starts in
+    /// `[start, lo)` (the hit itself needs no second try).
     pub fn confirm(&self, hay: &[u8], start: usize, fs: usize) -> Result<Match, usize> {
         let (from, to) = match self.window {
             Window::Anchored { lead } => {
-                // No match starts in [from, fs] unless one of these finds it; a failed hit
-                // lets the caller start at fs + 1 (every start up to it was tried).
                 let from = start.max(fs.saturating_sub(lead));
-                return (from..=fs)
+                let first = self.run_start(hay, from, fs);
+                let none = if first == from { fs + 1 } else { start };
+                if let Some(filter) = &self.run_filter {
+                    let input = Input::new(hay)
+                        .span(first..hay.len())
+                        .anchored(regex_automata::Anchored::Yes);
+                    if !filter.is_match(input) {
+                        return Err(none);
+                    }
+                }
+                // Every start in [first, fs] is tried; when that is all of [from, fs], no
+                // match starts before fs + 1 (earlier starts had their hits before).
+                return (first..=fs)
                     .find_map(|s| self.anchored_at(hay, s))
-                    .ok_or(fs + 1);
+                    .ok_or(none);
             }
             Window::Bounded { before, max_len } => (
                 start.max(fs.saturating_sub(before)),
@@ -156,17 +176,28 @@ impl Confirmed {
             }
         };
         if from > to {
-            return Err(fs + 1);
+            return Err(start);
         }
-        let found = self.search(hay, from, to);
-        match (self.window, found) {
-            (Window::Bounded { .. }, Some(m)) if m.start <= fs => Ok(m),
-            (Window::Bounded { .. }, _) => Err(fs + 1),
-            (Window::Line, Some(m)) => Ok(m),
+        match self.window {
+            Window::Bounded { .. } => {
+                let first = self.run_start(hay, from, fs);
+                match self.search(hay, first, to) {
+                    Some(m) if m.start <= fs => Ok(m),
+                    _ => Err(if first == from { fs + 1 } else { start }),
+                }
+            }
             // Nothing on this line: skip its other hits.
-            (Window::Line, None) => Err(to + 1),
-            (Window::Anchored { .. }, _) => unreachable!("returned above"),
+            _ => self.search(hay, from, to).ok_or(to + 1),
         }
+    }
+
+    /// Where the run of `lead_class` bytes ending at `fs` starts, not before `from`.
+    fn run_start(&self, hay: &[u8], from: usize, fs: usize) -> usize {
+        let mut p = fs;
+        while p > from && self.lead_class.contains(hay[p - 1]) {
+            p -= 1;
+        }
+        p
     }
 
     /// The pattern's match starting at `at`, if any (its end as a search of all of `hay`

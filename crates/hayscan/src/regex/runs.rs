@@ -1,0 +1,293 @@
+//! Required class runs: for a pattern without a usable literal factor, a byte class and a
+//! length such that every match contains that many consecutive bytes of the class.
+//!
+//! Why: some rules have no literal worth a pass but a long run of one class,
+//! `\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})` (15 digits) or `\b[a-fA-F0-9]{40}\b` (40 hex
+//! digits). Left in the residual group they cost a lazy DFA step on every byte of the
+//! text; found as runs they cost a look at one byte in `len` where the class is rare, as
+//! a Boyer-Moore skip does: a run of `len` class bytes contains every `len`-th position,
+//! so a byte outside the class lets the scan jump `len` bytes.
+//!
+//! Hits feed the windowed group (see `windowed`): a run of length at least `len` reports a
+//! hit at its start and every `stride` bytes after, and at its last possible start, so
+//! every match lies in the window of a hit that is at most `stride` bytes after where the
+//! match's run begins. The pattern's window widens by `stride` to match (see `mod.rs`).
+
+use regex_syntax::hir::{Hir, HirKind};
+
+use super::factors::{class_bytes, ByteSet};
+
+/// Shortest run worth a pass: shorter ones occur everywhere in text.
+pub(crate) const MIN_RUN_LEN: usize = 8;
+
+/// `len` consecutive bytes of `class` occur in every match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub class: ByteSet,
+    pub len: usize,
+}
+
+impl Run {
+    /// How informative the run is: the bits `len` class bytes rule out, roughly.
+    fn score(&self) -> f64 {
+        let size = f64::from(self.class.len().max(1));
+        self.len as f64 * (256.0 / size).log2()
+    }
+}
+
+fn better(a: Option<Run>, b: Option<Run>) -> Option<Run> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.score() > a.score() { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The best run every match of `hir` contains, if any.
+pub(crate) fn required_run(hir: &Hir) -> Option<Run> {
+    run_of(hir).filter(|r| r.len >= MIN_RUN_LEN && r.class.len() < 256)
+}
+
+/// A node that matches only bytes of one class, at least `min` of them (in characters,
+/// each at least one byte): a literal, a class, or a repetition of one.
+fn simple(hir: &Hir) -> Option<(ByteSet, usize)> {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let mut set = ByteSet::default();
+            for &b in lit.0.iter() {
+                set.insert_range(b, b);
+            }
+            Some((set, lit.0.len()))
+        }
+        HirKind::Class(c) => Some((class_bytes(c), 1)),
+        HirKind::Repetition(rep) => {
+            let (set, n) = simple(&rep.sub)?;
+            Some((set, n.saturating_mul(rep.min as usize)))
+        }
+        HirKind::Capture(cap) => simple(&cap.sub),
+        _ => None,
+    }
+}
+
+fn run_of(hir: &Hir) -> Option<Run> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(_) | HirKind::Class(_) => {
+            simple(hir).map(|(class, len)| Run { class, len })
+        }
+        HirKind::Capture(cap) => run_of(&cap.sub),
+        HirKind::Repetition(rep) => {
+            if rep.min == 0 {
+                return None;
+            }
+            match simple(hir) {
+                Some((class, len)) => Some(Run { class, len }),
+                // One iteration holds the sub-pattern's run.
+                None => run_of(&rep.sub),
+            }
+        }
+        HirKind::Alternation(subs) => {
+            let mut acc: Option<Run> = None;
+            for sub in subs {
+                let r = run_of(sub)?;
+                acc = Some(match acc {
+                    None => r,
+                    Some(a) => Run {
+                        class: a.class.union(r.class),
+                        len: a.len.min(r.len),
+                    },
+                });
+            }
+            acc
+        }
+        HirKind::Concat(subs) => {
+            // Adjacent simple children form one run (look-arounds between them take no
+            // bytes); a child that may match nothing of its own ends it.
+            let mut best = None;
+            let mut cur: Option<Run> = None;
+            for sub in subs {
+                if matches!(sub.kind(), HirKind::Look(_)) {
+                    continue;
+                }
+                match simple(sub) {
+                    Some((class, len)) if len > 0 => {
+                        cur = Some(match cur {
+                            None => Run { class, len },
+                            Some(c) => Run {
+                                class: c.class.union(class),
+                                len: c.len + len,
+                            },
+                        });
+                    }
+                    _ => {
+                        best = better(best, cur.take());
+                        best = better(best, run_of(sub));
+                    }
+                }
+                if let Some(c) = cur {
+                    best = better(best, Some(c));
+                }
+            }
+            better(best, cur)
+        }
+    }
+}
+
+/// The run pass: every windowed pattern confirmed around runs rather than factors.
+#[derive(Debug)]
+pub(crate) struct RunIndex {
+    /// `(windowed index, run, stride)`.
+    runs: Box<[(u32, Run, usize)]>,
+}
+
+impl RunIndex {
+    pub fn new(runs: Vec<(u32, Run, usize)>) -> RunIndex {
+        RunIndex {
+            runs: runs.into_boxed_slice(),
+        }
+    }
+
+    /// Calls `on_hit(windowed index, hit)` for the hits of every run (see the module
+    /// docs), pattern by pattern, until it returns false.
+    pub fn for_each_hit(&self, hay: &[u8], mut on_hit: impl FnMut(u32, usize) -> bool) {
+        for &(owner, run, stride) in self.runs.iter() {
+            if !for_each_run(hay, &run, |a, b| {
+                let last = b - run.len;
+                let mut h = a;
+                while h < last {
+                    if !on_hit(owner, h) {
+                        return false;
+                    }
+                    h += stride;
+                }
+                on_hit(owner, last)
+            }) {
+                return;
+            }
+        }
+    }
+}
+
+/// Calls `on_run(a, b)` for each maximal run `hay[a..b]` of `run.class` bytes at least
+/// `run.len` long, in order, until it returns false. Returns false if it did.
+fn for_each_run(hay: &[u8], run: &Run, mut on_run: impl FnMut(usize, usize) -> bool) -> bool {
+    let n = run.len;
+    let class = &run.class;
+    // Bytes before `floor` are known: `hay[floor - 1]` is outside the class (or the start).
+    let mut floor = 0;
+    let mut p = n - 1;
+    while p < hay.len() {
+        if !class.contains(hay[p]) {
+            p += n;
+            continue;
+        }
+        let mut a = p;
+        while a > floor && class.contains(hay[a - 1]) {
+            a -= 1;
+        }
+        let mut b = p + 1;
+        while b < hay.len() && class.contains(hay[b]) {
+            b += 1;
+        }
+        if b - a >= n && !on_run(a, b) {
+            return false;
+        }
+        floor = b + 1;
+        p = b + n;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regex::parse::{parse, SyntaxOptions};
+
+    fn run(pattern: &str) -> Option<(usize, u32)> {
+        let opts = SyntaxOptions {
+            case_insensitive: false,
+            ascii_classes: true,
+        };
+        required_run(&parse(0, pattern.as_bytes(), opts).unwrap()).map(|r| (r.len, r.class.len()))
+    }
+
+    #[test]
+    fn runs_of_classes_literals_and_alternations() {
+        assert_eq!(run(r"\b[a-fA-F0-9]{40}\b"), Some((40, 22)));
+        // `(\||%)` is the class `[%|]`: all three parts make one run.
+        assert_eq!(
+            run(r"\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})"),
+            Some((43, 40))
+        );
+        assert_eq!(
+            run(r"\b(\d{15,16}(\||%%)[0-9a-z\-_]{27,40})"),
+            Some((27, 38))
+        );
+        // The IBAN shape: adjacent classes join into one run of their union.
+        assert_eq!(run(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b"), Some((15, 36)));
+        assert_eq!(run(r"(?:sgp_[a-f0-9]{40}|[a-f0-9]{40})"), Some((40, 20)));
+        assert_eq!(run(r"[0-9]{3}-[0-9]{2}-[0-9]{4}"), Some((11, 11)));
+        assert_eq!(run(r"[0-9]{0,40}x"), None);
+        assert_eq!(run(r"\d{4}|[a-z]+"), None);
+        assert_eq!(run(r"(?s:.){20}"), None);
+    }
+
+    fn hits(hay: &[u8], pattern: &str, stride: usize) -> Vec<usize> {
+        let opts = SyntaxOptions {
+            case_insensitive: false,
+            ascii_classes: true,
+        };
+        let r = required_run(&parse(0, pattern.as_bytes(), opts).unwrap()).unwrap();
+        let index = RunIndex::new(vec![(0, r, stride)]);
+        let mut out = Vec::new();
+        index.for_each_hit(hay, |_, h| {
+            out.push(h);
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn every_long_enough_run_is_reported_at_stride() {
+        let hay = b"12345678 x1234567 123456789012345678901 9";
+        assert_eq!(hits(hay, r"[0-9]{8}", 5), [0, 18, 23, 28, 31]);
+        assert_eq!(hits(b"12345678", r"[0-9]{8}", 5), [0]);
+        assert_eq!(hits(b"1234567", r"[0-9]{8}", 5), Vec::<usize>::new());
+        // A naive scan gives the same runs on every haystack.
+        let mut seed = 7u32;
+        for _ in 0..200 {
+            let hay: Vec<u8> = (0..200)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    if (seed >> 16) % 4 == 0 {
+                        b'x'
+                    } else {
+                        b'0' + ((seed >> 20) % 10) as u8
+                    }
+                })
+                .collect();
+            let mut naive = Vec::new();
+            let mut i = 0;
+            while i < hay.len() {
+                let j = i + hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if j - i >= 8 {
+                    naive.push((i, j));
+                }
+                i = j.max(i + 1);
+            }
+            let r = Run {
+                class: {
+                    let mut c = ByteSet::default();
+                    c.insert_range(b'0', b'9');
+                    c
+                },
+                len: 8,
+            };
+            let mut got = Vec::new();
+            for_each_run(&hay, &r, |a, b| {
+                got.push((a, b));
+                true
+            });
+            assert_eq!(got, naive);
+        }
+    }
+}
