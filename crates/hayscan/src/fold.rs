@@ -1,22 +1,53 @@
-//! Length-preserving Unicode case folding for case-insensitive literal sets.
+//! Length-preserving Unicode simple case folding for case-insensitive literal sets.
 //!
 //! The aho-corasick crate folds ASCII only. For a literal set with non-ASCII patterns we
 //! fold patterns and haystack the same way and search the folded haystack case-sensitively.
-//! Each character becomes its lowercase form only when that form is one character of the
-//! same UTF-8 length, so every byte offset in the folded haystack is the offset in the
-//! original: matches need no translation, and streams can fold chunk by chunk.
-//! Invalid UTF-8 is copied unchanged.
+//! Each character becomes the smallest member of its Unicode simple case folding class
+//! (the classes regex-syntax uses for `(?i)`, so both syntaxes agree) that has the same
+//! UTF-8 length, so every byte offset in the folded haystack is the offset in the original:
+//! matches need no translation, and streams can fold chunk by chunk. Members of a class
+//! with another UTF-8 length (Kelvin sign `K` / `k`, `ſ` / `s`, `ẞ` / `ß`) are therefore
+//! not folded together. ASCII folds to lowercase (no ASCII letter has a same-length
+//! non-ASCII case partner). Invalid UTF-8 is copied unchanged.
+
+use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+use std::sync::OnceLock;
+
+/// Above this no character has a case partner (the last cased script, Adlam, ends at
+/// U+1E95F); keeps building the table cheap.
+const LAST_CASED: u32 = 0x1_EFFF;
+
+/// Sorted `(character, folded form)` for every non-ASCII character whose folded form is
+/// another character.
+fn table() -> &'static [(char, char)] {
+    static TABLE: OnceLock<Box<[(char, char)]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut out = Vec::new();
+        for c in (0x80..=LAST_CASED).filter_map(char::from_u32) {
+            let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+            class.case_fold_simple();
+            let rep = class
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .find(|m| m.len_utf8() == c.len_utf8())
+                .unwrap_or(c);
+            if rep != c {
+                out.push((c, rep));
+            }
+        }
+        out.into_boxed_slice()
+    })
+}
 
 /// The folded form of one character.
 fn fold_char(c: char) -> char {
-    // Final sigma folds with sigma (Unicode simple case folding does the same).
-    if c == 'ς' {
-        return 'σ';
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
     }
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
-        _ => c,
+    let table = table();
+    match table.binary_search_by_key(&c, |&(from, _)| from) {
+        Ok(i) => table[i].1,
+        Err(_) => c,
     }
 }
 
@@ -74,9 +105,18 @@ mod tests {
             assert_eq!(fold(upper.as_bytes()), fold(lower.as_bytes()));
             assert_eq!(fold(upper.as_bytes()).len(), upper.len());
         }
-        // Length-changing pairs are left alone.
-        assert_eq!(fold("ẞ".as_bytes()), "ẞ".as_bytes());
-        assert_eq!(fold("İ".as_bytes()), "İ".as_bytes());
+        // Simple case folding pairs whose lowercase forms differ.
+        for (a, b) in [("µ", "μ"), ("ϐ", "β"), ("ϑ", "θ"), ("ϴ", "θ"), ("ς", "σ"), ("ǅ", "ǆ")] {
+            assert_eq!(fold(a.as_bytes()), fold(b.as_bytes()), "{a} / {b}");
+        }
+        // Pairs of different UTF-8 length are left apart; no full (multi-character) folds.
+        for (a, b) in [("ẞ", "ß"), ("\u{212A}", "k"), ("ſ", "s"), ("İ", "i")] {
+            assert_ne!(fold(a.as_bytes()), fold(b.as_bytes()), "{a} / {b}");
+            assert_eq!(fold(a.as_bytes()).len(), a.len());
+        }
+        // Characters of different classes stay different.
+        assert_ne!(fold("σ".as_bytes()), fold("θ".as_bytes()));
+        assert_eq!(fold("€😀".as_bytes()), "€😀".as_bytes());
     }
 
     #[test]
