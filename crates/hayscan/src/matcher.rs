@@ -65,6 +65,13 @@ pub struct Matcher {
     max_pattern_len: usize,
 }
 
+/// How a folding literal set searches one haystack (see [`Cursor`]).
+#[derive(Debug)]
+enum Folded {
+    Raw,
+    Folded(Vec<u8>, fold::Shifts),
+}
+
 /// Where a resumable search stands. Obtained from [`Matcher::cursor`] and advanced by
 /// [`Matcher::next_match`]; it must be used with one matcher and one unchanged haystack.
 #[derive(Debug, Default)]
@@ -72,10 +79,9 @@ pub struct Cursor {
     pos: usize,
     last_end: Option<usize>,
     overlapping: Overlapping,
-    /// Folding literal sets: the folded haystack and its shifts, once made.
-    folded: Option<(Vec<u8>, fold::Shifts)>,
-    /// Folding literal sets: this haystack needs no folding (found on the first step).
-    raw: bool,
+    /// Folding literal sets: the folded haystack and its shifts, or `Raw` when this
+    /// haystack needs no folding; `None` before the first step.
+    folded: Option<Folded>,
     /// Regex sets: each strategy's next match (see `regex`).
     regex: SetCursor,
     done: bool,
@@ -290,8 +296,32 @@ impl Matcher {
         }
         // The folded copy of the haystack lives in the cursor between calls; other
         // matchers search `haystack` itself (the hot path: no Option juggling per match).
-        let found = if self.folds() && !cursor.raw {
-            self.next_folded(haystack, cursor)
+        let found = if self.folds() {
+            let folded = cursor.folded.take().unwrap_or_else(|| {
+                if self.needs_fold(self.fold_mode(), haystack) {
+                    let (hay, shifts) = fold::fold(haystack);
+                    Folded::Folded(hay, shifts)
+                } else {
+                    Folded::Raw
+                }
+            });
+            let found = match &folded {
+                Folded::Raw => self.step(haystack, cursor),
+                Folded::Folded(hay, shifts) => {
+                    let found = self.step(hay, cursor);
+                    if shifts.is_empty() {
+                        found
+                    } else {
+                        found.map(|m| Match {
+                            pattern: m.pattern,
+                            start: shifts.to_original(m.start),
+                            end: shifts.to_original(m.end),
+                        })
+                    }
+                }
+            };
+            cursor.folded = Some(folded);
+            found
         } else {
             self.step(haystack, cursor)
         };
@@ -299,32 +329,6 @@ impl Matcher {
             cursor.done = true;
             cursor.folded = None;
         }
-        found
-    }
-
-    /// `next_match` for folding literal sets, out of line so that the hot path of the
-    /// others stays as small as it was.
-    #[inline(never)]
-    fn next_folded(&self, haystack: &[u8], cursor: &mut Cursor) -> Option<Match> {
-        let (hay, shifts) = match cursor.folded.take() {
-            Some(folded) => folded,
-            None if !self.needs_fold(self.fold_mode(), haystack) => {
-                cursor.raw = true; // later steps go straight to `step`
-                return self.step(haystack, cursor);
-            }
-            None => fold::fold(haystack),
-        };
-        let found = self.step(&hay, cursor);
-        let found = if shifts.is_empty() {
-            found
-        } else {
-            found.map(|m| Match {
-                pattern: m.pattern,
-                start: shifts.to_original(m.start),
-                end: shifts.to_original(m.end),
-            })
-        };
-        cursor.folded = Some((hay, shifts));
         found
     }
 
