@@ -1,14 +1,14 @@
-//! Unicode simple case folding for case-insensitive literal sets.
+//! Length-preserving Unicode simple case folding for case-insensitive literal sets.
 //!
 //! The aho-corasick crate folds ASCII only. For a literal set with non-ASCII patterns we
 //! fold patterns and haystack the same way and search the folded haystack case-sensitively.
-//! Each character becomes one representative of its Unicode simple case folding class (the
-//! classes regex-syntax uses for `(?i)`, so both syntaxes agree): the lowercase ASCII member
-//! if there is one, else the smallest of the shortest members in UTF-8. Most classes keep
-//! one UTF-8 length; a few do not (Kelvin sign `K` / `k`, `ſ` / `s`, `ẞ` / `ß`, `Ω` / `ω`),
-//! and there folding shortens the text. [`Shifts`] records where, so that matches found
-//! in the folded text are reported at their offsets in the original. Folding never
-//! lengthens text. Invalid UTF-8 is copied unchanged.
+//! Each character becomes the smallest member of its Unicode simple case folding class
+//! (the classes regex-syntax uses for `(?i)`, so both syntaxes agree) that has the same
+//! UTF-8 length, so every byte offset in the folded haystack is the offset in the original:
+//! matches need no translation, and streams can fold chunk by chunk. Members of a class
+//! with another UTF-8 length (Kelvin sign `K` / `k`, `ſ` / `s`, `ẞ` / `ß`) are therefore
+//! not folded together. ASCII folds to lowercase (no ASCII letter has a same-length
+//! non-ASCII case partner). Invalid UTF-8 is copied unchanged.
 
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 use std::sync::OnceLock;
@@ -26,13 +26,11 @@ fn table() -> &'static [(char, char)] {
         for c in (0x80..=LAST_CASED).filter_map(char::from_u32) {
             let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
             class.case_fold_simple();
-            let mut members = class.iter().flat_map(|r| r.start()..=r.end());
-            let Some(first) = members.next() else {
-                continue;
-            };
-            // Classes are sorted by code point, and UTF-8 length grows with the code
-            // point, so the first member is the smallest of the shortest.
-            let rep = first.to_ascii_lowercase();
+            let rep = class
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .find(|m| m.len_utf8() == c.len_utf8())
+                .unwrap_or(c);
             if rep != c {
                 out.push((c, rep));
             }
@@ -53,65 +51,8 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// True if `c` is a non-ASCII character that folds to ASCII (Kelvin sign, long s): the
-/// characters an ASCII-only pattern set must look for.
-fn folds_to_ascii(c: char) -> bool {
-    !c.is_ascii() && fold_char(c).is_ascii()
-}
-
-/// True if `hay` holds a character that folds to ASCII (see `folds_to_ascii`). Fast on
-/// ASCII text: one `is_ascii` pass.
-pub(crate) fn has_ascii_partner(hay: &[u8]) -> bool {
-    !hay.is_ascii()
-        && hay
-            .utf8_chunks()
-            .any(|chunk| !chunk.valid().is_ascii() && chunk.valid().chars().any(folds_to_ascii))
-}
-
-/// Where folding shortened the text: offsets in the folded text and, for each, how many
-/// bytes were removed before it; maps folded offsets back to original ones.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Shifts {
-    /// `(folded offset just after a shortened character, bytes removed up to there)`,
-    /// ascending.
-    points: Vec<(usize, usize)>,
-    /// Bytes removed before the first point (points forgotten by `forget_before`).
-    floor: usize,
-    /// Bytes removed in all.
-    removed: usize,
-}
-
-impl Shifts {
-    /// True if no folding so far changed the length.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.removed == 0
-    }
-
-    /// The original offset of folded offset `at`. An offset inside a shortened character
-    /// (only a pattern that is not valid UTF-8 can end there) maps inside the original one.
-    #[inline]
-    pub(crate) fn to_original(&self, at: usize) -> usize {
-        let i = self.points.partition_point(|&(p, _)| p <= at);
-        at + if i == 0 {
-            self.floor
-        } else {
-            self.points[i - 1].1
-        }
-    }
-
-    /// Drops what is needed only for offsets below `at` (streams discard their past).
-    pub(crate) fn forget_before(&mut self, at: usize) {
-        let i = self.points.partition_point(|&(p, _)| p <= at);
-        if i > 0 {
-            self.floor = self.points[i - 1].1;
-            self.points.drain(..i);
-        }
-    }
-}
-
-/// Appends the folded form of `src` to `dst`. `origin` is the folded offset of `dst[0]`;
-/// length changes are recorded in `shifts` at `origin + ` their offset in `dst`.
-pub(crate) fn fold_into(src: &[u8], dst: &mut Vec<u8>, origin: usize, shifts: &mut Shifts) {
+/// Appends the folded form of `src` to `dst` (same length as `src`).
+pub(crate) fn fold_into(src: &[u8], dst: &mut Vec<u8>) {
     dst.reserve(src.len());
     for chunk in src.utf8_chunks() {
         let valid = chunk.valid();
@@ -120,24 +61,18 @@ pub(crate) fn fold_into(src: &[u8], dst: &mut Vec<u8>, origin: usize, shifts: &m
         } else {
             let mut utf8 = [0u8; 4];
             for c in valid.chars() {
-                let f = fold_char(c);
-                dst.extend_from_slice(f.encode_utf8(&mut utf8).as_bytes());
-                if f.len_utf8() != c.len_utf8() {
-                    shifts.removed += c.len_utf8() - f.len_utf8();
-                    shifts.points.push((origin + dst.len(), shifts.removed));
-                }
+                dst.extend_from_slice(fold_char(c).encode_utf8(&mut utf8).as_bytes());
             }
         }
         dst.extend_from_slice(chunk.invalid());
     }
 }
 
-/// The folded form of `src` and where it is shorter.
-pub(crate) fn fold(src: &[u8]) -> (Vec<u8>, Shifts) {
+/// The folded form of `src`.
+pub(crate) fn fold(src: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(src.len());
-    let mut shifts = Shifts::default();
-    fold_into(src, &mut out, 0, &mut shifts);
-    (out, shifts)
+    fold_into(src, &mut out);
+    out
 }
 
 /// Number of trailing bytes of `buf` that could be the beginning of a multi-byte character
@@ -163,66 +98,30 @@ pub(crate) fn incomplete_tail(buf: &[u8]) -> usize {
 mod tests {
     use super::*;
 
-    fn folded(s: &str) -> Vec<u8> {
-        fold(s.as_bytes()).0
-    }
-
     #[test]
-    fn folds_by_simple_case_folding() {
-        for (upper, lower) in [("ÉTÉ", "été"), ("ПРИВЕТ", "привет"), ("ΣΑΣ", "σας")]
+    fn folds_non_ascii_without_changing_length() {
+        for (upper, lower) in [("ÉTÉ", "été"), ("ПРИВЕТ", "привет"), ("ΣΑΣ", "σασ")]
         {
-            assert_eq!(folded(upper), folded(lower));
-            assert_eq!(folded(upper).len(), upper.len());
+            assert_eq!(fold(upper.as_bytes()), fold(lower.as_bytes()));
+            assert_eq!(fold(upper.as_bytes()).len(), upper.len());
         }
-        // Pairs whose lowercase forms differ, and pairs of different UTF-8 length.
-        for (a, b) in [
-            ("µ", "μ"),
-            ("ϐ", "β"),
-            ("ϑ", "θ"),
-            ("ϴ", "θ"),
-            ("ǅ", "ǆ"),
-            ("ϰ", "κ"),
-            ("\u{212A}", "k"),
-            ("ſ", "S"),
-            ("ẞ", "ß"),
-            ("\u{2126}", "ω"),
-            ("\u{212B}", "å"),
-        ] {
-            assert_eq!(folded(a), folded(b), "{a} / {b}");
+        // Simple case folding pairs whose lowercase forms differ.
+        for (a, b) in [("µ", "μ"), ("ϐ", "β"), ("ϑ", "θ"), ("ϴ", "θ"), ("ς", "σ"), ("ǅ", "ǆ")] {
+            assert_eq!(fold(a.as_bytes()), fold(b.as_bytes()), "{a} / {b}");
         }
-        // No full (multi-character) folds; different classes stay different.
-        assert_ne!(folded("ß"), folded("ss"));
-        assert_ne!(folded("İ"), folded("i"));
-        assert_ne!(folded("σ"), folded("θ"));
-        assert_eq!(folded("K€😀"), "k€😀".as_bytes());
-    }
-
-    #[test]
-    fn shifts_map_folded_offsets_back() {
-        // "aKſb": a(1) K(3) ſ(2) b(1) folds to "aksb".
-        let (f, shifts) = fold("a\u{212A}ſb".as_bytes());
-        assert_eq!(f, b"aksb");
-        let original: Vec<usize> = (0..=4).map(|i| shifts.to_original(i)).collect();
-        assert_eq!(original, [0, 1, 4, 6, 7]);
-        let (_, none) = fold("abc".as_bytes());
-        assert!(none.is_empty());
-        let mut forgetting = shifts.clone();
-        forgetting.forget_before(3);
-        assert_eq!(forgetting.to_original(3), 6);
-        assert_eq!(forgetting.to_original(4), 7);
-    }
-
-    #[test]
-    fn ascii_partners_are_found() {
-        assert!(!has_ascii_partner(b"kiss"));
-        assert!(!has_ascii_partner("été".as_bytes()));
-        assert!(has_ascii_partner("é\u{212A}".as_bytes()));
-        assert!(has_ascii_partner("ſ".as_bytes()));
+        // Pairs of different UTF-8 length are left apart; no full (multi-character) folds.
+        for (a, b) in [("ẞ", "ß"), ("\u{212A}", "k"), ("ſ", "s"), ("İ", "i")] {
+            assert_ne!(fold(a.as_bytes()), fold(b.as_bytes()), "{a} / {b}");
+            assert_eq!(fold(a.as_bytes()).len(), a.len());
+        }
+        // Characters of different classes stay different.
+        assert_ne!(fold("σ".as_bytes()), fold("θ".as_bytes()));
+        assert_eq!(fold("€😀".as_bytes()), "€😀".as_bytes());
     }
 
     #[test]
     fn invalid_utf8_is_copied() {
-        assert_eq!(fold(b"A\xffB\xc3").0, b"a\xffb\xc3");
+        assert_eq!(fold(b"A\xffB\xc3"), b"a\xffb\xc3");
     }
 
     #[test]

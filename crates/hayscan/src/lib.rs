@@ -67,11 +67,10 @@ pub struct Options {
     pub syntax: Syntax,
     /// See [`MatchKind`].
     pub match_kind: MatchKind,
-    /// Match regardless of case. Both syntaxes use Unicode simple case folding, the same
-    /// as the regex crate's (so "ÉTÉ" matches "été", "µ" matches "μ", the Kelvin sign
-    /// matches "k", "ẞ" matches "ß"); offsets are those of the original haystack also
-    /// where the two cases differ in UTF-8 length. No multi-character folds ("ß" does not
-    /// match "SS").
+    /// Match regardless of case. Unicode-aware in both syntaxes: regexes use Unicode
+    /// simple case folding; literal sets fold each character to its lowercase form when
+    /// that form has the same UTF-8 length (so "ÉTÉ" matches "été" and "ПРИВЕТ" matches
+    /// "привет"; length-changing pairs such as "ẞ"/"ß" or the Kelvin sign are not folded).
     pub case_insensitive: bool,
     /// Regex syntax: `\w \d \s` and `\b \B` mean their ASCII forms, as in RE2 (Go),
     /// PCRE and Hyperscan, instead of Unicode's (the default). Rulesets written for those

@@ -21,25 +21,12 @@ use crate::{Captures, Error, Match, MatchKind, Options, Result, ScanReport, Synt
 /// of DFA), and 5-10x longer to build.
 const DFA_MAX_PATTERN_BYTES: usize = 12_000;
 
-/// When a literal set searches the case-folded haystack (see `fold`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Fold {
-    /// Never: case-sensitive, or case-insensitive ASCII patterns without a letter that has
-    /// a non-ASCII case partner (aho-corasick's ASCII folding is complete for them).
-    Never,
-    /// Case-insensitive ASCII patterns with `k` or `s` (Kelvin sign, long s): the automaton
-    /// folds ASCII itself; only haystacks that hold `K` or `ſ` are folded.
-    AsciiPartners,
-    /// Case-insensitive with non-ASCII patterns: patterns were folded, every haystack is.
-    Always,
-}
-
 #[derive(Debug)]
 enum Engine {
     Literal {
         ac: AhoCorasick,
-        /// Whether haystacks are case-folded (see `fold`) before searching.
-        fold: Fold,
+        /// Patterns were case-folded (see `fold`); haystacks must be folded too.
+        fold: bool,
         /// The set has an empty pattern, so (in leftmost kinds) a match starts at every
         /// position and the search is anchored at the resume point. aho-corasick's
         /// unanchored leftmost search does not give regex semantics with empty patterns
@@ -65,13 +52,6 @@ pub struct Matcher {
     max_pattern_len: usize,
 }
 
-/// How a folding literal set searches one haystack (see [`Cursor`]).
-#[derive(Debug)]
-enum Folded {
-    Raw,
-    Folded(Vec<u8>, fold::Shifts),
-}
-
 /// Where a resumable search stands. Obtained from [`Matcher::cursor`] and advanced by
 /// [`Matcher::next_match`]; it must be used with one matcher and one unchanged haystack.
 #[derive(Debug, Default)]
@@ -79,9 +59,7 @@ pub struct Cursor {
     pos: usize,
     last_end: Option<usize>,
     overlapping: Overlapping,
-    /// Folding literal sets: the folded haystack and its shifts, or `Raw` when this
-    /// haystack needs no folding; `None` before the first step.
-    folded: Option<Folded>,
+    folded: Option<Vec<u8>>,
     /// Regex sets: each strategy's next match (see `regex`).
     regex: SetCursor,
     done: bool,
@@ -148,10 +126,10 @@ impl Matcher {
             Engine::Literal { anchored: true, .. } => true, // the empty pattern matches
             // Overlapping sets keep their empty patterns out of the automaton.
             Engine::Literal { empties, .. } if !empties.is_empty() => true,
-            Engine::Literal { ac, fold, .. } => match self.needs_fold(*fold, haystack) {
-                false => ac.is_match(haystack),
-                true => ac.is_match(&fold::fold(haystack).0[..]),
-            },
+            Engine::Literal {
+                ac, fold: false, ..
+            } => ac.is_match(haystack),
+            Engine::Literal { ac, fold: true, .. } => ac.is_match(&fold::fold(haystack)[..]),
             // Empty matches that split a UTF-8 sequence do not count (see `next_leftmost`).
             Engine::Regex(set) if set.can_match_empty() => self.find(haystack).is_some(),
             Engine::Regex(set) => set.is_match(haystack),
@@ -297,29 +275,8 @@ impl Matcher {
         // The folded copy of the haystack lives in the cursor between calls; other
         // matchers search `haystack` itself (the hot path: no Option juggling per match).
         let found = if self.folds() {
-            let folded = cursor.folded.take().unwrap_or_else(|| {
-                if self.needs_fold(self.fold_mode(), haystack) {
-                    let (hay, shifts) = fold::fold(haystack);
-                    Folded::Folded(hay, shifts)
-                } else {
-                    Folded::Raw
-                }
-            });
-            let found = match &folded {
-                Folded::Raw => self.step(haystack, cursor),
-                Folded::Folded(hay, shifts) => {
-                    let found = self.step(hay, cursor);
-                    if shifts.is_empty() {
-                        found
-                    } else {
-                        found.map(|m| Match {
-                            pattern: m.pattern,
-                            start: shifts.to_original(m.start),
-                            end: shifts.to_original(m.end),
-                        })
-                    }
-                }
-            };
+            let folded = cursor.folded.take().unwrap_or_else(|| fold::fold(haystack));
+            let found = self.step(&folded, cursor);
             cursor.folded = Some(folded);
             found
         } else {
@@ -441,27 +398,9 @@ impl Matcher {
         st.pending.take()
     }
 
-    /// True if some haystacks are folded before searching.
-    #[inline]
+    /// True if haystacks are folded before searching.
     pub(crate) fn folds(&self) -> bool {
-        self.fold_mode() != Fold::Never
-    }
-
-    /// When haystacks are folded.
-    pub(crate) fn fold_mode(&self) -> Fold {
-        match self.engine {
-            Engine::Literal { fold, .. } => fold,
-            Engine::Regex(_) => Fold::Never,
-        }
-    }
-
-    /// True if `haystack` must be folded before this matcher searches it.
-    fn needs_fold(&self, fold: Fold, haystack: &[u8]) -> bool {
-        match fold {
-            Fold::Never => false,
-            Fold::AsciiPartners => fold::has_ascii_partner(haystack),
-            Fold::Always => true,
-        }
+        matches!(self.engine, Engine::Literal { fold: true, .. })
     }
 }
 
@@ -505,19 +444,7 @@ impl Iterator for FindIter<'_, '_> {
 }
 
 fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engine> {
-    let fold = if !options.case_insensitive {
-        Fold::Never
-    } else if patterns.iter().any(|p| !p.as_ref().is_ascii()) {
-        Fold::Always
-    } else if patterns.iter().any(|p| {
-        p.as_ref()
-            .iter()
-            .any(|b| matches!(b, b'k' | b'K' | b's' | b'S'))
-    }) {
-        Fold::AsciiPartners
-    } else {
-        Fold::Never
-    };
+    let fold = options.case_insensitive && patterns.iter().any(|p| !p.as_ref().is_ascii());
     let kind = match options.match_kind {
         MatchKind::LeftmostFirst => ac::MatchKind::LeftmostFirst,
         MatchKind::LeftmostLongest => ac::MatchKind::LeftmostLongest,
@@ -527,7 +454,7 @@ fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<En
     let mut builder = AhoCorasick::builder();
     builder
         .match_kind(kind)
-        .ascii_case_insensitive(options.case_insensitive && fold != Fold::Always);
+        .ascii_case_insensitive(options.case_insensitive && !fold);
     if total <= DFA_MAX_PATTERN_BYTES {
         builder.kind(Some(AhoCorasickKind::DFA));
     }
@@ -550,8 +477,8 @@ fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<En
     }
     let kept = |i: &usize| empties.is_empty() || !patterns[*i].as_ref().is_empty();
     let indexes = (0..patterns.len()).filter(kept);
-    let built = if fold == Fold::Always {
-        builder.build(indexes.map(|i| fold::fold(patterns[i].as_ref()).0))
+    let built = if fold {
+        builder.build(indexes.map(|i| fold::fold(patterns[i].as_ref())))
     } else {
         builder.build(indexes.map(|i| patterns[i].as_ref()))
     };

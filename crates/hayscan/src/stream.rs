@@ -25,8 +25,8 @@
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use crate::fold::{self, Shifts};
-use crate::matcher::{Fold, Overlapping};
+use crate::fold;
+use crate::matcher::Overlapping;
 use crate::{Error, Match, MatchKind, Matcher, Result, ScanReport, Syntax};
 
 /// A push scanner over one matcher. Not shareable across threads at once (one owner).
@@ -39,11 +39,6 @@ pub struct Stream {
     /// For folding matchers: `buf[..folded]` is folded, the rest waits for the remaining
     /// bytes of a split character.
     folded: usize,
-    /// Folding may shorten text: `base`, `pos`, `last_end` and `reported_end` are offsets
-    /// in the folded input, and these shifts map them to offsets in the input as fed.
-    shifts: Shifts,
-    /// Total bytes fed.
-    fed: usize,
     /// Leftmost kinds: absolute offset where the next search starts, and where the last
     /// match ended (for the empty-match rule).
     pos: usize,
@@ -63,8 +58,6 @@ impl Stream {
             buf: Vec::new(),
             base: 0,
             folded: 0,
-            shifts: Shifts::default(),
-            fed: 0,
             pos: 0,
             last_end: None,
             reported_end: None,
@@ -80,7 +73,7 @@ impl Stream {
 
     /// Total bytes fed so far.
     pub fn position(&self) -> usize {
-        self.fed
+        self.base + self.buf.len()
     }
 
     /// Bytes currently retained (bounded; see the module docs).
@@ -105,7 +98,6 @@ impl Stream {
             return Err(Error::StreamFinished);
         }
         self.buf.extend_from_slice(chunk);
-        self.fed += chunk.len();
         Ok(self.advance(false, on_match))
     }
 
@@ -152,11 +144,10 @@ impl Stream {
         report
     }
 
-    /// Folds newly arrived bytes in place (folding may shorten them) and returns how many
+    /// Folds newly arrived bytes in place (folding preserves length) and returns how many
     /// buffered bytes may be searched.
     fn fold_pending(&mut self, at_end: bool) -> usize {
-        let mode = self.matcher.fold_mode();
-        if mode == Fold::Never {
+        if !self.matcher.folds() {
             return self.buf.len();
         }
         let pending = &self.buf[self.folded..];
@@ -166,28 +157,10 @@ impl Stream {
             fold::incomplete_tail(pending)
         };
         let upto = self.buf.len() - hold;
-        let region = &self.buf[self.folded..upto];
-        // ASCII sets fold ASCII in the automaton; only `K` and `ſ` need folding here.
-        if mode == Fold::AsciiPartners && !fold::has_ascii_partner(region) {
-            self.folded = upto;
-            return upto;
-        }
-        let mut out = Vec::with_capacity(region.len());
-        fold::fold_into(region, &mut out, self.base + self.folded, &mut self.shifts);
-        let len = out.len();
-        self.buf.splice(self.folded..upto, out);
-        self.folded += len;
-        self.folded
-    }
-
-    /// The offset in the input as fed of offset `rel` in `buf`.
-    #[inline]
-    fn original(&self, rel: usize) -> usize {
-        if self.shifts.is_empty() {
-            rel + self.base
-        } else {
-            self.shifts.to_original(rel + self.base)
-        }
+        let folded = fold::fold(&self.buf[self.folded..upto]);
+        self.buf[self.folded..upto].copy_from_slice(&folded);
+        self.folded = upto;
+        upto
     }
 
     fn advance_leftmost(
@@ -209,18 +182,18 @@ impl Stream {
             if !at_end && m.start + longest > avail {
                 break; // a longer or higher-priority match may still complete
             }
-            let end = m.end + self.base;
-            if m.is_empty() && Some(end) == self.last_end {
+            let abs = Match {
+                pattern: m.pattern,
+                start: m.start + self.base,
+                end: m.end + self.base,
+            };
+            if abs.is_empty() && Some(abs.end) == self.last_end {
                 self.pos += 1;
                 continue;
             }
-            self.pos = end;
-            self.last_end = Some(end);
-            emit(Match {
-                pattern: m.pattern,
-                start: self.original(m.start),
-                end: self.original(m.end),
-            })?;
+            self.pos = abs.end;
+            self.last_end = Some(abs.end);
+            emit(abs)?;
         }
         if !at_end {
             // No match can start before `avail - (longest - 1)` any more, nor before `pos`.
@@ -242,14 +215,15 @@ impl Stream {
         let hay = &self.buf[..avail];
         let mut state = Overlapping::default();
         while let Some(m) = self.matcher.next_overlapping(hay, &mut state) {
-            if self.reported_end.is_some_and(|r| m.end + self.base <= r) {
+            let abs = Match {
+                pattern: m.pattern,
+                start: m.start + self.base,
+                end: m.end + self.base,
+            };
+            if self.reported_end.is_some_and(|r| abs.end <= r) {
                 continue;
             }
-            emit(Match {
-                pattern: m.pattern,
-                start: self.original(m.start),
-                end: self.original(m.end),
-            })?;
+            emit(abs)?;
         }
         self.reported_end = Some(self.base + avail);
         let longest = self.matcher.max_pattern_len();
@@ -310,6 +284,5 @@ impl Stream {
         self.buf.drain(..n);
         self.base += n;
         self.folded = self.folded.saturating_sub(n);
-        self.shifts.forget_before(self.base);
     }
 }
