@@ -26,10 +26,20 @@ fn table() -> &'static [(char, char)] {
         for c in (0x80..=LAST_CASED).filter_map(char::from_u32) {
             let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
             class.case_fold_simple();
-            let rep = class
+            let same_len: Vec<char> = class
                 .iter()
                 .flat_map(|r| r.start()..=r.end())
-                .find(|m| m.len_utf8() == c.len_utf8())
+                .filter(|m| m.len_utf8() == c.len_utf8())
+                .collect();
+            // The representative: the smallest lowercase form of an upper- or titlecase
+            // member (so "É" and "é" fold to "é", "Σ" and "ς" to "σ", as lowercasing
+            // would), else the smallest member. It depends only on the class and the
+            // length, so all members of the same length fold together.
+            let rep = same_len
+                .iter()
+                .filter_map(|&u| lower1(u).filter(|&l| l != u && same_len.contains(&l)))
+                .min()
+                .or_else(|| same_len.first().copied())
                 .unwrap_or(c);
             if rep != c {
                 out.push((c, rep));
@@ -37,6 +47,15 @@ fn table() -> &'static [(char, char)] {
         }
         out.into_boxed_slice()
     })
+}
+
+/// The lowercase form of `c` if it is one character.
+fn lower1(c: char) -> Option<char> {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => None,
+    }
 }
 
 /// The folded form of one character.
@@ -106,7 +125,14 @@ mod tests {
             assert_eq!(fold(upper.as_bytes()).len(), upper.len());
         }
         // Simple case folding pairs whose lowercase forms differ.
-        for (a, b) in [("µ", "μ"), ("ϐ", "β"), ("ϑ", "θ"), ("ϴ", "θ"), ("ς", "σ"), ("ǅ", "ǆ")] {
+        for (a, b) in [
+            ("µ", "μ"),
+            ("ϐ", "β"),
+            ("ϑ", "θ"),
+            ("ϴ", "θ"),
+            ("ς", "σ"),
+            ("ǅ", "ǆ"),
+        ] {
             assert_eq!(fold(a.as_bytes()), fold(b.as_bytes()), "{a} / {b}");
         }
         // Pairs of different UTF-8 length are left apart; no full (multi-character) folds.
@@ -117,6 +143,8 @@ mod tests {
         // Characters of different classes stay different.
         assert_ne!(fold("σ".as_bytes()), fold("θ".as_bytes()));
         assert_eq!(fold("€😀".as_bytes()), "€😀".as_bytes());
+        // Representatives are lowercase forms where there is one.
+        assert_eq!(fold("ÉΣς".as_bytes()), "éσσ".as_bytes());
     }
 
     #[test]

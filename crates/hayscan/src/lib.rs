@@ -67,10 +67,10 @@ pub struct Options {
     pub syntax: Syntax,
     /// See [`MatchKind`].
     pub match_kind: MatchKind,
-    /// Match regardless of case. Unicode-aware in both syntaxes: regexes use Unicode
-    /// simple case folding; literal sets fold each character to its lowercase form when
-    /// that form has the same UTF-8 length (so "ÉTÉ" matches "été" and "ПРИВЕТ" matches
-    /// "привет"; length-changing pairs such as "ẞ"/"ß" or the Kelvin sign are not folded).
+    /// Match regardless of case. Both syntaxes use Unicode simple case folding, the same
+    /// as the regex crate's (so "ÉTÉ" matches "été" and "µ" matches "μ"); literal sets
+    /// fold only pairs of the same UTF-8 length ("ẞ"/"ß" and the Kelvin sign / "k" match
+    /// in regex sets only). No multi-character folds ("ß" does not match "SS").
     pub case_insensitive: bool,
     /// Regex syntax: `\w \d \s` and `\b \B` mean their ASCII forms, as in RE2 (Go),
     /// PCRE and Hyperscan, instead of Unicode's (the default). Rulesets written for those
