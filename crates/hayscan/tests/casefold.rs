@@ -27,7 +27,10 @@ fn regex(patterns: &[&str]) -> Matcher {
 }
 
 fn triples(found: impl IntoIterator<Item = Match>) -> Vec<(u32, usize, usize)> {
-    found.into_iter().map(|m| (m.pattern, m.start, m.end)).collect()
+    found
+        .into_iter()
+        .map(|m| (m.pattern, m.start, m.end))
+        .collect()
 }
 
 fn streamed(matcher: &Arc<Matcher>, chunks: &[&[u8]]) -> Vec<(u32, usize, usize)> {
@@ -55,26 +58,34 @@ fn streamed(matcher: &Arc<Matcher>, chunks: &[&[u8]]) -> Vec<(u32, usize, usize)
 #[test]
 fn simple_folding_pairs_match_in_every_kind() {
     let pairs = [
-        ("µ", "μ"),  // MICRO SIGN / GREEK SMALL LETTER MU
-        ("µ", "Μ"),  // MICRO SIGN / GREEK CAPITAL LETTER MU
-        ("ϐ", "β"),  // GREEK BETA SYMBOL
-        ("ϑ", "θ"),  // GREEK THETA SYMBOL
-        ("ϴ", "ϑ"),  // GREEK CAPITAL THETA SYMBOL
-        ("ς", "Σ"),  // final sigma
-        ("ǅ", "ǆ"),  // titlecase DŽ
-        ("ϰ", "κ"),  // GREEK KAPPA SYMBOL
-        ("ẛ", "ṡ"),  // LATIN SMALL LETTER LONG S WITH DOT ABOVE
-        ("ꭰ", "Ꭰ"),  // Cherokee
+        ("µ", "μ"), // MICRO SIGN / GREEK SMALL LETTER MU
+        ("µ", "Μ"), // MICRO SIGN / GREEK CAPITAL LETTER MU
+        ("ϐ", "β"), // GREEK BETA SYMBOL
+        ("ϑ", "θ"), // GREEK THETA SYMBOL
+        ("ϴ", "ϑ"), // GREEK CAPITAL THETA SYMBOL
+        ("ς", "Σ"), // final sigma
+        ("ǅ", "ǆ"), // titlecase DŽ
+        ("ϰ", "κ"), // GREEK KAPPA SYMBOL
+        ("ẛ", "ṡ"), // LATIN SMALL LETTER LONG S WITH DOT ABOVE
+        ("ꭰ", "Ꭰ"), // Cherokee
         ("𐐨", "𐐀"), // Deseret (4 bytes)
     ];
-    for kind in [MatchKind::LeftmostFirst, MatchKind::LeftmostLongest, MatchKind::Overlapping] {
+    for kind in [
+        MatchKind::LeftmostFirst,
+        MatchKind::LeftmostLongest,
+        MatchKind::Overlapping,
+    ] {
         for (a, b) in pairs {
             for (pattern, text) in [(a, b), (b, a)] {
                 let hay = format!("x{text}y{text}");
                 let m = literal(&[pattern], kind);
                 let len = text.len();
                 let want = vec![(0, 1, 1 + len), (0, 2 + len, 2 + 2 * len)];
-                assert_eq!(triples(m.find_iter(hay.as_bytes())), want, "{pattern} in {hay} ({kind:?})");
+                assert_eq!(
+                    triples(m.find_iter(hay.as_bytes())),
+                    want,
+                    "{pattern} in {hay} ({kind:?})"
+                );
                 // The regex set agrees.
                 assert_eq!(triples(regex(&[pattern]).find_iter(hay.as_bytes())), want);
             }
@@ -86,9 +97,19 @@ fn simple_folding_pairs_match_in_every_kind() {
 /// do fold them): the documented remaining difference.
 #[test]
 fn length_changing_pairs_stay_apart_in_literal_sets() {
-    for (pattern, text) in [("k", "\u{212A}"), ("s", "ſ"), ("ß", "ẞ"), ("å", "\u{212B}"), ("ω", "\u{2126}")] {
+    for (pattern, text) in [
+        ("k", "\u{212A}"),
+        ("s", "ſ"),
+        ("ß", "ẞ"),
+        ("å", "\u{212B}"),
+        ("ω", "\u{2126}"),
+    ] {
         for (p, t) in [(pattern, text), (text, pattern)] {
-            assert_eq!(literal(&[p], MatchKind::LeftmostFirst).count(t.as_bytes()), 0, "{p} / {t}");
+            assert_eq!(
+                literal(&[p], MatchKind::LeftmostFirst).count(t.as_bytes()),
+                0,
+                "{p} / {t}"
+            );
             assert_eq!(regex(&[p]).count(t.as_bytes()), 1, "{p} / {t}");
         }
     }
@@ -98,8 +119,8 @@ fn length_changing_pairs_stay_apart_in_literal_sets() {
 /// No member of a class with another UTF-8 length (Kelvin sign, long s) is included.
 fn piece() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "a", "A", "k", "K", "s", "S", "µ", "μ", "Μ", "ϐ", "β", "Β", "ϑ", "θ", "Θ", "ϴ", "σ",
-        "ς", "Σ", "é", "É", "ǅ", "ǆ", "Ǆ", "ϰ", "κ", "x", "€",
+        "a", "A", "k", "K", "s", "S", "µ", "μ", "Μ", "ϐ", "β", "Β", "ϑ", "θ", "Θ", "ϴ", "σ", "ς",
+        "Σ", "é", "É", "ǅ", "ǆ", "Ǆ", "ϰ", "κ", "x", "€",
     ])
 }
 
