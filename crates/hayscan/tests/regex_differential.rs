@@ -47,8 +47,8 @@ const PIECES: &[(&str, &str)] = &[
     ("[a-z_]{0,8}?", "[a-z_]{0,8}?"),
     (r"[\w.-]{0,12}?", "[0-9A-Za-z_.-]{0,12}?"),
     // Class runs without a literal (windows around runs).
-    ("[0-9a-f]{8,12}", "[0-9a-f]{8,12}"),
-    (r"\d{3}[0-9-]{6}", "[0-9]{3}[0-9-]{6}"),
+    ("[0-9a-f]{20,22}", "[0-9a-f]{20,22}"),
+    (r"\d{10}[0-9-]{10}", "[0-9]{10}[0-9-]{10}"),
 ];
 
 fn pattern() -> impl Strategy<Value = Vec<usize>> {
@@ -57,8 +57,26 @@ fn pattern() -> impl Strategy<Value = Vec<usize>> {
 
 fn text() -> impl Strategy<Value = Vec<u8>> {
     let unit = prop::sample::select(vec![
-        "key", "KEY", "tok", "ghp_", "=", ": ", " ", "\n", "ab", "x", "é", "1", "2f", "_", "\t",
-        "deadbeef", "0123456", "-", "key_",
+        "key",
+        "KEY",
+        "tok",
+        "ghp_",
+        "=",
+        ": ",
+        " ",
+        "\n",
+        "ab",
+        "x",
+        "é",
+        "1",
+        "2f",
+        "_",
+        "\t",
+        "deadbeef",
+        "0123456",
+        "-",
+        "key_",
+        "0123456789abcdef",
     ]);
     let bytes = prop::collection::vec(unit, 0..30).prop_map(|v| v.concat().into_bytes());
     // Now and then an invalid byte.

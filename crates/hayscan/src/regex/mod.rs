@@ -172,6 +172,12 @@ impl RegexSet {
                 .or_else(|| {
                     // The rarest factors give no window (`\b(ey…{17,}\.ey…)`: `.ey` has no
                     // bound before it): one at the start may (`ey`, confirmed anchored).
+                    // Not when a match can run on across lines (`-----\s*?BEGIN…[\s\S]*?`):
+                    // an anchored search at each of a common factor's hits could then read
+                    // to the end of the text, where the residual group reads it once.
+                    if parse::has_unbounded_newline_repetition(hir) {
+                        return None;
+                    }
                     anchorable_factors(hir, MAX_RUN_LEAD)
                         .filter(|r| min_len(&r.set) >= MIN_FACTOR_LEN)
                         .and_then(|r| Some((window_for(&r)?, r)))
@@ -573,9 +579,10 @@ mod tests {
         assert_eq!(set(&rules).strategy_counts(), (3, 0));
         let iban = r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b";
         let ssn = r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b";
-        // No factor but a class run (`[A-Z0-9]` 15 long, digits and `-` 11 long): windows
-        // around runs.
-        assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (3, 0));
+        // Class runs shorter than runs::MIN_RUN_LEN (15 and 11 here): residual.
+        assert_eq!(set(&[rules[0], iban, ssn]).strategy_counts(), (1, 1));
+        // A long one: windows around runs.
+        assert_eq!(set(&[r"\b[0-9a-f]{40}\b"]).strategy_counts(), (1, 0));
         assert_eq!(set(&[r"\b[0-9a-f]{4}\b"]).strategy_counts(), (0, 1));
         // A factor but no bound on the match around it (it may span lines): residual.
         assert_eq!(set(&[r"[a-z]+curl\b(?s:.*)"]).strategy_counts(), (0, 1));
