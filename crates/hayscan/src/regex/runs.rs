@@ -31,25 +31,37 @@ pub(crate) struct Run {
 
 impl Run {
     /// How informative the run is: the bits `len` class bytes rule out, roughly; zero for
-    /// a class common in text, whose scan would look at most bytes.
+    /// a class common in text, whose scan would look at most bytes, and for a run too short
+    /// to be used (a longer, weaker one beats it).
     fn score(&self) -> f64 {
-        if !self.rare() {
+        if !self.rare() || self.len < MIN_RUN_LEN {
             return 0.0;
         }
-        let size = f64::from(self.class.len().max(1));
-        self.len as f64 * (256.0 / size).log2()
+        let size = self.ascii_len().max(1) as f64;
+        self.len as f64 * (128.0 / size).log2()
     }
 
     /// A class whose runs end at white space, so that they stay short in text (`\w`
     /// passes, `\S` and `.` do not), and that leaves out most bytes.
+    /// Non-ASCII bytes do not count: a `(?i)` class holds the Kelvin sign and `ſ`, whose
+    /// UTF-8 bytes are rare in most text.
     fn rare(&self) -> bool {
-        self.class.len() <= 96 && !self.class.contains(b' ') && !self.class.contains(b'\n')
+        self.ascii_len() <= 96 && !self.class.contains(b' ') && !self.class.contains(b'\n')
+    }
+
+    fn ascii_len(&self) -> usize {
+        (0u8..0x80).filter(|&b| self.class.contains(b)).count()
     }
 }
 
 fn better(a: Option<Run>, b: Option<Run>) -> Option<Run> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if b.score() > a.score() { b } else { a }),
+        // On a tie (both too short or too common to use), the longer: it may still grow.
+        (Some(a), Some(b)) => Some(if (b.score(), b.len) > (a.score(), a.len) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
@@ -266,14 +278,14 @@ mod tests {
     use super::*;
     use crate::regex::parse::{parse, SyntaxOptions};
 
-    fn run(pattern: &str) -> Option<(usize, u32)> {
+    fn run(pattern: &str) -> Option<(usize, usize)> {
         let opts = SyntaxOptions {
             case_insensitive: false,
             ascii_classes: true,
         };
         run_of(&parse(0, pattern.as_bytes(), opts).unwrap())
             .filter(Run::rare)
-            .map(|r| (r.len, r.class.len()))
+            .map(|r| (r.len, r.ascii_len()))
     }
 
     #[test]
@@ -296,6 +308,11 @@ mod tests {
         assert_eq!(run(r"[0-9]{0,40}"), None);
         assert_eq!(run(r"\d{4}|[a-z]+"), Some((1, 36)));
         assert_eq!(run(r"(?s:.){20}"), None);
+        // Under (?i) the class holds non-ASCII folds (Kelvin sign, long s): still a run.
+        assert_eq!(
+            run(r"(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})").map(|r| r.0),
+            Some(43)
+        );
         // Classes with white space are not worth a scan: their runs span whole lines.
         assert_eq!(run(r"[\S]{40}"), None);
         assert_eq!(run(r"[a-z ]{40}"), None);
