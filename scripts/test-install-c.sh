@@ -48,14 +48,8 @@ python3 "$root/crates/hayscan-ffi/tests/c/doc_example.py" --extract "$root/docs/
 python3 "$root/crates/hayscan-ffi/tests/c/doc_example.py" --extract "$root/README.md" "$app" readme
 [ -f "$app/capi1.c" ] && [ -f "$app/capi1.out" ] && [ -f "$app/readme1.c" ] || fail "no example extracted from docs/c-api.md or README.md"
 
-clean_path="$tmp/bin"
-mkdir "$clean_path"
-IFS=: read -r -a entries <<< "$PATH"
-for d in "${entries[@]}"; do
-    [ -n "$d" ] || continue
-    if [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ]; then continue; fi
-    clean_path="$clean_path:$d"
-done
+. "$root/scripts/lib/cargo-free-path.sh"
+clean_path="$(cargo_free_path "$tmp/bin")"
 if PATH="$clean_path" command -v cargo >/dev/null || PATH="$clean_path" command -v rustc >/dev/null; then
     fail "could not take cargo off PATH"
 fi

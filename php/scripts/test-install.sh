@@ -20,14 +20,8 @@ cp "$out/artifacts/hayscan-hayscan-$version.zip" "$tmp/artifacts/"
 
 # A PATH without cargo, rustc or rustup: entries holding one are dropped, and the tools
 # needed (php, composer, unzip) are linked into a directory of their own.
-clean_path="$tmp/bin"
-IFS=: read -r -a entries <<< "$PATH"
-for d in "${entries[@]}"; do
-    [ -z "$d" ] && continue
-    if [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ]; then continue; fi
-    clean_path="$clean_path:$d"
-done
-for tool in php composer unzip; do ln -s "$(command -v "$tool")" "$tmp/bin/$tool"; done
+. "$repo/scripts/lib/cargo-free-path.sh"
+clean_path="$(cargo_free_path "$tmp/bin" php composer unzip)"
 if PATH="$clean_path" command -v cargo >/dev/null || PATH="$clean_path" command -v rustc >/dev/null; then
     echo "test-install-php: could not take cargo off PATH" >&2; exit 1
 fi

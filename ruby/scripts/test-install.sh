@@ -19,14 +19,8 @@ mkdir -p "$tmp/gems" "$tmp/app" "$tmp/bin"
 
 # A PATH without cargo, rustc or rustup: every PATH entry that holds one of them is dropped
 # and the tools the smoke program needs (ruby, gem) are linked into a directory of their own.
-clean_path="$tmp/bin"
-IFS=: read -r -a entries <<< "$PATH"
-for d in "${entries[@]}"; do
-    [ -z "$d" ] && continue
-    if [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ]; then continue; fi
-    clean_path="$clean_path:$d"
-done
-for tool in ruby gem; do ln -s "$(command -v "$tool")" "$tmp/bin/$tool"; done
+. "$REPO_DIR/scripts/lib/cargo-free-path.sh"
+clean_path="$(cargo_free_path "$tmp/bin" ruby gem)"
 if PATH="$clean_path" command -v cargo >/dev/null || PATH="$clean_path" command -v rustc >/dev/null; then
     echo "test-install: could not take cargo off PATH" >&2; exit 1
 fi
