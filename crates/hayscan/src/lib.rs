@@ -20,12 +20,14 @@
 
 #![forbid(unsafe_code)]
 
+mod answers;
 mod error;
 mod fold;
 mod handlers;
 pub(crate) mod matcher;
 mod regex;
 mod stream;
+mod words;
 
 pub use error::{Error, Result};
 pub use handlers::{HandlerId, Handlers};
@@ -76,8 +78,16 @@ pub struct Options {
     /// PCRE and Hyperscan, instead of Unicode's (the default). Rulesets written for those
     /// engines (gitleaks' rules are Go RE2) keep their meaning, and their automata stay
     /// small: `[\w-]{50,1000}` with Unicode `\w` exceeds the engine's size limit. Case
-    /// folding stays Unicode-aware. Ignored for literal syntax.
+    /// folding stays Unicode-aware. For literal syntax it chooses the word characters of
+    /// [`Options::whole_words`].
     pub ascii_classes: bool,
+    /// Literal syntax: a match counts only if the character before it and the character
+    /// after it are not word characters (`\w`: Unicode's, or `[0-9A-Za-z_]` with
+    /// [`Options::ascii_classes`]); the haystack's ends are not word characters. A
+    /// candidate that fails this never hides one that passes (see `words`). Empty
+    /// patterns are refused ([`Error::InvalidPattern`]); regex syntax is refused
+    /// ([`Error::Unsupported`]: write `\b` in the pattern).
+    pub whole_words: bool,
     /// Regex streams scan line by line; a line longer than this many bytes is cut into
     /// frames of this size, and a match that would cross a cut is not found. Ignored for
     /// literal syntax. Must be at least 1.
@@ -111,6 +121,7 @@ impl Default for Options {
             match_kind: MatchKind::LeftmostFirst,
             case_insensitive: false,
             ascii_classes: false,
+            whole_words: false,
             max_line_len: DEFAULT_MAX_LINE_LEN,
             max_repetition: DEFAULT_MAX_REPETITION,
             max_regex_states: DEFAULT_MAX_REGEX_STATES,

@@ -11,6 +11,7 @@ use aho_corasick::{self as ac, AhoCorasick, AhoCorasickKind};
 
 use crate::fold;
 use crate::regex::{RegexSet, SetCursor};
+use crate::words::{self, WordChars};
 use crate::{Captures, Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
 
 /// Literal sets whose patterns total at most this many bytes use aho-corasick's DFA; larger
@@ -38,6 +39,9 @@ enum Engine {
         empties: Box<[u32]>,
         /// Overlapping kind with empty patterns: automaton pattern id -> pattern id.
         ids: Option<Box<[u32]>>,
+        /// `Options::whole_words`: the automaton has standard (overlapping) semantics in
+        /// every kind and candidates are checked at their edges (see `words`).
+        words: Option<WordChars>,
     },
     Regex(RegexSet),
 }
@@ -124,6 +128,7 @@ impl Matcher {
     pub fn is_match(&self, haystack: &[u8]) -> bool {
         match &self.engine {
             Engine::Literal { anchored: true, .. } => true, // the empty pattern matches
+            Engine::Literal { words: Some(_), .. } => self.find(haystack).is_some(),
             // Overlapping sets keep their empty patterns out of the automaton.
             Engine::Literal { empties, .. } if !empties.is_empty() => true,
             Engine::Literal {
@@ -175,7 +180,12 @@ impl Matcher {
 
     /// Number of matches.
     pub fn count(&self, haystack: &[u8]) -> usize {
-        self.find_iter(haystack).count()
+        let mut n = 0;
+        let _ = self.each(haystack, |_| {
+            n += 1;
+            ControlFlow::Continue(())
+        });
+        n
     }
 
     /// Calls `on_match` for each match in order until it returns `Break`.
@@ -185,14 +195,58 @@ impl Matcher {
         mut on_match: impl FnMut(Match) -> ControlFlow<()>,
     ) -> ScanReport {
         let mut report = ScanReport::default();
-        for m in self.find_iter(haystack) {
+        let flow = self.each(haystack, |m| {
             report.matches += 1;
-            if on_match(m).is_break() {
-                report.stopped = true;
-                break;
+            on_match(m)
+        });
+        report.stopped = flow.is_break();
+        report
+    }
+
+    /// Every match in order, handed to `f` until it returns `Break`: the loop under
+    /// `count`, `scan` and the aggregates (`answers.rs`). Literal sets whose automaton
+    /// gives the answer unaided (no empty patterns, no whole words) run aho-corasick's own
+    /// iterators, without a cursor step per match; everything else steps `next_match`.
+    pub(crate) fn each(
+        &self,
+        haystack: &[u8],
+        mut f: impl FnMut(Match) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        if let Engine::Literal {
+            ac,
+            fold,
+            anchored: false,
+            empties,
+            words: None,
+            ..
+        } = &self.engine
+        {
+            if empties.is_empty() {
+                let folded;
+                let hay = if *fold {
+                    folded = fold::fold(haystack);
+                    &folded[..]
+                } else {
+                    haystack
+                };
+                let convert = |m: ac::Match| Match {
+                    pattern: m.pattern().as_u32(),
+                    start: m.start(),
+                    end: m.end(),
+                };
+                return if self.options.match_kind == MatchKind::Overlapping {
+                    ac.find_overlapping_iter(hay)
+                        .try_for_each(|m| f(convert(m)))
+                } else {
+                    ac.find_iter(hay).try_for_each(|m| f(convert(m)))
+                };
             }
         }
-        report
+        let mut cursor = self.cursor();
+        while let Some(m) = self.next_match(haystack, &mut cursor) {
+            f(m)?;
+        }
+        ControlFlow::Continue(())
     }
 
     /// Replaces every match. `replacements` holds one replacement for all patterns, or one
@@ -345,6 +399,18 @@ impl Matcher {
     #[inline]
     pub(crate) fn find_at(&self, hay: &[u8], start: usize) -> Option<Match> {
         match &self.engine {
+            Engine::Literal {
+                ac,
+                words: Some(words),
+                ..
+            } => words::find_leftmost(
+                ac,
+                *words,
+                self.options.match_kind,
+                self.max_pattern_len,
+                hay,
+                start,
+            ),
             Engine::Literal { ac, anchored, .. } => {
                 let mut input = ac::Input::new(hay).span(start..hay.len());
                 if *anchored {
@@ -364,12 +430,16 @@ impl Matcher {
     /// at one end offset, empty patterns first (by id), then the automaton's order.
     pub(crate) fn next_overlapping(&self, hay: &[u8], st: &mut Overlapping) -> Option<Match> {
         let Engine::Literal {
-            ac, empties, ids, ..
+            ac,
+            empties,
+            ids,
+            words,
+            ..
         } = &self.engine
         else {
             unreachable!("overlapping regex matchers are refused at build time")
         };
-        if st.pending.is_none() && !st.automaton_done {
+        while st.pending.is_none() && !st.automaton_done {
             ac.find_overlapping(hay, &mut st.automaton);
             st.pending = st.automaton.get_match().map(|m| {
                 let id = m.pattern().as_u32();
@@ -380,6 +450,12 @@ impl Matcher {
                 }
             });
             st.automaton_done = st.pending.is_none();
+            // Whole words: a rejected candidate is dropped and the automaton asked again.
+            if let (Some(w), Some(m)) = (words, st.pending) {
+                if !w.is_whole(hay, m.start, m.end) {
+                    st.pending = None;
+                }
+            }
         }
         let bound = st.pending.map_or(hay.len(), |m| m.end);
         if !empties.is_empty() && st.empty_pos <= bound {
@@ -445,7 +521,23 @@ impl Iterator for FindIter<'_, '_> {
 
 fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engine> {
     let fold = options.case_insensitive && patterns.iter().any(|p| !p.as_ref().is_ascii());
+    let words = options.whole_words.then_some(if options.ascii_classes {
+        WordChars::Ascii
+    } else {
+        WordChars::Unicode
+    });
+    if words.is_some() {
+        if let Some(index) = patterns.iter().position(|p| p.as_ref().is_empty()) {
+            return Err(Error::InvalidPattern {
+                index,
+                message: "an empty pattern cannot be a whole word (whole_words is set)".into(),
+            });
+        }
+    }
+    // Whole words select among every candidate (see `words`), so the automaton reports
+    // every match whatever the kind.
     let kind = match options.match_kind {
+        _ if words.is_some() => ac::MatchKind::Standard,
         MatchKind::LeftmostFirst => ac::MatchKind::LeftmostFirst,
         MatchKind::LeftmostLongest => ac::MatchKind::LeftmostLongest,
         MatchKind::Overlapping => ac::MatchKind::Standard,
@@ -490,10 +582,16 @@ fn build_literal<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<En
         anchored,
         empties: empties.into_boxed_slice(),
         ids,
+        words,
     })
 }
 
 fn build_regex<P: AsRef<[u8]>>(patterns: &[P], options: &Options) -> Result<Engine> {
+    if options.whole_words {
+        return Err(Error::Unsupported(
+            "whole_words with regex syntax (write \\b around the pattern)".into(),
+        ));
+    }
     match options.match_kind {
         MatchKind::LeftmostFirst => {}
         MatchKind::LeftmostLongest => {

@@ -131,7 +131,7 @@ impl Stream {
             Syntax::Literal => {
                 let avail = self.fold_pending(at_end);
                 if self.matcher.options().match_kind == MatchKind::Overlapping {
-                    self.advance_overlapping(avail, &mut emit)
+                    self.advance_overlapping(avail, at_end, &mut emit)
                 } else {
                     self.advance_leftmost(avail, at_end, &mut emit)
                 }
@@ -170,6 +170,7 @@ impl Stream {
         emit: &mut impl FnMut(Match) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let longest = self.matcher.max_pattern_len();
+        let margin = self.word_margin();
         let hay = &self.buf[..avail];
         loop {
             let rel = self.pos - self.base;
@@ -179,8 +180,10 @@ impl Stream {
             let Some(m) = self.matcher.find_at(hay, rel) else {
                 break;
             };
-            if !at_end && m.start + longest > avail {
-                break; // a longer or higher-priority match may still complete
+            if !at_end && m.start + longest + margin > avail {
+                // A longer or higher-priority match may still complete, or (whole words)
+                // the character after a candidate has not arrived.
+                break;
             }
             let abs = Match {
                 pattern: m.pattern,
@@ -197,12 +200,16 @@ impl Stream {
         }
         if !at_end {
             // No match can start before `avail - (longest - 1)` any more, nor before `pos`.
+            // Whole words: nor can one be decided before `margin` more bytes arrive, and
+            // `margin` bytes before a start hold the character the start is checked
+            // against.
             let rel = self.pos - self.base;
             let keep_from = rel
-                .max(avail.saturating_sub(longest.saturating_sub(1)))
+                .max(avail.saturating_sub(longest.saturating_sub(1) + margin))
                 .min(avail);
-            self.discard(keep_from);
-            self.pos = self.pos.max(self.base);
+            // The search resumes at `keep_from`: the bytes before it are context only.
+            self.pos = self.pos.max(self.base + keep_from);
+            self.discard(keep_from.saturating_sub(margin));
         }
         ControlFlow::Continue(())
     }
@@ -210,11 +217,22 @@ impl Stream {
     fn advance_overlapping(
         &mut self,
         avail: usize,
+        at_end: bool,
         emit: &mut impl FnMut(Match) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let hay = &self.buf[..avail];
+        // Whole words: a match is reported once the character after it has arrived.
+        let margin = self.word_margin();
+        let limit = if at_end {
+            avail
+        } else {
+            avail.saturating_sub(margin)
+        };
         let mut state = Overlapping::default();
         while let Some(m) = self.matcher.next_overlapping(hay, &mut state) {
+            if m.end > limit {
+                break; // ordered by end: the rest wait for more input
+            }
             let abs = Match {
                 pattern: m.pattern,
                 start: m.start + self.base,
@@ -225,10 +243,20 @@ impl Stream {
             }
             emit(abs)?;
         }
-        self.reported_end = Some(self.base + avail);
+        self.reported_end = Some(self.base + limit);
         let longest = self.matcher.max_pattern_len();
-        self.discard(avail.saturating_sub(longest.saturating_sub(1)));
+        self.discard(limit.saturating_sub(longest.saturating_sub(1) + margin));
         ControlFlow::Continue(())
+    }
+
+    /// Whole-word literal sets: bytes of context a match needs on each side (the longest
+    /// UTF-8 character), else 0.
+    fn word_margin(&self) -> usize {
+        if self.matcher.options().whole_words {
+            4
+        } else {
+            0
+        }
     }
 
     fn advance_lines(

@@ -42,6 +42,9 @@ fn options(v: Option<&Value>) -> Options {
     if let Some(a) = v.get("ascii_classes") {
         o.ascii_classes = a.as_bool().unwrap();
     }
+    if let Some(w) = v.get("whole_words") {
+        o.whole_words = w.as_bool().unwrap();
+    }
     if let Some(n) = v.get("max_line_len") {
         o.max_line_len = n.as_u64().unwrap() as usize;
     }
@@ -105,6 +108,55 @@ fn chunked<'a>(hay: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
     out
 }
 
+/// The answers without a per-match object, each derived from the expected matches
+/// (tests/vectors/README.md): per-pattern counts, which patterns occur, the first match of
+/// each, and the `_many` forms over `[hay, "", hay]`.
+fn check_answers(name: &str, matcher: &Matcher, hay: &[u8], want: &[Match]) {
+    let n = matcher.pattern_count();
+    let mut counts = vec![0usize; n];
+    let mut firsts = vec![None; n];
+    for m in want {
+        counts[m.pattern as usize] += 1;
+        firsts[m.pattern as usize].get_or_insert(*m);
+    }
+    let present: Vec<u32> = (0..n as u32).filter(|&p| counts[p as usize] > 0).collect();
+    assert_eq!(
+        matcher.count_by_pattern(hay),
+        counts,
+        "{name}: count_by_pattern"
+    );
+    assert_eq!(
+        matcher.matching_patterns(hay),
+        present,
+        "{name}: matching_patterns"
+    );
+    assert_eq!(
+        matcher.first_match_per_pattern(hay),
+        firsts,
+        "{name}: first_match_per_pattern"
+    );
+    let empty: &[u8] = b"";
+    let inputs = [hay, empty, hay];
+    let on_empty: Vec<Match> = matcher.find_iter(empty).collect();
+    assert_eq!(
+        matcher.count_many(&inputs),
+        [want.len(), on_empty.len(), want.len()],
+        "{name}: count_many"
+    );
+    assert_eq!(
+        matcher.is_match_many(&inputs),
+        [!want.is_empty(), !on_empty.is_empty(), !want.is_empty()],
+        "{name}: is_match_many"
+    );
+    let many: Vec<(usize, Match)> = want
+        .iter()
+        .map(|m| (0, *m))
+        .chain(on_empty.iter().map(|m| (1, *m)))
+        .chain(want.iter().map(|m| (2, *m)))
+        .collect();
+    assert_eq!(matcher.find_many(&inputs), many, "{name}: find_many");
+}
+
 fn run_case(case: &Value) -> usize {
     let name = case["name"].as_str().unwrap();
     let patterns: Vec<Vec<u8>> = case["patterns"]
@@ -146,6 +198,7 @@ fn run_case(case: &Value) -> usize {
         let pulled: Vec<Match> =
             std::iter::from_fn(|| matcher.next_match(&hay, &mut cursor)).collect();
         assert_eq!(pulled, want, "{name}: cursor");
+        check_answers(name, &matcher, &hay, &want);
         if let Some(caps) = expect.get("captures") {
             let caps = caps.as_array().unwrap();
             assert_eq!(
