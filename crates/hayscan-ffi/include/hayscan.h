@@ -40,10 +40,17 @@ extern "C" {
 #define HAYSCAN_MATCH_OVERLAPPING ((uint32_t) 2)
 
 /** \brief
- *  Current value for `hayscan_options_t.version` (2: `ascii_classes` was added). Structs
- *  of version 1 (without `ascii_classes`) are still accepted.
+ *  `hayscan_match_t.pattern` of an entry of `hayscan_matcher_first_match_per_pattern` whose
+ *  pattern does not match.
  */
-#define HAYSCAN_OPTIONS_VERSION ((uint32_t) 2)
+#define HAYSCAN_NO_PATTERN ((uint32_t) 4294967295)
+
+/** \brief
+ *  Current value for `hayscan_options_t.version` (3: `whole_words`, `max_repetition` and
+ *  `max_regex_states` were added; 2: `ascii_classes`). Structs of versions 1 and 2 are
+ *  still accepted.
+ */
+#define HAYSCAN_OPTIONS_VERSION ((uint32_t) 3)
 
 /** \brief
  *  `hayscan_options_t.syntax`: patterns are literal byte strings (Aho-Corasick).
@@ -273,6 +280,47 @@ hayscan_matcher_count (
     size_t * out_count);
 
 /** \brief
+ *  Writes the number of matches of each pattern to `counts[pattern]` (one entry per
+ *  pattern; `counts_len` must be at least the pattern count, and entries past it are left
+ *  alone). Counts are the matches the other scans report, in the matcher's kind.
+ */
+hayscan_status_t
+hayscan_matcher_count_by_pattern (
+    hayscan_matcher_t const * matcher,
+    char const * hay,
+    size_t len,
+    size_t * counts,
+    size_t counts_len);
+
+/** \brief
+ *  A borrowed byte string: `len` bytes at `ptr` (not NUL-terminated; may contain NUL).
+ *  `ptr` may be NULL only when `len` is 0. hayscan never keeps the pointer after the call
+ *  that received it returns, unless that function says otherwise.
+ */
+typedef struct hayscan_bytes {
+    /** \brief
+     *  First byte, or NULL when `len` is 0.
+     */
+    char const * ptr;
+
+    /** \brief
+     *  Number of bytes.
+     */
+    size_t len;
+} hayscan_bytes_t;
+
+/** \brief
+ *  `hayscan_matcher_count` of each of the `count` inputs, into `counts[i]` (`count`
+ *  entries).
+ */
+hayscan_status_t
+hayscan_matcher_count_many (
+    hayscan_matcher_t const * matcher,
+    hayscan_bytes_t const * inputs,
+    size_t count,
+    size_t * counts);
+
+/** \brief
  *  Finds the first match. On success writes 1 to `*found` and the match to `*out`, or 0 to
  *  `*found` (leaving `*out` unchanged) when nothing matches. `out` and `found` must not be
  *  NULL.
@@ -284,6 +332,70 @@ hayscan_matcher_find (
     size_t len,
     hayscan_match_t * out_match,
     uint32_t * found);
+
+/** \brief
+ *  Where `hayscan_matcher_find_many` resumes. Zero it before the first call; the
+ *  iteration is over when `input` equals the input count.
+ */
+typedef struct hayscan_many_cursor {
+    /** \brief
+     *  The input the next match comes from.
+     */
+    size_t input;
+
+    /** \brief
+     *  Matches of that input already delivered.
+     */
+    size_t skip;
+} hayscan_many_cursor_t;
+
+/** \brief
+ *  One match of `hayscan_matcher_find_many`: which input it is in, and the match (offsets
+ *  relative to that input).
+ */
+typedef struct hayscan_input_match {
+    /** \brief
+     *  Index of the input in the list.
+     */
+    size_t input;
+
+    /** \brief
+     *  The match within that input.
+     */
+    hayscan_match_t m;
+} hayscan_input_match_t;
+
+/** \brief
+ *  Every match of every input, by input and in order within one, in batches: writes up to
+ *  `cap` matches to `buf[0..*n]` and advances `*cursor`. Call again with the same inputs
+ *  and cursor until `cursor->input == count`. A batch that ends inside an input resumes
+ *  there (that input is searched again up to where the batch ended). `buf` is
+ *  caller-owned (may be NULL only if `cap` is 0); `cap` must be at least 1 while inputs
+ *  remain.
+ */
+hayscan_status_t
+hayscan_matcher_find_many (
+    hayscan_matcher_t const * matcher,
+    hayscan_bytes_t const * inputs,
+    size_t count,
+    hayscan_many_cursor_t * cursor,
+    hayscan_input_match_t * buf,
+    size_t cap,
+    size_t * n);
+
+/** \brief
+ *  Writes the first match of each pattern to `firsts[pattern]`; the entry of a pattern
+ *  that does not match has `pattern == HAYSCAN_NO_PATTERN` (and start = end = 0). The
+ *  search stops once every pattern has been seen. `firsts_len` must be at least the
+ *  pattern count.
+ */
+hayscan_status_t
+hayscan_matcher_first_match_per_pattern (
+    hayscan_matcher_t const * matcher,
+    char const * hay,
+    size_t len,
+    hayscan_match_t * firsts,
+    size_t firsts_len);
 
 /** \brief
  *  Frees a matcher. NULL is a no-op, and so is a handle that is not a live matcher (freed
@@ -334,29 +446,37 @@ hayscan_matcher_is_match (
     uint32_t * out_found);
 
 /** \brief
+ *  `hayscan_matcher_is_match` of each of the `count` inputs: `found[i]` is 1 if any
+ *  pattern matches `inputs[i]`, else 0. `found` has `count` entries.
+ */
+hayscan_status_t
+hayscan_matcher_is_match_many (
+    hayscan_matcher_t const * matcher,
+    hayscan_bytes_t const * inputs,
+    size_t count,
+    uint8_t * found);
+
+/** \brief
+ *  Writes the distinct ids of the patterns that match, ascending, to `ids[0..*n]`. The
+ *  search stops once every pattern has been seen. `ids_len` must be at least the pattern
+ *  count (so every answer fits).
+ */
+hayscan_status_t
+hayscan_matcher_matching_patterns (
+    hayscan_matcher_t const * matcher,
+    char const * hay,
+    size_t len,
+    uint32_t * ids,
+    size_t ids_len,
+    size_t * n);
+
+/** \brief
  *  Writes the heap memory used by the compiled automaton, in bytes, to `*out`.
  */
 hayscan_status_t
 hayscan_matcher_memory_usage (
     hayscan_matcher_t const * matcher,
     size_t * out_bytes);
-
-/** \brief
- *  A borrowed byte string: `len` bytes at `ptr` (not NUL-terminated; may contain NUL).
- *  `ptr` may be NULL only when `len` is 0. hayscan never keeps the pointer after the call
- *  that received it returns, unless that function says otherwise.
- */
-typedef struct hayscan_bytes {
-    /** \brief
-     *  First byte, or NULL when `len` is 0.
-     */
-    char const * ptr;
-
-    /** \brief
-     *  Number of bytes.
-     */
-    size_t len;
-} hayscan_bytes_t;
 
 /** \brief
  *  How a matcher is built. Initialise it with `hayscan_options_init` (never field by field
@@ -393,9 +513,30 @@ typedef struct hayscan_options {
     /** \brief
      *  Since version 2. 0 (default) or 1: regex `\w \d \s \b \B` mean their ASCII forms,
      *  as in RE2, PCRE and Hyperscan, instead of Unicode's. Rulesets written for those
-     *  engines keep their meaning and their automata stay small. Ignored for literals.
+     *  engines keep their meaning and their automata stay small. For literal sets it
+     *  makes the word characters of `whole_words` `[0-9A-Za-z_]`.
      */
     uint32_t ascii_classes;
+
+    /** \brief
+     *  Since version 3. 0 (default) or 1, literal syntax only: a match counts only if the
+     *  characters before and after it are not word characters (Unicode `\w`, or ASCII with
+     *  `ascii_classes`). Empty patterns are then refused (`INVALID_PATTERN`), and so is the
+     *  regex syntax (`UNSUPPORTED`: write `\b`).
+     */
+    uint32_t whole_words;
+
+    /** \brief
+     *  Since version 3. Largest count of a regex's counted repetition (`x{n}`); a pattern
+     *  with a larger one is refused with `INVALID_PATTERN` and its index. Default 1,000.
+     */
+    uint32_t max_repetition;
+
+    /** \brief
+     *  Since version 3. Most automaton states one regex may need; a pattern needing more
+     *  is refused with `INVALID_PATTERN` and its index. Default 10,000.
+     */
+    size_t max_regex_states;
 } hayscan_options_t;
 
 /** \brief

@@ -388,6 +388,18 @@ pub(crate) fn array<'a, T>(ptr: *const T, len: usize, name: &str) -> Result<&'a 
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// The `len` writable elements at `ptr` (a caller-owned output array), which may be NULL
+/// only when `len` is 0.
+pub(crate) fn array_mut<'a, T>(ptr: *mut T, len: usize, name: &str) -> Result<&'a mut [T], Fail> {
+    array(ptr.cast_const(), len, name)?;
+    if ptr.is_null() {
+        return Ok(&mut []);
+    }
+    // SAFETY: checked as `array` does; the caller passes `len` writable elements that
+    // nothing else touches during the call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+}
+
 /// Writes an out-parameter.
 pub(crate) fn out<T>(p: *mut T, name: &str, value: T) -> Result<(), Fail> {
     if p.is_null() {

@@ -12,7 +12,8 @@
 //! with `hayscan_bytes_free`; callbacks run synchronously on the calling thread.
 //!
 //! One module per object of the API, as in wasmtime's c-api: `diagnostics` (versions,
-//! live objects, last error), `options`, `bytes`, `scan` (what scans deliver), `matcher`, `captures`,
+//! live objects, last error), `options`, `bytes`, `scan` (what scans deliver), `matcher`, `answers` (counts per pattern, which
+//! patterns occur, many inputs in one call), `captures`,
 //! `replace`, `iter` and `stream`; `status` and `handles` are the shared plumbing.
 
 #![allow(non_camel_case_types)]
@@ -20,6 +21,7 @@
 // documents its contract in the header, which is what `unsafe fn` would otherwise say.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod answers;
 mod bytes;
 mod captures;
 mod diagnostics;
@@ -32,6 +34,7 @@ mod scan;
 mod status;
 mod stream;
 
+pub use answers::*;
 pub use bytes::*;
 pub use captures::*;
 pub use diagnostics::*;

@@ -26,10 +26,11 @@ pub const HAYSCAN_MATCH_LEFTMOST_LONGEST: u32 = 1;
 /// offset. Literal syntax only; not usable with replacement.
 #[ffi_export]
 pub const HAYSCAN_MATCH_OVERLAPPING: u32 = 2;
-/// Current value for `hayscan_options_t.version` (2: `ascii_classes` was added). Structs
-/// of version 1 (without `ascii_classes`) are still accepted.
+/// Current value for `hayscan_options_t.version` (3: `whole_words`, `max_repetition` and
+/// `max_regex_states` were added; 2: `ascii_classes`). Structs of versions 1 and 2 are
+/// still accepted.
 #[ffi_export]
-pub const HAYSCAN_OPTIONS_VERSION: u32 = 2;
+pub const HAYSCAN_OPTIONS_VERSION: u32 = 3;
 
 /// How a matcher is built. Initialise it with `hayscan_options_init` (never field by field
 /// from scratch): new fields may be added at the end in later ABI versions.
@@ -51,8 +52,20 @@ pub struct hayscan_options {
     pub max_line_len: usize,
     /// Since version 2. 0 (default) or 1: regex `\w \d \s \b \B` mean their ASCII forms,
     /// as in RE2, PCRE and Hyperscan, instead of Unicode's. Rulesets written for those
-    /// engines keep their meaning and their automata stay small. Ignored for literals.
+    /// engines keep their meaning and their automata stay small. For literal sets it
+    /// makes the word characters of `whole_words` `[0-9A-Za-z_]`.
     pub ascii_classes: u32,
+    /// Since version 3. 0 (default) or 1, literal syntax only: a match counts only if the
+    /// characters before and after it are not word characters (Unicode `\w`, or ASCII with
+    /// `ascii_classes`). Empty patterns are then refused (`INVALID_PATTERN`), and so is the
+    /// regex syntax (`UNSUPPORTED`: write `\b`).
+    pub whole_words: u32,
+    /// Since version 3. Largest count of a regex's counted repetition (`x{n}`); a pattern
+    /// with a larger one is refused with `INVALID_PATTERN` and its index. Default 1,000.
+    pub max_repetition: u32,
+    /// Since version 3. Most automaton states one regex may need; a pattern needing more
+    /// is refused with `INVALID_PATTERN` and its index. Default 10,000.
+    pub max_regex_states: usize,
 }
 
 /// The version-1 layout of `hayscan_options_t`: what a caller built against ABI version 1
@@ -67,6 +80,28 @@ struct hayscan_options_v1 {
     case_insensitive: u32,
     max_line_len: usize,
 }
+
+/// The version-2 layout: version 1 plus `ascii_classes`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+struct hayscan_options_v2 {
+    v1: hayscan_options_v1,
+    ascii_classes: u32,
+}
+
+// Version 3 only appends: the version-2 fields keep their offsets.
+const _: () = {
+    use std::mem::{offset_of, size_of};
+    assert!(
+        offset_of!(hayscan_options_v2, ascii_classes) == offset_of!(hayscan_options, ascii_classes)
+    );
+    // `whole_words` may sit in version 2's tail padding: a version-2 struct is read as
+    // `hayscan_options_v2` (its own size), never as the current layout.
+    assert!(
+        offset_of!(hayscan_options, whole_words)
+            >= offset_of!(hayscan_options_v2, ascii_classes) + size_of::<u32>()
+    );
+};
 
 // Version 2 only appends: the version-1 fields keep their offsets.
 const _: () = {
@@ -103,6 +138,9 @@ pub fn hayscan_options_init(opts: *mut hayscan_options) -> hayscan_status {
                 case_insensitive: 0,
                 max_line_len: defaults.max_line_len,
                 ascii_classes: u32::from(defaults.ascii_classes),
+                whole_words: 0,
+                max_repetition: defaults.max_repetition,
+                max_regex_states: defaults.max_regex_states,
             },
         )
     })
@@ -124,10 +162,19 @@ pub(crate) fn core_options(opts: *const hayscan_options) -> Result<Options, Fail
     }
     // SAFETY: non-NULL; every version of the struct starts with its `u32` version.
     let version = unsafe { opts.cast::<u32>().read() };
-    let (v1, ascii_classes) = match version {
+    let defaults = Options::default();
+    // What versions before 3 did not carry takes its default.
+    let (v1, ascii_classes, whole_words, max_repetition, max_regex_states) = match version {
         1 => {
             // SAFETY: a version-1 struct holds exactly the version-1 layout.
-            (unsafe { opts.cast::<hayscan_options_v1>().read() }, 0)
+            let v1 = unsafe { opts.cast::<hayscan_options_v1>().read() };
+            (v1, 0, 0, defaults.max_repetition, defaults.max_regex_states)
+        }
+        2 => {
+            // SAFETY: a version-2 struct holds exactly the version-2 layout.
+            let v2 = unsafe { opts.cast::<hayscan_options_v2>().read() };
+            let (r, s) = (defaults.max_repetition, defaults.max_regex_states);
+            (v2.v1, v2.ascii_classes, 0, r, s)
         }
         HAYSCAN_OPTIONS_VERSION => {
             // SAFETY: a current-version struct, initialised by the caller.
@@ -139,11 +186,11 @@ pub(crate) fn core_options(opts: *const hayscan_options) -> Result<Options, Fail
                 case_insensitive: o.case_insensitive,
                 max_line_len: o.max_line_len,
             };
-            (v1, o.ascii_classes)
+            (v1, o.ascii_classes, o.whole_words, o.max_repetition, o.max_regex_states)
         }
         v => {
             return Err(Fail::arg(format!(
-                "opts->version is {v}, expected {HAYSCAN_OPTIONS_VERSION} or 1 (initialise options with hayscan_options_init)"
+                "opts->version is {v}, expected {HAYSCAN_OPTIONS_VERSION}, 2 or 1 (initialise options with hayscan_options_init)"
             )))
         }
     };
@@ -163,9 +210,9 @@ pub(crate) fn core_options(opts: *const hayscan_options) -> Result<Options, Fail
         match_kind,
         case_insensitive: flag(v1.case_insensitive, "case_insensitive")?,
         ascii_classes: flag(ascii_classes, "ascii_classes")?,
+        whole_words: flag(whole_words, "whole_words")?,
         max_line_len: v1.max_line_len,
-        // Engine limits (max_repetition, max_regex_states): the core's defaults; the C
-        // options struct does not carry them yet.
-        ..Options::default()
+        max_repetition,
+        max_regex_states,
     })
 }

@@ -3,7 +3,7 @@
 JSON parser. Byte strings become lowercase hex ("-" when empty). One record per line:
 
     case <name as hex>
-    opt <syntax 0|1> <match_kind 0|1|2> <case_insensitive 0|1> <max_line_len> <ascii_classes 0|1>
+    opt <syntax 0|1> <match_kind 0|1|2> <case_insensitive 0|1> <max_line_len> <ascii_classes 0|1> <whole_words 0|1>
     pat <hex>                                (one per pattern, in order)
     hay <hex>
     error <CODE> <pattern_index or -1>       (building must fail)
@@ -53,9 +53,9 @@ def main(vector_dir):
                 continue
             o = case.get("options", {})
             out.append("case " + case["name"].encode().hex())
-            out.append("opt %d %d %d %d %d" % (SYNTAX[o.get("syntax", "literal")], KIND[o.get("match_kind", "leftmost_first")],
-                                              int(o.get("case_insensitive", False)), o.get("max_line_len", 1 << 20),
-                                              int(o.get("ascii_classes", False))))
+            out.append("opt %d %d %d %d %d %d" % (SYNTAX[o.get("syntax", "literal")], KIND[o.get("match_kind", "leftmost_first")],
+                                                 int(o.get("case_insensitive", False)), o.get("max_line_len", 1 << 20),
+                                                 int(o.get("ascii_classes", False)), int(o.get("whole_words", False))))
             for p in case["patterns"]:
                 out.append("pat " + hx(p))
             out.append("hay " + hx(case["haystack"]))

@@ -224,6 +224,13 @@ typedef struct {
     size_t max_line_len;
 } options_v1_t;
 
+/* The version-2 layout: version 1 plus ascii_classes. */
+typedef struct {
+    uint32_t version, syntax, match_kind, case_insensitive;
+    size_t max_line_len;
+    uint32_t ascii_classes;
+} options_v2_t;
+
 static size_t first_match_end(hayscan_matcher_t *m, const char *hay) {
     hayscan_match_t hit = {0, 0, 0};
     uint32_t found = 0;
@@ -237,7 +244,8 @@ static void test_options_versions_and_ascii_classes(void) {
     const char *hay = "h\xc3\xa9llo"; /* "héllo": é is 2 bytes */
     hayscan_options_t opts;
     OK(hayscan_options_init(&opts));
-    CHECK(opts.version == 2 && HAYSCAN_OPTIONS_VERSION == 2 && opts.ascii_classes == 0);
+    CHECK(opts.version == 3 && HAYSCAN_OPTIONS_VERSION == 3 && opts.ascii_classes == 0);
+    CHECK(opts.whole_words == 0 && opts.max_repetition == 1000 && opts.max_regex_states == 10000);
     CHECK(HAYSCAN_ABI_VERSION == 2);
 
     /* ascii_classes off (default): Unicode \w takes é; on: \w stops before it. */
@@ -257,9 +265,49 @@ static void test_options_versions_and_ascii_classes(void) {
     CHECK(strstr(hayscan_last_error_message(), "ascii_classes") != NULL);
     CHECK(m == (hayscan_matcher_t *)0x1);
     opts.ascii_classes = 0;
-    opts.version = 3;
+    opts.version = 4;
     FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
-    CHECK(strstr(hayscan_last_error_message(), "version is 3") != NULL);
+    CHECK(strstr(hayscan_last_error_message(), "version is 4") != NULL);
+    opts.version = 3;
+
+    /* Version 3's engine limits: a counted repetition over max_repetition is refused with
+     * its index; raising the limit builds it. */
+    const char *big[] = {"a", "b{2000}"};
+    hayscan_bytes_t big_list[2] = {{big[0], 1}, {big[1], strlen(big[1])}};
+    FAILS(hayscan_matcher_new(big_list, 2, &opts, &m), HAYSCAN_STATUS_INVALID_PATTERN);
+    CHECK(hayscan_last_error_pattern_index() == 1);
+    CHECK(strstr(hayscan_last_error_message(), "max_repetition") != NULL);
+    opts.max_repetition = 2000;
+    m = NULL;
+    OK(hayscan_matcher_new(big_list, 2, &opts, &m));
+    hayscan_matcher_free(m);
+    opts.max_regex_states = 100;
+    FAILS(hayscan_matcher_new(big_list, 2, &opts, &m), HAYSCAN_STATUS_INVALID_PATTERN);
+    CHECK(strstr(hayscan_last_error_message(), "max_regex_states") != NULL);
+    OK(hayscan_options_init(&opts));
+    opts.syntax = HAYSCAN_SYNTAX_REGEX;
+
+    /* whole_words: a flag; refused with regex syntax. */
+    opts.whole_words = 2;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "whole_words") != NULL);
+    opts.whole_words = 1;
+    FAILS(hayscan_matcher_new(list, 1, &opts, &m), HAYSCAN_STATUS_UNSUPPORTED);
+    opts.whole_words = 0;
+
+    /* A version-2 struct (no whole_words, no limits), allocated at its own size. */
+    options_v2_t *v2 = malloc(sizeof *v2);
+    v2->version = 2;
+    v2->syntax = HAYSCAN_SYNTAX_REGEX;
+    v2->match_kind = HAYSCAN_MATCH_LEFTMOST_FIRST;
+    v2->case_insensitive = 0;
+    v2->max_line_len = 1 << 20;
+    v2->ascii_classes = 1;
+    m = NULL;
+    OK(hayscan_matcher_new(list, 1, (const hayscan_options_t *)(void *)v2, &m));
+    CHECK(first_match_end(m, hay) == 1);
+    hayscan_matcher_free(m);
+    free(v2);
 
     /* A version-1 struct, allocated at exactly its own size so valgrind reports any read
      * past it: still accepted, with its fields read and ascii_classes off. */
@@ -292,6 +340,87 @@ static void test_options_versions_and_ascii_classes(void) {
     CHECK(first_match_end(m, "HeLLo") == 5);
     hayscan_matcher_free(m);
     free(v1);
+}
+
+/* Answers without a callback per match: results, and every bad argument refused with
+ * the output left alone. */
+static void test_answers(void) {
+    const char *w[] = {"he", "she", "hers", "zzz"};
+    hayscan_matcher_t *m = literal(w, 4, HAYSCAN_MATCH_OVERLAPPING);
+    const char *hay = "ushers she";
+    size_t counts[4] = {9, 9, 9, 9};
+    OK(hayscan_matcher_count_by_pattern(m, hay, strlen(hay), counts, 4));
+    CHECK(counts[0] == 2 && counts[1] == 2 && counts[2] == 1 && counts[3] == 0);
+    counts[0] = 7;
+    FAILS(hayscan_matcher_count_by_pattern(m, hay, strlen(hay), counts, 3), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "4 patterns") != NULL);
+    CHECK(counts[0] == 7);
+    FAILS(hayscan_matcher_count_by_pattern(m, hay, strlen(hay), NULL, 4), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_by_pattern(m, NULL, 3, counts, 4), HAYSCAN_STATUS_INVALID_ARGUMENT);
+
+    uint32_t ids[4] = {0};
+    size_t n = 99;
+    OK(hayscan_matcher_matching_patterns(m, hay, strlen(hay), ids, 4, &n));
+    CHECK(n == 3 && ids[0] == 0 && ids[1] == 1 && ids[2] == 2);
+    FAILS(hayscan_matcher_matching_patterns(m, hay, strlen(hay), ids, 4, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_matching_patterns(m, hay, strlen(hay), ids, 2, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+
+    hayscan_match_t firsts[4];
+    OK(hayscan_matcher_first_match_per_pattern(m, hay, strlen(hay), firsts, 4));
+    CHECK(firsts[0].pattern == 0 && firsts[0].start == 2 && firsts[0].end == 4);
+    CHECK(firsts[1].pattern == 1 && firsts[1].start == 1 && firsts[1].end == 4);
+    CHECK(firsts[3].pattern == HAYSCAN_NO_PATTERN);
+
+    hayscan_bytes_t inputs[3] = {{"she", 3}, {"nothing", 7}, {"hehe", 4}};
+    uint8_t found[3];
+    size_t many[3];
+    OK(hayscan_matcher_is_match_many(m, inputs, 3, found));
+    CHECK(found[0] == 1 && found[1] == 0 && found[2] == 1);
+    OK(hayscan_matcher_count_many(m, inputs, 3, many));
+    CHECK(many[0] == 2 && many[1] == 0 && many[2] == 2);
+    FAILS(hayscan_matcher_count_many(m, inputs, 3, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    hayscan_bytes_t bad[2] = {{"ok", 2}, {NULL, 5}};
+    FAILS(hayscan_matcher_is_match_many(m, bad, 2, found), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "inputs[1]") != NULL);
+    OK(hayscan_matcher_count_many(m, NULL, 0, NULL)); /* no inputs: nothing to do */
+
+    /* find_many in batches of 1: input 0 gives 2 matches, input 2 gives 2. */
+    hayscan_many_cursor_t cur = {0, 0};
+    hayscan_input_match_t one;
+    size_t got = 0, inputs_seen[3] = {0, 0, 0};
+    for (int calls = 0; cur.input < 3 && calls < 10; calls++) {
+        OK(hayscan_matcher_find_many(m, inputs, 3, &cur, &one, 1, &n));
+        CHECK(n <= 1);
+        if (n) inputs_seen[one.input]++, got++;
+    }
+    CHECK(got == 4 && inputs_seen[0] == 2 && inputs_seen[1] == 0 && inputs_seen[2] == 2);
+    OK(hayscan_matcher_find_many(m, inputs, 3, &cur, &one, 1, &n)); /* over: stays over */
+    CHECK(n == 0 && cur.input == 3);
+    cur.input = 0;
+    FAILS(hayscan_matcher_find_many(m, inputs, 3, &cur, NULL, 0, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_find_many(m, inputs, 3, NULL, &one, 1, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    cur.input = 4;
+    FAILS(hayscan_matcher_find_many(m, inputs, 3, &cur, &one, 1, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(hayscan_last_error_message(), "past the 3 inputs") != NULL);
+    hayscan_matcher_free(m);
+
+    /* A freed matcher is refused, not read. */
+    FAILS(hayscan_matcher_count_by_pattern(m, hay, strlen(hay), counts, 4), HAYSCAN_STATUS_INVALID_ARGUMENT);
+
+    /* Whole words through the C ABI. */
+    hayscan_options_t opts;
+    OK(hayscan_options_init(&opts));
+    opts.whole_words = 1;
+    const char *ww[] = {"ab", "abc"};
+    hayscan_bytes_t wl[2] = {{ww[0], 2}, {ww[1], 3}};
+    m = NULL;
+    OK(hayscan_matcher_new(wl, 2, &opts, &m));
+    hayscan_match_t hit;
+    uint32_t f = 0;
+    OK(hayscan_matcher_find(m, "abcd ab", 7, &hit, &f));
+    CHECK(f == 1 && hit.pattern == 0 && hit.start == 5 && hit.end == 7);
+    hayscan_matcher_free(m);
+    CHECK(hayscan_live_objects() == 0);
 }
 
 static void test_captures(void) {
@@ -863,6 +992,7 @@ int main(void) {
     test_null_and_bad_arguments();
     test_invalid_patterns();
     test_options_versions_and_ascii_classes();
+    test_answers();
     test_captures();
     test_captures_of_literal_sets_are_unsupported();
     test_operations();

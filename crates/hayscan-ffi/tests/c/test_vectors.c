@@ -160,6 +160,66 @@ static hayscan_matcher_t *build(vcase_t *c, int packed, hayscan_status_t *st) {
     return m;
 }
 
+/* The answers without a per-match callback, derived from the expected matches (see
+ * tests/vectors/README.md): per-pattern counts, matching patterns, first match per pattern,
+ * and the _many forms over [hay, "", hay] (find_many in batches of 1 and 3). */
+static void run_answers(vcase_t *c, hayscan_matcher_t *m) {
+    size_t want_counts[64] = {0}, counts[65];
+    hayscan_match_t want_first[64], firsts[64];
+    for (size_t p = 0; p < c->n_pats; p++) want_first[p].pattern = HAYSCAN_NO_PATTERN;
+    for (size_t i = 0; i < c->matches.n; i++) {
+        uint32_t p = c->matches.items[i].pattern;
+        if (want_counts[p]++ == 0) want_first[p] = c->matches.items[i];
+    }
+    counts[c->n_pats] = 12345; /* past the pattern count: left alone */
+    OK(hayscan_matcher_count_by_pattern(m, c->hay.data, c->hay.len, counts, c->n_pats + 1));
+    if (c->n_pats && memcmp(counts, want_counts, c->n_pats * sizeof counts[0]) != 0) fail(c, "count_by_pattern");
+    if (counts[c->n_pats] != 12345) fail(c, "count_by_pattern wrote past the pattern count");
+    uint32_t ids[64];
+    size_t n_ids = 99, k = 0;
+    OK(hayscan_matcher_matching_patterns(m, c->hay.data, c->hay.len, ids, c->n_pats, &n_ids));
+    for (size_t p = 0; p < c->n_pats; p++)
+        if (want_counts[p] && (k >= n_ids || ids[k++] != p)) fail(c, "matching_patterns");
+    if (k != n_ids) fail(c, "matching_patterns count");
+    OK(hayscan_matcher_first_match_per_pattern(m, c->hay.data, c->hay.len, firsts, c->n_pats));
+    for (size_t p = 0; p < c->n_pats; p++) {
+        hayscan_match_t a = firsts[p], b = want_first[p];
+        if (a.pattern != b.pattern || (b.pattern != HAYSCAN_NO_PATTERN && (a.start != b.start || a.end != b.end)))
+            fail(c, "first_match_per_pattern");
+    }
+    if (c->n_pats > 0) {
+        FAILS(hayscan_matcher_count_by_pattern(m, c->hay.data, c->hay.len, counts, c->n_pats - 1),
+              HAYSCAN_STATUS_INVALID_ARGUMENT);
+    }
+    size_t empty_count = 0;
+    OK(hayscan_matcher_count(m, "", 0, &empty_count));
+    hayscan_bytes_t inputs[3] = {{c->hay.data, c->hay.len}, {NULL, 0}, {c->hay.data, c->hay.len}};
+    size_t many[3];
+    uint8_t any[3];
+    OK(hayscan_matcher_count_many(m, inputs, 3, many));
+    if (many[0] != c->matches.n || many[1] != empty_count || many[2] != c->matches.n) fail(c, "count_many");
+    OK(hayscan_matcher_is_match_many(m, inputs, 3, any));
+    if (any[0] != (c->matches.n > 0) || any[1] != (empty_count > 0) || any[2] != (c->matches.n > 0))
+        fail(c, "is_match_many");
+    for (size_t cap = 1; cap <= 3; cap += 2) {
+        hayscan_many_cursor_t cur = {0, 0};
+        size_t seen[3] = {0, 0, 0};
+        while (cur.input < 3) {
+            hayscan_input_match_t batch[3];
+            size_t n = 0;
+            OK(hayscan_matcher_find_many(m, inputs, 3, &cur, batch, cap, &n));
+            for (size_t i = 0; i < n; i++) {
+                size_t in = batch[i].input, j = seen[in]++;
+                if (in == 1) continue; /* the empty input: counted only */
+                if (j >= c->matches.n || batch[i].m.pattern != c->matches.items[j].pattern ||
+                    batch[i].m.start != c->matches.items[j].start || batch[i].m.end != c->matches.items[j].end)
+                    fail(c, "find_many match");
+            }
+        }
+        if (seen[0] != c->matches.n || seen[1] != empty_count || seen[2] != c->matches.n) fail(c, "find_many counts");
+    }
+}
+
 static int same_span(hayscan_span_t a, hayscan_span_t b) { return a.start == b.start && a.end == b.end; }
 
 /* Capture groups of every match: the vector's expectation where it has one; otherwise
@@ -317,6 +377,7 @@ static void run_case(vcase_t *c) {
                                first.start != c->matches.items[0].start || first.end != c->matches.items[0].end))
                 fail(c, "find match");
             checks++;
+            run_answers(c, m);
             run_captures(c, m);
         }
         if (c->has_replace) {
@@ -402,6 +463,7 @@ int main(int argc, char **argv) {
             c.opts.case_insensitive = (uint32_t)atol(tok());
             c.opts.max_line_len = (size_t)atol(tok());
             c.opts.ascii_classes = (uint32_t)atol(tok());
+            c.opts.whole_words = (uint32_t)atol(tok());
         } else if (strcmp(kw, "pat") == 0) {
             c.pats[c.n_pats++] = unhex(tok());
         } else if (strcmp(kw, "hay") == 0) {
