@@ -26,7 +26,7 @@ use FFI\CType;
 final class Library
 {
     /** `HAYSCAN_ABI_VERSION` this package is written for; a library with another is refused. */
-    public const ABI_VERSION = 2;
+    public const ABI_VERSION = 3;
     /** `HAYSCAN_OPTIONS_VERSION` */
     public const OPTIONS_VERSION = 2;
     /** `HAYSCAN_SYNTAX_LITERAL` */

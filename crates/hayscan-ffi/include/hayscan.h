@@ -19,7 +19,7 @@ extern "C" {
  *  status value; hosts compare it with the version they were written for and refuse a
  *  mismatched library.
  */
-#define HAYSCAN_ABI_VERSION ((uint32_t) 2)
+#define HAYSCAN_ABI_VERSION ((uint32_t) 3)
 
 /** \brief
  *  `hayscan_options_t.match_kind`: non-overlapping; at the leftmost position the pattern

@@ -11,7 +11,7 @@ use crate::status::{self, guard, hayscan_status};
 /// status value; hosts compare it with the version they were written for and refuse a
 /// mismatched library.
 #[ffi_export]
-pub const HAYSCAN_ABI_VERSION: u32 = 2;
+pub const HAYSCAN_ABI_VERSION: u32 = 3;
 
 /// The library version as a static NUL-terminated string (e.g. "0.1.0"). Never NULL; the
 /// caller must not free it.

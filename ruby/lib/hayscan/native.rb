@@ -12,7 +12,7 @@ module Hayscan
   class LibraryError < ::LoadError; end
 
   # The ABI version this gem speaks (HAYSCAN_ABI_VERSION in hayscan.h).
-  ABI_VERSION = 2
+  ABI_VERSION = 3
 
   module Native
     extend FFI::Library
