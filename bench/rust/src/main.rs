@@ -38,6 +38,8 @@ struct Args {
     /// the reference run.sh takes right before and after each host's driver, so a boundary
     /// tax compares runs minutes, not a quarter of an hour, apart.
     core_ref: Option<String>,
+    /// `--only answers`: only the `answers` workload.
+    only: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -47,6 +49,7 @@ fn parse_args() -> Args {
         calls: 1_000_000,
         memory: None,
         core_ref: None,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -60,6 +63,7 @@ fn parse_args() -> Args {
             "--calls" => args.calls = value().parse().unwrap_or_else(|_| usage("--calls N")),
             "--memory" => args.memory = Some(value()),
             "--core-ref" => args.core_ref = Some(value()),
+            "--only" => args.only = Some(value()),
             _ => usage(&format!("unknown argument {flag}")),
         }
     }
@@ -209,8 +213,13 @@ fn main() {
         return;
     }
     let english = read(&args.data.join("english.txt"));
-    let log = read(&args.data.join("log.txt"));
     let reps = args.reps;
+    match args.only.as_deref() {
+        Some("answers") => return answers(&args.data, &english, reps),
+        Some(other) => usage(&format!("--only {other}: the only section is `answers`")),
+        None => {}
+    }
+    let log = read(&args.data.join("log.txt"));
 
     // Building.
     for n in SET_SIZES {
@@ -325,6 +334,107 @@ fn main() {
         ),
         &times,
     );
+}
+
+/// The `answers` workload (issue 14): answers without a per-match object against what
+/// the same job costs through matches, on dense-1000 and dense-10000; whole words against
+/// the regex route `\b(?:w1|w2|…)\b`; `is_match_many` over the small inputs.
+fn answers(data: &Path, english: &[u8], reps: usize) {
+    for n in [1000, 10000] {
+        let set = format!("dense-{n}");
+        let pats = patterns(data, &set);
+        let base = |task: &str, api: &str| {
+            row(
+                json!({"workload": "answers", "impl": "hayscan", "task": task, "api": api,
+                       "set": set, "patterns": pats.len(), "corpus": "english",
+                       "bytes": english.len()}),
+            )
+        };
+        let m = Matcher::new(&pats, &Options::default()).expect("dense sets build");
+        let (t, _, counts) = time(reps, || m.count_by_pattern(english));
+        let mut r = base("count_by_pattern", "count_by_pattern");
+        r.insert("matches".into(), json!(counts.iter().sum::<usize>()));
+        emit(r, &t);
+        let (t, _, _) = time(reps, || {
+            let mut counts = vec![0usize; pats.len()];
+            for hit in m.find_iter(english) {
+                counts[hit.pattern as usize] += 1;
+            }
+            counts
+        });
+        emit(base("count_by_pattern", "find_iter + counts[]"), &t);
+        let (t, _, ids) = time(reps, || m.matching_patterns(english));
+        let mut r = base("matching_patterns", "matching_patterns");
+        r.insert("distinct".into(), json!(ids.len()));
+        emit(r, &t);
+        let (t, _, all) = time(reps, || m.find_iter(english).collect::<Vec<Match>>());
+        let mut r = base("find_all_columnar", "find_iter().collect()");
+        r.insert("matches".into(), json!(all.len()));
+        emit(r, &t);
+        drop(all);
+        // Whole words, with ASCII and with Unicode word characters, each against the
+        // regex route with the same `\b`.
+        let alternation: Vec<String> = pats
+            .iter()
+            .map(|p| regex_syntax::escape(&String::from_utf8_lossy(p)))
+            .collect();
+        let route = format!(r"\b(?:{})\b", alternation.join("|"));
+        for ascii_classes in [true, false] {
+            let classes = if ascii_classes { "ascii" } else { "unicode" };
+            let words = Options {
+                whole_words: true,
+                ascii_classes,
+                ..Options::default()
+            };
+            let w = Matcher::new(&pats, &words).expect("whole words build");
+            let (t, _, c) = time(reps, || w.count(english));
+            let mut r = base("whole_words", "whole_words count");
+            r.insert("word_chars".into(), json!(classes));
+            r.insert("matches".into(), json!(c));
+            emit(r, &t);
+            let regex = Options {
+                ascii_classes,
+                ..Options::regex()
+            };
+            let mut r = base("whole_words", "regex \\b(?:…)\\b count");
+            r.insert("word_chars".into(), json!(classes));
+            match Matcher::new(std::slice::from_ref(&route), &regex) {
+                Ok(rm) => {
+                    let (t, _, c) = time(reps, || rm.count(english));
+                    r.insert("matches".into(), json!(c));
+                    emit(r, &t);
+                }
+                Err(e) => {
+                    r.insert("status".into(), json!("error"));
+                    r.insert("reason".into(), json!(e.to_string()));
+                    emit(r, &[]);
+                }
+            }
+        }
+    }
+    let small = read(&data.join("small.txt"));
+    let inputs: Vec<&[u8]> = small
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let pats = patterns(data, "dense-10");
+    let m = Matcher::new(&pats, &Options::default()).expect("dense-10 builds");
+    let bytes: usize = inputs.iter().map(|i| i.len()).sum();
+    let base = |api: &str| {
+        row(
+            json!({"workload": "answers", "impl": "hayscan", "task": "is_match_many",
+                   "api": api, "set": "dense-10", "patterns": pats.len(), "corpus": "small",
+                   "calls": inputs.len(), "bytes": bytes}),
+        )
+    };
+    let (t, _, hits) = time(reps, || m.is_match_many(&inputs));
+    let mut r = base("is_match_many");
+    r.insert("matches".into(), json!(hits.iter().filter(|&&h| h).count()));
+    emit(r, &t);
+    let (t, _, _) = time(reps, || {
+        inputs.iter().filter(|i| m.is_match(black_box(i))).count()
+    });
+    emit(base("is_match per input"), &t);
 }
 
 /// `count` on every literal set, tagged with `phase` (see `Args::core_ref`).

@@ -242,6 +242,23 @@ impl Matcher {
                 };
             }
         }
+        if let Engine::Literal {
+            ac,
+            fold,
+            words: Some(words),
+            ..
+        } = &self.engine
+        {
+            let folded;
+            let hay = if *fold {
+                folded = fold::fold(haystack);
+                &folded[..]
+            } else {
+                haystack
+            };
+            let kind = self.options.match_kind;
+            return words::each(ac, *words, kind, self.max_pattern_len, hay, &mut f);
+        }
         let mut cursor = self.cursor();
         while let Some(m) = self.next_match(haystack, &mut cursor) {
             f(m)?;

@@ -20,6 +20,8 @@
 //!
 //! Empty patterns are refused at build time: an empty string is not a word.
 
+use std::ops::ControlFlow;
+
 use aho_corasick::{self as ac, AhoCorasick};
 
 use crate::{Match, MatchKind};
@@ -142,6 +144,75 @@ pub(crate) fn find_leftmost(
             Some(b) => b,
         });
     }
+}
+
+/// Every accepted match of a whole-word set in `hay`, in order, in one overlapping pass
+/// (the loop under `count`, `scan` and the aggregates; `find_leftmost` restarts the pass
+/// per match, which a resumable cursor needs). Leftmost kinds select online: candidates
+/// that may still be chosen wait in `pending` (all accepted, starting at or after `pos`,
+/// in end order); `best` is final once the automaton reports any match ending past
+/// `best.start + longest`, and after it is delivered the pending candidates that start at
+/// or after its end compete for the next one.
+pub(crate) fn each(
+    ac: &AhoCorasick,
+    words: WordChars,
+    kind: MatchKind,
+    longest: usize,
+    hay: &[u8],
+    f: &mut dyn FnMut(Match) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    if kind == MatchKind::Overlapping {
+        for m in ac.find_overlapping_iter(hay) {
+            if words.is_whole(hay, m.start(), m.end()) {
+                f(Match {
+                    pattern: m.pattern().as_u32(),
+                    start: m.start(),
+                    end: m.end(),
+                })?;
+            }
+        }
+        return ControlFlow::Continue(());
+    }
+    let mut pending: Vec<Match> = Vec::new();
+    let mut best: Option<Match> = None;
+    let mut pos = 0;
+    // Delivers `best` while the automaton has moved past where it could be beaten.
+    let mut settle = |pending: &mut Vec<Match>,
+                      best: &mut Option<Match>,
+                      pos: &mut usize,
+                      reached: Option<usize>|
+     -> ControlFlow<()> {
+        while let Some(b) = *best {
+            if reached.is_some_and(|end| end <= b.start + longest) {
+                break;
+            }
+            f(b)?;
+            *pos = b.end;
+            pending.retain(|m| m.start >= *pos);
+            *best = pending
+                .iter()
+                .copied()
+                .reduce(|x, y| if prefer(kind, &y, &x) { y } else { x });
+        }
+        ControlFlow::Continue(())
+    };
+    for m in ac.find_overlapping_iter(hay) {
+        settle(&mut pending, &mut best, &mut pos, Some(m.end()))?;
+        if m.start() < pos || !words.is_whole(hay, m.start(), m.end()) {
+            continue;
+        }
+        let cand = Match {
+            pattern: m.pattern().as_u32(),
+            start: m.start(),
+            end: m.end(),
+        };
+        pending.push(cand);
+        best = Some(match best {
+            Some(b) if !prefer(kind, &cand, &b) => b,
+            _ => cand,
+        });
+    }
+    settle(&mut pending, &mut best, &mut pos, None)
 }
 
 /// True if `a` wins over `b` in `kind`'s leftmost selection.
