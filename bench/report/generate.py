@@ -586,6 +586,64 @@ def section_overheads(R):
     return lines
 
 
+ANSWER_TASKS = [
+    ("count_by_pattern", "Per-pattern counts", "The count of each keyword"),
+    ("matching_patterns", "Which patterns occur", "The sorted distinct ids: tag a document with its keywords"),
+    ("whole_words", "Whole words", "Keywords as words only; the host's `\\b` alternation and hayscan's own regex route beside it"),
+    ("find_all_columnar", "Columnar find-all", "Every match into arrays instead of one object per match"),
+    ("is_match_many", "Many small inputs in one call", "A blocklist against each ~100-byte snippet; time per input"),
+]
+
+
+def section_answers(R):
+    """The `answers` workload (issue 14): each side of each task, fastest first, with its
+    speed against the best alternative that is not hayscan (and, for whole words, against
+    hayscan's regex route)."""
+    rows = R.find(workload="answers")
+    if not rows:
+        return []
+    out = ["## Answers without a per-match object", "",
+           "Jobs that need a summary of the matches, not the matches: each task in each host against what a user "
+           "of that host writes today, same data, same run. *vs best alternative* is how many times faster than the "
+           "fastest side that is not hayscan (a regex alternation, a count filled from matches); for whole words, "
+           "*vs regex route* compares with hayscan's own regex set `\\b(?:w1|w2|…)\\b` with the same word characters.", ""]
+    hosts = [h for h in ("rust", "c", "php", "ruby", "node") if any(r.get("host") == h for r in rows)]
+    for task, title, what in ANSWER_TASKS:
+        trs = [r for r in rows if r.get("task") == task]
+        if not trs:
+            continue
+        out += [f"### {title}", "", f"{what}.", ""]
+        body = []
+        for host in hosts:
+            for st in sorted({r.get("set") for r in trs if r.get("host") == host}, key=str):
+                grp = [r for r in trs if r.get("host") == host and r.get("set") == st]
+                ok = [r for r in grp if r.get("status") == "ok" and r.get("median_s")]
+                alts = [r for r in ok if r.get("impl") != "hayscan"]
+                best_alt = min(alts, key=lambda r: r["median_s"]) if alts else None
+                for r in sorted(grp, key=lambda r: r.get("median_s") or float("inf")):
+                    side = f"{r.get('impl')}: {r.get('api', '')}" + (f" ({r['word_chars']})" if r.get("word_chars") else "")
+                    if r.get("status") != "ok":
+                        body.append([HOST_TITLES.get(host, host), st, side, f"*{r.get('status')}*", "", ""])
+                        continue
+                    per = r["median_s"] * 1e9 / r["calls"] if r.get("calls") else None
+                    t = f"{per:,.0f} ns/input" if per else fmt_time(r["median_s"])
+                    vs_alt = fmt_ratio(best_alt["median_s"] / r["median_s"]) if best_alt and r.get("impl") == "hayscan" else ""
+                    vs_route = ""
+                    if task == "whole_words" and r.get("impl") == "hayscan" and "regex" not in r.get("api", ""):
+                        route = [x for x in ok if x.get("impl") == "hayscan" and "regex" in x.get("api", "")
+                                 and x.get("word_chars") == r.get("word_chars")]
+                        if route:
+                            vs_route = fmt_ratio(route[0]["median_s"] / r["median_s"])
+                    body.append([HOST_TITLES.get(host, host), st, side, t + spread(r), vs_alt, vs_route])
+        header = ["host", "set", "side", "median", "vs best alternative"]
+        if task == "whole_words":
+            header.append("vs regex route")
+        else:
+            body = [b[:5] for b in body]
+        out += [table(header, body), ""]
+    return out
+
+
 def section_build(R):
     lines = ["## Building the matcher", ""]
     header = ["set", "Rust core", "C ABI", "Hyperscan", "PHP hayscan", "PCRE compile", "pure-PHP AC", "Ruby hayscan",
@@ -1123,6 +1181,7 @@ def main():
     doc += section_regex(R)
     doc += section_replace(R)
     doc += section_overheads(R)
+    doc += section_answers(R)
     doc += section_build(R)
     doc += section_memory(R)
     doc += section_rulesets(R, rs_run)

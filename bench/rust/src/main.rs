@@ -334,6 +334,7 @@ fn main() {
         ),
         &times,
     );
+    answers(&args.data, &english, reps);
 }
 
 /// The `answers` workload (issue 14): answers without a per-match object against what
