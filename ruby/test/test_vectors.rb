@@ -31,7 +31,7 @@ class TestVectors < Minitest::Test
     opts.to_h do |k, v|
       case k
       when "syntax", "match_kind" then [k.to_sym, v.to_sym]
-      when "case_insensitive", "ascii_classes", "max_line_len" then [k.to_sym, v]
+      when "case_insensitive", "ascii_classes", "whole_words", "max_line_len" then [k.to_sym, v]
       else raise ArgumentError, "unknown vector option #{k}"
       end
     end

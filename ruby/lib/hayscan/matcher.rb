@@ -43,7 +43,7 @@ module Hayscan
       new(patterns, **options, syntax: :regex)
     end
 
-    attr_reader :syntax, :match_kind, :pattern_count
+    attr_reader :syntax, :match_kind, :pattern_count, :max_repetition, :max_regex_states
 
     # patterns: Strings (any encoding; literal patterns are matched as bytes, regex
     # patterns must be valid UTF-8).
@@ -53,14 +53,25 @@ module Hayscan
     # case_insensitive: Unicode-aware case folding, in both syntaxes.
     # ascii_classes: regex `\w \d \s \b \B` in their ASCII forms, as in RE2, PCRE and
     #   Hyperscan (default: Unicode, as in Rust's regex; literal sets ignore it).
+    #   With whole_words, it makes the word characters `[0-9A-Za-z_]`.
+    # whole_words: literal sets only: a match counts only if the characters before and
+    #   after it are not word characters (Unicode `\w`), like `\b` on both sides of a
+    #   regex; a rejected candidate never hides an accepted one. Empty patterns are then
+    #   refused (InvalidPatternError), and so is syntax: :regex (UnsupportedError: write `\b`).
     # max_line_len: regex streams scan line by line; longer lines are cut into frames
     #   of this many bytes (default 1 MiB).
+    # max_repetition: largest counted repetition (`x{n}`) a regex may have (default
+    #   1,000); a pattern over it raises InvalidPatternError with its pattern_index.
+    # max_regex_states: most automaton states one regex may need (default 10,000); a
+    #   pattern needing more raises InvalidPatternError with its pattern_index.
     def initialize(patterns, syntax: :literal, match_kind: :leftmost_first,
-                   case_insensitive: false, ascii_classes: false, max_line_len: nil)
+                   case_insensitive: false, ascii_classes: false, whole_words: false,
+                   max_line_len: nil, max_repetition: nil, max_regex_states: nil)
       @syntax = option(SYNTAXES, :syntax, syntax)
       @match_kind = option(MATCH_KINDS, :match_kind, match_kind)
       @case_insensitive = case_insensitive ? true : false
       @ascii_classes = ascii_classes ? true : false
+      @whole_words = whole_words ? true : false
       data, lens, @longest_pattern = pack_patterns(patterns)
       @pattern_count = lens.size
 
@@ -70,6 +81,7 @@ module Hayscan
       opts[:match_kind] = MATCH_KINDS.fetch(@match_kind)
       opts[:case_insensitive] = @case_insensitive ? 1 : 0
       opts[:ascii_classes] = @ascii_classes ? 1 : 0
+      opts[:whole_words] = @whole_words ? 1 : 0
       unless max_line_len.nil?
         unless max_line_len.is_a?(Integer) && max_line_len >= 0
           raise InvalidArgumentError, "max_line_len must be a positive Integer, got #{max_line_len.inspect}"
@@ -78,6 +90,10 @@ module Hayscan
         opts[:max_line_len] = max_line_len
       end
       @max_line_len = opts[:max_line_len]
+      opts[:max_repetition] = limit(:max_repetition, max_repetition, PATTERN_MAX) unless max_repetition.nil?
+      opts[:max_regex_states] = limit(:max_regex_states, max_regex_states, SIZE_MAX) unless max_regex_states.nil?
+      @max_repetition = opts[:max_repetition]
+      @max_regex_states = opts[:max_regex_states]
 
       out = FFI::MemoryPointer.new(:pointer)
       Status.check!(Native.hayscan_matcher_new_packed(data, data.bytesize, lens.pack("J*"),
@@ -94,6 +110,10 @@ module Hayscan
 
     def ascii_classes?
       @ascii_classes
+    end
+
+    def whole_words?
+      @whole_words
     end
 
     # True if any pattern matches `text`.
@@ -311,7 +331,8 @@ module Hayscan
     def inspect
       state = closed? ? " closed" : ""
       "#<#{self.class} #{@pattern_count} patterns #{@syntax} #{@match_kind}" \
-        "#{" case_insensitive" if @case_insensitive}#{" ascii_classes" if @ascii_classes}#{state}>"
+        "#{" case_insensitive" if @case_insensitive}#{" ascii_classes" if @ascii_classes}" \
+        "#{" whole_words" if @whole_words}#{state}>"
     end
 
     # Creates a native stream over this matcher (for Stream.new).
@@ -344,6 +365,13 @@ module Hayscan
     # match of this matcher in any text.
     SIZE_MAX = Native::NO_SPAN
     PATTERN_MAX = (1 << 32) - 1
+
+    # An engine limit: an Integer the C field can hold.
+    def limit(name, value, max)
+      return value if value.is_a?(Integer) && value.between?(0, max)
+
+      raise InvalidArgumentError, "#{name} must be an Integer from 0 to #{max}, got #{value.inspect}"
+    end
 
     def option(table, name, value)
       key = value.respond_to?(:to_sym) ? value.to_sym : value

@@ -79,8 +79,15 @@ module Hayscan
              :match_kind, :uint32,
              :case_insensitive, :uint32,
              :max_line_len, :size_t,
-             :ascii_classes, :uint32
+             :ascii_classes, :uint32,
+             :whole_words, :uint32,
+             :max_repetition, :uint32,
+             :max_regex_states, :size_t
     end
+
+    # HAYSCAN_OPTIONS_VERSION: the layout above. hayscan_options_init writes the whole
+    # struct of the library's version, so the two must agree (checked at load time).
+    OPTIONS_VERSION = 3
 
     # struct hayscan_span { size_t start; size_t end; }: one capture group, in bytes;
     # a group that took no part in the match has start = end = SIZE_MAX.
@@ -89,6 +96,15 @@ module Hayscan
     end
     SPAN_SIZE = SpanStruct.size
     NO_SPAN = (1 << (8 * FFI.type_size(:size_t))) - 1 # SIZE_MAX
+
+    # struct hayscan_input_match { size_t input; hayscan_match_t m; } (find_many); the
+    # nested match is laid out flat, which gives the C offsets (m is size_t-aligned).
+    class InputMatchStruct < FFI::Struct
+      layout :input, :size_t, :pattern, :uint32, :start, :size_t, :end, :size_t
+    end
+    INPUT_MATCH_SIZE = InputMatchStruct.size
+    # hayscan_matcher_first_match_per_pattern's pattern of a pattern that does not match.
+    NO_PATTERN = (1 << 32) - 1
 
     # struct hayscan_scan_report
     class ScanReport < FFI::Struct
@@ -109,6 +125,31 @@ module Hayscan
       tail = MATCH_SIZE - (end_off + word)
       "L#{"x#{start_off - 4}" if start_off > 4}JJ#{"x#{tail}" if tail.positive?}"
     end
+
+    # An unpack template reading `fields` ([[name, directive], ...], in layout order) of
+    # one `struct` and skipping the rest of it, padding included.
+    def self.template(struct, fields)
+      at = 0
+      out = +""
+      fields.each do |name, directive|
+        off = struct.offset_of(name)
+        out << "x#{off - at}" if off > at
+        out << directive
+        at = off + [0].pack(directive).bytesize
+      end
+      out << "x#{struct.size - at}" if struct.size > at
+      out.freeze
+    end
+
+    # One column of a hayscan_match_t each (the columnar find_all): unpacking a batch
+    # with one of these repeated gives that field of every match, as one Array.
+    COLUMN_TEMPLATES = {
+      pattern: template(MatchStruct, [[:pattern, "L"]]),
+      start: template(MatchStruct, [[:start, "J"]]),
+      end: template(MatchStruct, [[:end, "J"]])
+    }.freeze
+    # [input, pattern, start, end] of one hayscan_input_match_t.
+    INPUT_MATCH_TEMPLATE = template(InputMatchStruct, [[:input, "J"], [:pattern, "L"], [:start, "J"], [:end, "J"]])
 
     # Reads the hayscan_match_t at `ptr` as [pattern, start, end] (cheaper than a Struct).
     START_OFFSET = MatchStruct.offset_of(:start)
@@ -202,6 +243,18 @@ module Hayscan
     # Matchers. `hay`/`data` are Ruby Strings passed as :pointer: ffi hands Rust the
     # string's own buffer (RSTRING_PTR), no copy, with the length passed separately.
     attach_function :hayscan_options_init, [Options.by_ref], :int32
+    # hayscan_options_init writes the whole struct of the library's options version: a
+    # library whose struct is larger than Options would write past it. Ask once, into
+    # room to spare, before any Options is filled.
+    begin
+      probe = FFI::MemoryPointer.new(:char, Options.size + 256)
+      hayscan_options_init(Options.new(probe))
+      got = probe.get_uint32(0)
+      unless got == OPTIONS_VERSION
+        raise LibraryError, "hayscan: #{LIBRARY_PATH} has options version #{got}, this gem needs " \
+                            "#{OPTIONS_VERSION}; rebuild it with `cargo build --release -p hayscan-ffi`"
+      end
+    end
     attach_function :hayscan_matcher_new_packed,
                     %i[pointer size_t pointer size_t pointer pointer], :int32, blocking: true
     attach_function :hayscan_matcher_free, [:pointer], :void
@@ -221,7 +274,14 @@ module Hayscan
       hayscan_matcher_find: %i[pointer pointer size_t pointer pointer],
       hayscan_matcher_count: %i[pointer pointer size_t pointer],
       hayscan_matcher_replace_all: %i[pointer pointer size_t pointer size_t pointer pointer],
-      hayscan_iter_next: %i[pointer pointer size_t pointer] }.each do |name, args|
+      hayscan_iter_next: %i[pointer pointer size_t pointer],
+      # Answers without a match object per match, and the calls over many inputs.
+      hayscan_matcher_count_by_pattern: %i[pointer pointer size_t pointer size_t],
+      hayscan_matcher_matching_patterns: %i[pointer pointer size_t pointer size_t pointer],
+      hayscan_matcher_first_match_per_pattern: %i[pointer pointer size_t pointer size_t],
+      hayscan_matcher_is_match_many: %i[pointer pointer size_t pointer],
+      hayscan_matcher_count_many: %i[pointer pointer size_t pointer],
+      hayscan_matcher_find_many: %i[pointer pointer size_t pointer pointer size_t pointer] }.each do |name, args|
       attach_function name, args, :int32
       attach_function :"#{name}_nogvl", name, args, :int32, blocking: true
     end
