@@ -16,6 +16,7 @@ struct Input {
     kind: u8,
     case_insensitive: bool,
     ascii_classes: bool,
+    whole_words: bool,
     packed: bool,
     patterns: Vec<Vec<u8>>,
     haystack: Vec<u8>,
@@ -34,6 +35,7 @@ fuzz_target!(|input: Input| {
         match_kind: u32::from(input.kind % 7).min(3),
         case_insensitive: input.case_insensitive,
         ascii_classes: input.ascii_classes,
+        whole_words: input.whole_words,
         packed: input.packed,
         patterns: input
             .patterns

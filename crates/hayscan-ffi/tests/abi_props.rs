@@ -34,6 +34,7 @@ fn literal_case() -> impl Strategy<Value = Case> {
             any::<usize>(),
             prop::collection::vec(any::<usize>(), 0..3),
         ),
+        (any::<bool>(), any::<bool>(), prop::bool::weighted(0.1)),
     )
         .prop_map(
             |(
@@ -44,13 +45,24 @@ fn literal_case() -> impl Strategy<Value = Case> {
                 packed,
                 cuts,
                 (batch, stop_at, filter),
+                (whole_words, ascii_classes, keep_empty),
             )| Case {
+                // Whole words refuse empty patterns: mostly give them a token, so most
+                // whole-word sets build; sometimes keep them, to check the refusal.
+                patterns: if whole_words && !keep_empty {
+                    patterns
+                        .into_iter()
+                        .map(|p| if p.is_empty() { vec![0] } else { p })
+                        .collect()
+                } else {
+                    patterns
+                },
                 regex: false,
                 match_kind,
                 case_insensitive,
-                ascii_classes: false,
+                ascii_classes,
+                whole_words,
                 packed,
-                patterns,
                 haystack,
                 cuts,
                 batch,
@@ -95,6 +107,7 @@ fn regex_case() -> impl Strategy<Value = Case> {
                 match_kind,
                 case_insensitive,
                 ascii_classes,
+                whole_words: false,
                 packed,
                 patterns,
                 haystack,

@@ -124,6 +124,8 @@ pub struct Case {
     pub match_kind: u32,
     pub case_insensitive: bool,
     pub ascii_classes: bool,
+    /// `whole_words` (literal sets; refused for regex sets and sets with an empty pattern).
+    pub whole_words: bool,
     /// Build with `hayscan_matcher_new_packed` instead of `hayscan_matcher_new`.
     pub packed: bool,
     /// Each pattern as ids into `LITERAL_TOKENS` or `REGEX_PIECES`.
@@ -342,6 +344,65 @@ pub fn naive_literal(patterns: &[Vec<u8>], hay: &[u8], kind: u32, ci: bool) -> V
         out.push(m);
         pos = m.end;
         last_end = Some(m.end);
+    }
+    out
+}
+
+/// Whole-word literal sets by brute force: every occurrence (`naive_literal`, overlapping),
+/// kept if the characters on both sides are not word characters (`[0-9A-Za-z_]`, or with
+/// Unicode classes also every alphanumeric character, which is `\w` for the characters the
+/// tokens make), then for leftmost kinds the smallest start, there the lowest id
+/// (leftmost-first) or the longest, then lowest id (leftmost-longest), non-overlapping.
+pub fn naive_words(patterns: &[Vec<u8>], hay: &[u8], case: &Case) -> Vec<M> {
+    let folded = if case.case_insensitive {
+        fold(hay)
+    } else {
+        hay.to_vec()
+    };
+    let word = |c: char| {
+        c == '_'
+            || if case.ascii_classes {
+                c.is_ascii_alphanumeric()
+            } else {
+                c.is_alphanumeric()
+            }
+    };
+    let before = |at: usize| {
+        (at.saturating_sub(4)..at).any(|s| {
+            std::str::from_utf8(&folded[s..at])
+                .is_ok_and(|t| t.chars().count() == 1 && t.chars().all(word))
+        })
+    };
+    let after = |at: usize| {
+        (at + 1..=(at + 4).min(folded.len())).any(|e| {
+            std::str::from_utf8(&folded[at..e])
+                .is_ok_and(|t| t.chars().count() == 1 && t.chars().all(word))
+        })
+    };
+    let all: Vec<M> = naive_literal(
+        patterns,
+        hay,
+        HAYSCAN_MATCH_OVERLAPPING,
+        case.case_insensitive,
+    )
+    .into_iter()
+    .filter(|m| !before(m.start) && !after(m.end))
+    .collect();
+    if case.match_kind == HAYSCAN_MATCH_OVERLAPPING {
+        return all;
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = all.iter().filter(|m| m.start >= pos).map(|m| m.start).min() {
+        let here = all.iter().filter(|m| m.start == start);
+        let best = if case.match_kind == HAYSCAN_MATCH_LEFTMOST_FIRST {
+            here.min_by_key(|m| m.pattern)
+        } else {
+            here.min_by_key(|m| (Reverse(m.len()), m.pattern))
+        };
+        let best = *best.expect("a start with a candidate");
+        out.push(best);
+        pos = best.end;
     }
     out
 }
@@ -626,6 +687,7 @@ fn check_live(case: &Case) -> Outcome {
     opts.match_kind = case.match_kind;
     opts.case_insensitive = case.case_insensitive.into();
     opts.ascii_classes = case.ascii_classes.into();
+    opts.whole_words = case.whole_words.into();
     if let Some(n) = case.max_line_len() {
         opts.max_line_len = n;
     }
@@ -640,8 +702,11 @@ fn check_live(case: &Case) -> Outcome {
     } else {
         None
     };
+    let first_empty = patterns.iter().position(Vec::is_empty);
     let want_status = match &oracle {
         _ if !known_kind => hayscan_status::InvalidArgument,
+        Some(_) if case.whole_words => hayscan_status::Unsupported,
+        None if case.whole_words && first_empty.is_some() => hayscan_status::InvalidPattern,
         Some(_) if case.match_kind != HAYSCAN_MATCH_LEFTMOST_FIRST => hayscan_status::Unsupported,
         Some(Err(_)) => hayscan_status::InvalidPattern,
         _ => hayscan_status::Ok,
@@ -700,6 +765,13 @@ fn check_live(case: &Case) -> Outcome {
             Some(Err(first_bad)) if status == hayscan_status::InvalidPattern => {
                 ensure_eq!(index, *first_bad as i64, "index of the invalid pattern")
             }
+            None if status == hayscan_status::InvalidPattern => {
+                ensure_eq!(
+                    index,
+                    first_empty.map_or(-2, |i| i as i64),
+                    "index of the empty word"
+                )
+            }
             _ => ensure_eq!(index, -1, "pattern index after {status:?}"),
         }
         return Ok(());
@@ -717,6 +789,7 @@ fn check_live(case: &Case) -> Outcome {
 
     let want = match &oracle {
         Some(o) => o.find_iter(&hay),
+        None if case.whole_words => naive_words(&patterns, &hay, case),
         None => naive_literal(&patterns, &hay, case.match_kind, case.case_insensitive),
     };
     let got = scan(&matcher, &hay, None)?;
@@ -737,6 +810,7 @@ fn check_live(case: &Case) -> Outcome {
 
     check_pull(&matcher, &hay, case.batch.max(1), &all)?;
     check_queries(&matcher, &hay, &all)?;
+    check_answers(&matcher, &hay, patterns.len(), &all)?;
     let stream_want = match &oracle {
         Some(o) => o.stream(&hay, case.max_line_len().unwrap_or(DEFAULT_MAX_LINE_LEN)),
         None => all.clone(),
@@ -864,6 +938,89 @@ fn check_pull(matcher: &Matcher, hay: &[u8], batch: usize, all: &[M]) -> Outcome
         st == hayscan_status::Ok && n == 0,
         "a finished iterator yields again"
     );
+    Ok(())
+}
+
+/// The answers without a callback per match against what scan reported.
+fn check_answers(matcher: &Matcher, hay: &[u8], n: usize, all: &[M]) -> Outcome {
+    let mut want_counts = vec![0usize; n];
+    let mut want_first = vec![None; n];
+    for m in all {
+        want_counts[m.pattern as usize] += 1;
+        want_first[m.pattern as usize].get_or_insert(*m);
+    }
+    let (h, len) = (hay.as_ptr().cast(), hay.len());
+    let mut counts = vec![usize::MAX; n + 1];
+    let st = hayscan_matcher_count_by_pattern(matcher.0, h, len, counts.as_mut_ptr(), n + 1);
+    ensure_eq!(st, hayscan_status::Ok, "count_by_pattern");
+    ensure_eq!(counts[..n], want_counts[..], "count_by_pattern vs scan");
+    ensure_eq!(
+        counts[n],
+        usize::MAX,
+        "count_by_pattern wrote past the pattern count"
+    );
+    let mut ids = vec![u32::MAX; n];
+    let mut found = usize::MAX;
+    let st = hayscan_matcher_matching_patterns(matcher.0, h, len, ids.as_mut_ptr(), n, &mut found);
+    ensure_eq!(st, hayscan_status::Ok, "matching_patterns");
+    let want_ids: Vec<u32> = (0..n as u32)
+        .filter(|&p| want_counts[p as usize] > 0)
+        .collect();
+    ensure_eq!(
+        ids[..found.min(n)],
+        want_ids[..],
+        "matching_patterns vs scan"
+    );
+    let none = hayscan_match {
+        pattern: 7,
+        start: 7,
+        end: 7,
+    };
+    let mut firsts = vec![none; n];
+    let st = hayscan_matcher_first_match_per_pattern(matcher.0, h, len, firsts.as_mut_ptr(), n);
+    ensure_eq!(st, hayscan_status::Ok, "first_match_per_pattern");
+    for (p, (got, want)) in firsts.iter().zip(&want_first).enumerate() {
+        match want {
+            Some(w) => ensure_eq!(M::from(*got), *w, "first match of pattern {p}"),
+            None => ensure_eq!(got.pattern, HAYSCAN_NO_PATTERN, "pattern {p} has no match"),
+        }
+    }
+    // Many inputs: [hay, hay], in batches of 2 through find_many.
+    let inputs = [hayscan_bytes { ptr: h, len }, hayscan_bytes { ptr: h, len }];
+    let mut many = [usize::MAX; 2];
+    let st = hayscan_matcher_count_many(matcher.0, inputs.as_ptr(), 2, many.as_mut_ptr());
+    ensure_eq!(st, hayscan_status::Ok, "count_many");
+    ensure_eq!(many, [all.len(), all.len()], "count_many vs scan");
+    let mut any = [7u8; 2];
+    let st = hayscan_matcher_is_match_many(matcher.0, inputs.as_ptr(), 2, any.as_mut_ptr());
+    ensure_eq!(st, hayscan_status::Ok, "is_match_many");
+    let hit = u8::from(!all.is_empty());
+    ensure_eq!(any, [hit, hit], "is_match_many vs scan");
+    let mut cursor = hayscan_many_cursor::default();
+    let mut got = Vec::new();
+    while cursor.input < 2 {
+        let blank = hayscan_input_match { input: 9, m: none };
+        let mut buf = [blank; 2];
+        let mut k = usize::MAX;
+        let st = hayscan_matcher_find_many(
+            matcher.0,
+            inputs.as_ptr(),
+            2,
+            &mut cursor,
+            buf.as_mut_ptr(),
+            2,
+            &mut k,
+        );
+        ensure_eq!(st, hayscan_status::Ok, "find_many");
+        ensure!(k <= 2, "find_many wrote {k} of 2");
+        got.extend(buf[..k].iter().map(|x| (x.input, M::from(x.m))));
+    }
+    let want: Vec<(usize, M)> = all
+        .iter()
+        .map(|m| (0, *m))
+        .chain(all.iter().map(|m| (1, *m)))
+        .collect();
+    ensure_eq!(got, want, "find_many vs scan");
     Ok(())
 }
 
