@@ -167,6 +167,166 @@ module Hayscan
       out.read(:size_t)
     end
 
+    # The number of matches of each pattern: an Array of pattern_count Integers, indexed
+    # by pattern id (`m.count_by_pattern(t).sum == m.count(t)`). No Match is built.
+    def count_by_pattern(text)
+      text = haystack(text)
+      n = @pattern_count
+      counts = FFI::MemoryPointer.new(:size_t, [n, 1].max, false)
+      len = text.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_count_by_pattern(@handle, text, len, counts, n))
+      else
+        without_gvl(text) do |ptr, hay|
+          Native.hayscan_matcher_count_by_pattern_nogvl(ptr, hay, hay.bytesize, counts, n)
+        end
+      end
+      counts.get_bytes(0, n * SIZE_T).unpack(SIZE_T_ALL)
+    end
+
+    # The ids of the patterns that match `text`, ascending and distinct (what
+    # `find_all(text).map(&:pattern).uniq.sort` gives). The scan stops once every
+    # pattern has been seen.
+    def matching_patterns(text)
+      text = haystack(text)
+      n = @pattern_count
+      ids = FFI::MemoryPointer.new(:uint32, [n, 1].max, false)
+      found = Native::Scratch.get.out_len
+      len = text.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_matching_patterns(@handle, text, len, ids, n, found))
+      else
+        without_gvl(text) do |ptr, hay|
+          Native.hayscan_matcher_matching_patterns_nogvl(ptr, hay, hay.bytesize, ids, n, found)
+        end
+      end
+      ids.get_bytes(0, found.read(:size_t) * 4).unpack("L*")
+    end
+
+    # The first match of each pattern: an Array of pattern_count entries, indexed by
+    # pattern id, each a Hayscan::Match (offsets as in #find_all) or nil for a pattern
+    # that does not match. The scan stops once every pattern has been seen.
+    def first_match_per_pattern(text)
+      hay = borrowable(haystack(text)) # the matches slice their text from it on demand
+      n = @pattern_count
+      firsts = FFI::MemoryPointer.new(Native::MatchStruct, [n, 1].max, false)
+      len = hay.bytesize
+      if len < NOGVL_BYTES
+        check(Native.hayscan_matcher_first_match_per_pattern(@handle, hay, len, firsts, n))
+      else
+        without_gvl(hay) do |ptr, h|
+          Native.hayscan_matcher_first_match_per_pattern_nogvl(ptr, h, h.bytesize, firsts, n)
+        end
+      end
+      fields = firsts.get_bytes(0, n * Native::MATCH_SIZE).unpack(MATCH_TEMPLATES[n])
+      found = []
+      n.times { |i| found << i unless fields[3 * i] == Native::NO_PATTERN }
+      # Character offsets are counted forward from match to match: convert in text order.
+      found.sort_by! { |i| fields[3 * i + 1] }
+      source = Offsets::Haystack.new(hay)
+      out = Array.new(n)
+      found.each { |i| out[i] = source.match(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2]) }
+      out
+    end
+
+    # Every match as three parallel Arrays of Integers, `[patterns, starts, ends]`
+    # (match i is pattern `patterns[i]` at `starts[i]...ends[i]`), in #find_all's order
+    # and offsets (characters; bytes for binary or ASCII-only text): the columnar form
+    # for bulk consumers, with no Hayscan::Match per match.
+    # With `bytes: true`, the offsets are byte offsets whatever the text.
+    def find_all_columns(text, bytes: false)
+      hay = borrowable(haystack(text))
+      mem = pinned(hay)
+      scratch = Native::Scratch.get
+      len = hay.bytesize
+      check(Native.hayscan_iter_new(@handle, mem, len, scratch.out_ptr))
+      iter = IterHandle.new(scratch.out_ptr.read_pointer)
+      patterns = []
+      starts = []
+      ends = []
+      begin
+        nogvl = len >= NOGVL_BYTES
+        buf = scratch.batch
+        n_ptr = scratch.out_len
+        loop do
+          status = if nogvl
+                     Native.hayscan_iter_next_nogvl(iter, buf, MAX_BATCH, n_ptr)
+                   else
+                     Native.hayscan_iter_next(iter, buf, MAX_BATCH, n_ptr)
+                   end
+          Status.check!(status)
+          n = n_ptr.read(:size_t)
+          break if n.zero?
+
+          batch = buf.get_bytes(0, n * Native::MATCH_SIZE)
+          templates = COLUMN_BATCH_TEMPLATES[n]
+          patterns.concat(batch.unpack(templates[0]))
+          starts.concat(batch.unpack(templates[1]))
+          ends.concat(batch.unpack(templates[2]))
+        end
+      ensure
+        iter.free
+      end
+      Offsets.to_chars!(hay, starts, ends) unless bytes
+      [patterns, starts, ends]
+    end
+
+    # For each String of `inputs` (an Array), whether any pattern matches it: an Array
+    # of true/false, one per input, from one native call (Strings only; an empty list
+    # gives []).
+    def match_many?(inputs)
+      table, n, total = input_table(inputs)
+      found = FFI::MemoryPointer.new(:uint8, [n, 1].max, false)
+      many_call(:hayscan_matcher_is_match_many, total, table, n, found)
+      found.get_bytes(0, n).unpack("C*").map! { |b| b == 1 }
+    end
+
+    # The number of matches in each String of `inputs` (an Array): an Array of Integers,
+    # one per input, from one native call.
+    def count_many(inputs)
+      table, n, total = input_table(inputs)
+      counts = FFI::MemoryPointer.new(:size_t, [n, 1].max, false)
+      many_call(:hayscan_matcher_count_many, total, table, n, counts)
+      counts.get_bytes(0, n * SIZE_T).unpack(SIZE_T_ALL)
+    end
+
+    # Every match of each String of `inputs` (an Array): an Array with one Array of
+    # Hayscan::Match per input (`find_many(list)[i] == find_all(list[i])`; an input with
+    # no match gets []). Offsets are relative to their own input, as #find_all gives them.
+    def find_many(inputs)
+      table, n, total, strings = input_table(inputs)
+      out = Array.new(n) { [] }
+      return out if n.zero? && !closed?
+
+      cursor = FFI::MemoryPointer.new(:size_t, 2) # hayscan_many_cursor_t, zeroed
+      n_ptr = FFI::MemoryPointer.new(:size_t)
+      cap = MAX_BATCH
+      sources = []
+      input = -1
+      source = nil
+      loop do
+        # Each call that ends inside an input searches it again up to where the previous
+        # one stopped: growing the batch keeps that extra work below the work of one pass.
+        buf = FFI::MemoryPointer.new(Native::InputMatchStruct, cap, false)
+        many_call(:hayscan_matcher_find_many, total, table, n, cursor, buf, cap, n_ptr)
+        got = n_ptr.read(:size_t)
+        fields = buf.get_bytes(0, got * Native::INPUT_MATCH_SIZE).unpack(INPUT_MATCH_TEMPLATES[got])
+        i = 0
+        while i < fields.size
+          if fields[i] != input
+            input = fields[i]
+            source = sources[input] ||= Offsets::Haystack.new(strings[input])
+          end
+          out[input] << source.match(fields[i + 1], fields[i + 2], fields[i + 3])
+          i += 4
+        end
+        break if cursor.get(:size_t, 0) >= n
+
+        cap *= 2 if got == cap
+      end
+      out
+    end
+
     # Every match, as an Array of Hayscan::Match (of Hayscan::Captures with
     # `captures: true`).
     def find_all(text, captures: false)
@@ -405,6 +565,66 @@ module Hayscan
       raise TypeError, "expected a String, got #{text.class}" unless s
 
       Offsets.ascii_compatible!(s)
+    end
+
+    SIZE_T = FFI.type_size(:size_t)
+    SIZE_T_ALL = "J*"
+    # Per batch size: the three column templates of #find_all_columns, and find_many's.
+    COLUMN_BATCH_TEMPLATES = Hash.new do |h, n|
+      h[n] = Native::COLUMN_TEMPLATES.values_at(:pattern, :start, :end).map { |t| (t * n).freeze }.freeze
+    end
+    INPUT_MATCH_TEMPLATES = Hash.new { |h, n| h[n] = (Native::INPUT_MATCH_TEMPLATE * n).freeze }
+    PACK_TEMPLATES = Hash.new { |h, n| h[n] = ("a*" * n).freeze }
+
+    # The inputs of a _many call as a native hayscan_bytes_t table: [table, count,
+    # total bytes, the inputs as frozen Strings]. The bytes are copied once into one native block
+    # the table points into: a short String's bytes live in its object slot, which GC
+    # compaction may move, so no String's own address is put in a struct.
+    def input_table(inputs)
+      list = Array.try_convert(inputs)
+      raise TypeError, "inputs must be an Array of Strings, got #{inputs.class}" unless list
+
+      strings = list.each_with_index.map do |x, i|
+        str = x.is_a?(String) ? x : String.try_convert(x)
+        raise TypeError, "input #{i} is a #{x.class}, not a String" unless str
+
+        Offsets.ascii_compatible!(str)
+        str.frozen? ? str : str.dup.freeze
+      end
+      n = strings.size
+      bytes = strings.pack(PACK_TEMPLATES[n]) # the bytes of every input, back to back
+      pool = FFI::MemoryPointer.new(:char, bytes.bytesize + 1, false)
+      pool.put_bytes(0, bytes)
+      at = pool.address
+      words = Array.new(2 * n)
+      i = 0
+      while i < n
+        len = strings[i].bytesize
+        words[2 * i] = at
+        words[2 * i + 1] = len
+        at += len
+        i += 1
+      end
+      table = FFI::MemoryPointer.new(:size_t, [2 * n, 1].max, false)
+      table.put_bytes(0, words.pack(SIZE_T_ALL)) if n.positive?
+      # The table holds the pool's addresses: it keeps the pool alive as long as itself.
+      table.instance_variable_set(:@pool, pool)
+      [table, n, bytes.bytesize, strings]
+    end
+
+    # Runs a _many call: with the GVL when the inputs are small, else without it (its
+    # _nogvl twin). The inputs are native memory, so no String needs protecting.
+    def many_call(name, total, table, *args)
+      if total < NOGVL_BYTES
+        check(Native.public_send(name, @handle, table, *args))
+      else
+        ptr = enter_unlocked
+        begin
+          Status.check!(Native.public_send(:"#{name}_nogvl", ptr, table, *args))
+        ensure
+          leave_unlocked
+        end
+      end
     end
 
     def replacement_list(replacements)

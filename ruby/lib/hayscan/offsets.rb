@@ -55,13 +55,7 @@ module Hayscan
                   byte_start, byte_end, nil, @hay)
       end
 
-      private
-
-      def slow_match(pattern, byte_start, byte_end)
-        Match.new(pattern, char_at(byte_start), char_at(byte_end), byte_start, byte_end,
-                  slice(byte_start, byte_end))
-      end
-
+      # The character offset of byte offset `byte`; cheapest when called in text order.
       def char_at(byte)
         char = if byte >= @byte
                  @char + @hay.byteslice(@byte, byte - @byte).length
@@ -74,11 +68,32 @@ module Hayscan
         char
       end
 
+      private
+
       def boundary?(byte)
         return true unless @utf8
 
         b = @hay.getbyte(byte)
         b.nil? || (b & 0xC0) != 0x80
+      end
+    end
+
+    # Converts the byte offsets of matches (`starts[i]...ends[i]`, in scan order) in
+    # `hay` (frozen) to character offsets, in place, as Haystack#match would. Binary and
+    # ASCII-only text needs nothing.
+    def self.to_chars!(hay, starts, ends)
+      return if starts.empty? || hay.encoding == BINARY || hay.ascii_only?
+
+      source = Haystack.new(hay)
+      i = 0
+      n = starts.size
+      while i < n
+        b = starts[i]
+        e = ends[i]
+        c = source.char_at(b)
+        starts[i] = c
+        ends[i] = b == e ? c : source.char_at(e)
+        i += 1
       end
     end
 
