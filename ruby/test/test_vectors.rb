@@ -118,6 +118,8 @@ class TestVectors < Minitest::Test
       assert_equal found.first, first, "#{name}: find == find_all.first"
     end
 
+    check_answers(name, m, hay, want, found)
+
     scanned = []
     assert_equal want.size, m.scan(hay) { |x| scanned << x }, "#{name}: scan returns the count"
     assert_equal found, scanned, "#{name}: scan"
@@ -138,6 +140,31 @@ class TestVectors < Minitest::Test
         assert_equal hay[x.start...x.end], x.text, "#{name}: hay[start...end] == text"
       end
     end
+  end
+
+  # The answers without a match object per match, against the case's matches (`want`,
+  # byte tuples) and the Match objects find_all gave (`found`): per-pattern counts,
+  # sorted distinct ids, first match per pattern, the columnar find_all, and the _many
+  # forms over [hay, "", hay] (what "" gives is find_all's answer for it).
+  def check_answers(name, m, hay, want, found)
+    counts = Array.new(m.pattern_count, 0)
+    want.each { |pattern, _, _| counts[pattern] += 1 }
+    assert_equal counts, m.count_by_pattern(hay), "#{name}: count_by_pattern"
+    assert_equal want.map(&:first).uniq.sort, m.matching_patterns(hay), "#{name}: matching_patterns"
+    firsts = Array.new(m.pattern_count)
+    found.each { |x| firsts[x.pattern] ||= x }
+    assert_equal firsts, m.first_match_per_pattern(hay), "#{name}: first_match_per_pattern"
+    assert_equal [found.map(&:pattern), found.map(&:start), found.map(&:end)], m.find_all_columns(hay),
+                 "#{name}: find_all_columns"
+    assert_equal want.empty? ? [[], [], []] : want.transpose, m.find_all_columns(hay, bytes: true),
+                 "#{name}: find_all_columns(bytes: true)"
+
+    empty = hay.byteslice(0, 0)
+    in_empty = m.find_all(empty)
+    inputs = [hay, empty, hay]
+    assert_equal [want.size, in_empty.size, want.size], m.count_many(inputs), "#{name}: count_many"
+    assert_equal [!want.empty?, !in_empty.empty?, !want.empty?], m.match_many?(inputs), "#{name}: match_many?"
+    assert_equal [found, in_empty, found], m.find_many(inputs), "#{name}: find_many"
   end
 
   # Asks for the groups of each match found, by Matcher#captures and by the scans with
