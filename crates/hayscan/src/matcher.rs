@@ -204,61 +204,58 @@ impl Matcher {
     }
 
     /// Every match in order, handed to `f` until it returns `Break`: the loop under
-    /// `count`, `scan` and the aggregates (`answers.rs`). Literal sets whose automaton
-    /// gives the answer unaided (no empty patterns, no whole words) run aho-corasick's own
-    /// iterators, without a cursor step per match; everything else steps `next_match`.
+    /// `count`, `scan` and the aggregates (`answers.rs`). Literal sets without empty
+    /// patterns run aho-corasick's own iterators, without a cursor step per match (whole
+    /// words: one overlapping pass, `words::each`); everything else steps `next_match`.
     pub(crate) fn each(
         &self,
         haystack: &[u8],
         mut f: impl FnMut(Match) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        if let Engine::Literal {
+        let Engine::Literal {
             ac,
             fold,
-            anchored: false,
+            anchored,
             empties,
-            words: None,
+            words,
             ..
         } = &self.engine
-        {
-            if empties.is_empty() {
-                let folded;
-                let hay = if *fold {
-                    folded = fold::fold(haystack);
-                    &folded[..]
-                } else {
-                    haystack
-                };
-                let convert = |m: ac::Match| Match {
-                    pattern: m.pattern().as_u32(),
-                    start: m.start(),
-                    end: m.end(),
-                };
-                return if self.options.match_kind == MatchKind::Overlapping {
-                    ac.find_overlapping_iter(hay)
-                        .try_for_each(|m| f(convert(m)))
-                } else {
-                    ac.find_iter(hay).try_for_each(|m| f(convert(m)))
-                };
-            }
+        else {
+            return self.each_stepped(haystack, &mut f);
+        };
+        if *anchored || !empties.is_empty() {
+            return self.each_stepped(haystack, &mut f);
         }
-        if let Engine::Literal {
-            ac,
-            fold,
-            words: Some(words),
-            ..
-        } = &self.engine
-        {
-            let folded;
-            let hay = if *fold {
-                folded = fold::fold(haystack);
-                &folded[..]
-            } else {
-                haystack
-            };
-            let kind = self.options.match_kind;
+        let folded;
+        let hay = if *fold {
+            folded = fold::fold(haystack);
+            &folded[..]
+        } else {
+            haystack
+        };
+        let kind = self.options.match_kind;
+        if let Some(words) = words {
             return words::each(ac, *words, kind, self.max_pattern_len, hay, &mut f);
         }
+        let convert = |m: ac::Match| Match {
+            pattern: m.pattern().as_u32(),
+            start: m.start(),
+            end: m.end(),
+        };
+        if kind == MatchKind::Overlapping {
+            ac.find_overlapping_iter(hay)
+                .try_for_each(|m| f(convert(m)))
+        } else {
+            ac.find_iter(hay).try_for_each(|m| f(convert(m)))
+        }
+    }
+
+    /// `each` through the cursor, one `next_match` step per match.
+    fn each_stepped(
+        &self,
+        haystack: &[u8],
+        f: &mut impl FnMut(Match) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let mut cursor = self.cursor();
         while let Some(m) = self.next_match(haystack, &mut cursor) {
             f(m)?;

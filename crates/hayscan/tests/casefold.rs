@@ -2,11 +2,12 @@
 //! (`(?i)`), for every pair of the same UTF-8 length: a differential test against the regex
 //! set of the same literals, every match kind, and streams split inside characters.
 
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use hayscan::{Match, MatchKind, Matcher, Options, Stream, Syntax};
+use hayscan::{Match, MatchKind, Matcher, Options, Syntax};
 use proptest::prelude::*;
+
+mod common;
 
 fn literal(patterns: &[&str], kind: MatchKind) -> Matcher {
     let options = Options {
@@ -34,23 +35,7 @@ fn triples(found: impl IntoIterator<Item = Match>) -> Vec<(u32, usize, usize)> {
 }
 
 fn streamed(matcher: &Arc<Matcher>, chunks: &[&[u8]]) -> Vec<(u32, usize, usize)> {
-    let mut stream = Stream::new(Arc::clone(matcher));
-    let mut got = Vec::new();
-    for chunk in chunks {
-        stream
-            .feed(chunk, |m| {
-                got.push(m);
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-    }
-    stream
-        .finish(|m| {
-            got.push(m);
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-    triples(got)
+    triples(common::run_stream(matcher, chunks))
 }
 
 /// Simple case folding pairs whose lowercase forms differ (so folding by lowercase alone
@@ -161,15 +146,7 @@ proptest! {
         let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
         let m = Arc::new(literal(&refs, kind));
         let bytes = hay.as_bytes();
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-        points.sort_unstable();
-        let mut chunks = Vec::new();
-        let mut at = 0;
-        for p in points {
-            chunks.push(&bytes[at..p]);
-            at = p;
-        }
-        chunks.push(&bytes[at..]);
+        let chunks = common::split(bytes, &cuts);
         prop_assert_eq!(streamed(&m, &chunks), triples(m.find_iter(bytes)));
     }
 }

@@ -7,39 +7,8 @@ use std::sync::Arc;
 use hayscan::{Error, Match, MatchKind, Matcher, Options, Stream, Syntax};
 use proptest::prelude::*;
 
-fn run_stream(matcher: &Arc<Matcher>, chunks: &[&[u8]]) -> Vec<Match> {
-    let mut stream = Stream::new(Arc::clone(matcher));
-    let mut got = Vec::new();
-    for chunk in chunks {
-        stream
-            .feed(chunk, |m| {
-                got.push(m);
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-    }
-    stream
-        .finish(|m| {
-            got.push(m);
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-    got
-}
-
-/// Splits `hay` at the given cut points (taken modulo the length, sorted).
-fn split<'a>(hay: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = cuts.iter().map(|c| c % (hay.len() + 1)).collect();
-    points.sort_unstable();
-    let mut out = Vec::new();
-    let mut at = 0;
-    for p in points {
-        out.push(&hay[at..p]); // empty chunks included on purpose
-        at = p;
-    }
-    out.push(&hay[at..]);
-    out
-}
+mod common;
+use common::{run_stream, split};
 
 fn kind() -> impl Strategy<Value = MatchKind> {
     prop_oneof![

@@ -13,6 +13,9 @@ use proptest::prelude::*;
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 
+mod common;
+use common::{run_stream, split};
+
 /// `\w` as regex-automata defines it (Unicode), asked of the one character at `at`.
 fn unicode_word_at(word: &Regex, hay: &[u8], at: usize) -> bool {
     let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
@@ -85,33 +88,6 @@ fn oracle(patterns: &[Vec<u8>], opts: &Options, hay: &[u8]) -> Vec<Match> {
         out.push(*best);
         pos = best.end;
     }
-}
-
-fn run_stream(matcher: &Arc<Matcher>, chunks: &[&[u8]]) -> Vec<Match> {
-    let mut stream = Stream::new(Arc::clone(matcher));
-    let mut got = Vec::new();
-    let mut push = |m| {
-        got.push(m);
-        ControlFlow::Continue(())
-    };
-    for chunk in chunks {
-        stream.feed(chunk, &mut push).unwrap();
-    }
-    stream.finish(&mut push).unwrap();
-    got
-}
-
-fn split<'a>(hay: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = cuts.iter().map(|c| c % (hay.len() + 1)).collect();
-    points.sort_unstable();
-    let mut out = Vec::new();
-    let mut at = 0;
-    for p in points {
-        out.push(&hay[at..p]);
-        at = p;
-    }
-    out.push(&hay[at..]);
-    out
 }
 
 fn kind() -> impl Strategy<Value = MatchKind> {
