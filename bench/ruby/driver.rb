@@ -7,6 +7,7 @@
 #
 #   ruby -I ruby/lib driver.rb --data DIR [--reps 3] [--calls 1000000] [--budget 0.25]
 #   ruby -I ruby/lib driver.rb --data DIR --memory hayscan:dense-10000
+#   ruby -I ruby/lib driver.rb --data DIR --workload answers   (that workload alone)
 #
 # Slow contenders run on a prefix of the corpus sized so one run takes about --budget
 # seconds ("capped": true in the row); their per-byte cost does not depend on the length.
@@ -16,13 +17,13 @@ require "json"
 SET_SIZES = [10, 1000, 10_000, 100_000].freeze
 
 OPT = { "data" => "bench/data/quick", "reps" => "3", "calls" => "1000000", "budget" => "0.25",
-        "memory" => nil, "min-rep-ms" => "20" }
+        "memory" => nil, "min-rep-ms" => "20", "workload" => nil }
 args = ARGV.dup
 until args.empty?
   flag = args.shift
   key = flag.delete_prefix("--")
   unless flag.start_with?("--") && OPT.key?(key) && !args.empty?
-    warn "usage: ruby driver.rb --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET]"
+    warn "usage: ruby driver.rb --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET] [--workload answers]"
     exit 2
   end
   OPT[key] = args.shift
@@ -225,6 +226,120 @@ emit(workload: "version", impl: "ruby", version: RUBY_VERSION, ffi: (FFI::VERSIO
      hayscan: HAYSCAN ? Hayscan::VERSION : nil, yjit: defined?(RubyVM::YJIT) && RubyVM::YJIT.enabled? ? true : false)
 
 english = load("english.txt").freeze
+
+# ---- answers without a Match per match (issue 14) --------------------------------------
+
+# A list of inputs that measure() can time: its bytesize is the inputs' total.
+class Inputs < Array
+  def bytesize
+    sum(&:bytesize)
+  end
+end
+
+def answers_workload(english)
+  [1000, 10_000].each do |n|
+    set = "dense-#{n}"
+    pats = patterns(set)
+    base = { workload: "answers", set: set, patterns: pats.size, corpus: "english" }
+    re = union(pats)
+    id_of = pats.each_with_index.to_h
+    m = HAYSCAN ? Hayscan::Matcher.new(pats) : nil
+
+    t = base.merge(task: "count_by_pattern")
+    if m
+      report(t.merge(impl: "hayscan", api: "count_by_pattern"), measure(english) { |x| m.count_by_pattern(x) }, &:sum)
+      report(t.merge(impl: "hayscan", api: "find_all + Array counts"),
+             measure(english) do |x|
+               counts = Array.new(pats.size, 0)
+               m.find_all(x).each { |hit| counts[hit.pattern] += 1 }
+               counts
+             end, &:sum)
+    end
+    report(t.merge(impl: "Regexp.union#scan", api: "scan(Regexp.union).tally"),
+           measure(english, cappable: true) { |x| x.scan(re).tally }) { |r| r.values.sum }
+
+    t = base.merge(task: "matching_patterns")
+    if m
+      report(t.merge(impl: "hayscan", api: "matching_patterns"), measure(english) { |x| m.matching_patterns(x) }, &:size)
+      report(t.merge(impl: "hayscan", api: "find_all.map(&:pattern).uniq.sort"),
+             measure(english) { |x| m.find_all(x).map(&:pattern).uniq.sort }, &:size)
+    end
+    report(t.merge(impl: "Regexp.union#scan", api: "scan(Regexp.union).uniq"),
+           measure(english, cappable: true) { |x| x.scan(re).uniq }, &:size)
+
+    t = base.merge(task: "whole_words")
+    if m
+      w = Hayscan::Matcher.new(pats, whole_words: true)
+      report(t.merge(impl: "hayscan", api: "Matcher.new(whole_words: true).count"), measure(english) { |x| w.count(x) }) { |r| r }
+      w.close
+      alternation = pats.map { |p| Regexp.escape(p) }.join("|")
+      begin
+        r = Hayscan::Matcher.regex(["\\b(?:#{alternation})\\b"], ascii_classes: true, max_regex_states: 1 << 40)
+        report(t.merge(impl: "hayscan", api: "Matcher.regex(\\b(?:...)\\b, ascii_classes: true).count"),
+               measure(english, cappable: true) { |x| r.count(x) }) { |c| c }
+        r.close
+      rescue Hayscan::Error => e
+        emit(t.merge(impl: "hayscan", api: "Matcher.regex(\\b(?:...)\\b, ascii_classes: true).count",
+                     status: "error", reason: e.message[0, 300]))
+      end
+    end
+    bre = Regexp.new("\\b(?:#{re.source})\\b")
+    report(t.merge(impl: "Regexp.union#scan", api: "scan(/\\b(?:...)\\b/).size"),
+           measure(english, cappable: true) { |x| x.scan(bre).size }) { |c| c }
+
+    t = base.merge(task: "find_all_columnar")
+    if m
+      report(t.merge(impl: "hayscan", api: "find_all_columns"), measure(english) { |x| m.find_all_columns(x) }) { |r| r[0].size }
+      report(t.merge(impl: "hayscan", api: "find_all"), measure(english) { |x| m.find_all(x) }, &:size)
+    end
+    report(t.merge(impl: "Regexp.union#scan", api: "scan(Regexp.union) { $~ } into columns"),
+           measure(english, cappable: true) do |x|
+             ids = []
+             starts = []
+             ends = []
+             x.scan(re) do
+               md = Regexp.last_match
+               ids << id_of[md[0]]
+               starts << md.begin(0)
+               ends << md.end(0)
+             end
+             [ids, starts, ends]
+           end) { |r| r[0].size }
+    m&.close
+  end
+
+  # Many ~100-byte inputs in one call (small.txt, dense-10), in ns per input.
+  small = Inputs.new(load("small.txt").split("\n").reject(&:empty?))
+  words = patterns("dense-10")
+  re = union(words)
+  base = { workload: "answers", task: "is_match_many", set: "dense-10", patterns: words.size,
+           corpus: "small", inputs: small.size }
+  per_input = lambda do |row, r|
+    report(row, r, r[:times] ? { ns_per_input: stats(r[:times])[:median_s] * 1e9 / small.size } : {}) { |x| x.count(true) }
+  end
+  if HAYSCAN
+    m = Hayscan::Matcher.new(words)
+    per_input.call(base.merge(impl: "hayscan", api: "match_many?(list)"), measure(small) { |l| m.match_many?(l) })
+    per_input.call(base.merge(impl: "hayscan", api: "list.map { match? }"), measure(small) { |l| l.map { |s| m.match?(s) } })
+    m.close
+  end
+  per_input.call(base.merge(impl: "Regexp.union#scan", api: "list.map { Regexp#match? }"),
+                 measure(small) { |l| l.map { |s| re.match?(s) } })
+  per_input.call(base.merge(impl: "include?", api: "list.map { words.any? { include? } }"),
+                 measure(small) { |l| l.map { |s| words.any? { |w| s.include?(w) } } })
+end
+
+case OPT["workload"]
+when nil
+  nil
+when "answers"
+  answers_workload(english)
+  exit 0
+else
+  warn "unknown workload #{OPT["workload"]} (known: answers)"
+  exit 2
+end
+
 log = load("log.txt").freeze
 
 # Building.
@@ -346,3 +461,5 @@ re = union(words)
 emit(base.merge(impl: "Regexp.union#scan", api: "Regexp#match?").merge(side_row.call(*loop_calls.call(->(s) { re.match?(s) }))))
 emit(base.merge(impl: "include?", api: "words.any? { include? }")
          .merge(side_row.call(*loop_calls.call(->(s) { words.any? { |w| s.include?(w) } }))))
+
+answers_workload(english)

@@ -110,6 +110,27 @@ class TestAnswers < Minitest::Test
     assert_equal [all.map(&:pattern), all.map(&:start), all.map(&:end)], m.find_all_columns(big)
   end
 
+  def test_character_offsets_of_long_texts_sparse_and_dense_in_non_ascii
+    patterns = ["fox", "é", "\xA9".b, "\x82\xAC".b, "€ x"] # two match inside a character
+    m = matcher(patterns)
+    sparse = (+"").tap { |t| 400.times { |i| t << "fox #{(i % 10).zero? ? 'é €x € x' : 'plain x'} dog and more words " } }
+    dense = "Лиса fox é € x " * 500
+    [sparse, dense].each do |text|
+      assert_operator text.bytesize, :>, Hayscan::Offsets::CharIndex::MIN_BYTES
+      all = m.find_all(text)
+      assert_operator all.size, :>, 500
+      want_starts = all.map { |x| text.byteslice(0, x.byte_start).length }
+      want_ends = all.map { |x| text.byteslice(0, x.byte_end).length }
+      assert_equal want_starts, all.map(&:start)
+      assert_equal want_ends, all.map(&:end)
+      assert_equal [all.map(&:pattern), want_starts, want_ends], m.find_all_columns(text)
+      assert_equal [all], m.find_many([text])
+      assert_equal patterns.each_index.map { |p| all.find { |x| x.pattern == p } }, m.first_match_per_pattern(text)
+    end
+    assert Hayscan::Offsets::CharIndex.for(sparse.dup.freeze)
+    refute Hayscan::Offsets::CharIndex.for(dense.dup.freeze)
+  end
+
   # ---- many inputs -----------------------------------------------------------------
 
   def test_many_forms_answer_per_input

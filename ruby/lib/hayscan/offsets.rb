@@ -38,6 +38,7 @@ module Hayscan
       def initialize(hay)
         @hay = hay
         @bytes_are_chars = nil # decided at the first match: most scans of ASCII text pay nothing
+        @index = nil # a CharIndex, false for none, nil until the first conversion
         @utf8 = hay.encoding == UTF_8
         @byte = 0 # an offset known to be a character boundary ...
         @char = 0 # ... and its character offset
@@ -47,6 +48,7 @@ module Hayscan
       def match(pattern, byte_start, byte_end)
         if @bytes_are_chars.nil?
           @bytes_are_chars = @hay.encoding == BINARY || @hay.ascii_only?
+          @index = CharIndex.for(@hay) unless @bytes_are_chars
         end
         return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, nil, @hay) if @bytes_are_chars
 
@@ -57,6 +59,11 @@ module Hayscan
 
       # The character offset of byte offset `byte`; cheapest when called in text order.
       def char_at(byte)
+        if @index.nil?
+          @index = @hay.ascii_only? ? false : CharIndex.for(@hay)
+        end
+        return @index.char_at(byte) if @index
+
         char = if byte >= @byte
                  @char + @hay.byteslice(@byte, byte - @byte).length
                else # overlapping matches: starts may go back a little
@@ -75,6 +82,54 @@ module Hayscan
 
         b = @hay.getbyte(byte)
         b.nil? || (b & 0xC0) != 0x80
+      end
+    end
+
+    # Character offsets of a long valid UTF-8 String with few non-ASCII characters (most
+    # text in Latin scripts): the positions of its continuation bytes, found once, turn a
+    # byte offset into a character offset with no slicing (characters before a boundary
+    # = bytes before it - continuation bytes before it). Queries in text order cost O(1).
+    class CharIndex
+      MIN_BYTES = 4096 # below this, slicing from match to match is as cheap
+      SPARSE = 16 # at most one continuation byte in SPARSE bytes, else no index
+      CONTINUATION = /[\x80-\xBF]/n
+
+      # An index of `hay` (frozen), or false where it would not pay or not be exact.
+      def self.for(hay)
+        return false unless hay.encoding == UTF_8 && hay.bytesize >= MIN_BYTES && hay.valid_encoding?
+
+        bin = hay.b
+        return false if bin.count(CONTINUATION_BYTES) * SPARSE > bin.bytesize
+
+        positions = []
+        at = 0
+        while (at = bin.index(CONTINUATION, at))
+          positions << at
+          at += 1
+        end
+        new(hay, positions)
+      end
+
+      def initialize(hay, positions)
+        @hay = hay
+        @positions = positions # ascending
+        @at = 0 # positions[0...@at] are the continuation bytes before the last query
+      end
+
+      def char_at(byte)
+        positions = @positions
+        at = @at
+        n = positions.size
+        at += 1 while at < n && positions[at] < byte
+        at -= 1 while at.positive? && positions[at - 1] >= byte
+        @at = at
+        return byte - at unless at < n && positions[at] == byte
+
+        # Inside a character (a byte pattern matched part of it): count its bytes before
+        # `byte` as String#length does, from the character's first byte.
+        lead = byte - 1
+        lead -= 1 while (@hay.getbyte(lead) & 0xC0) == 0x80
+        char_at(lead) + @hay.byteslice(lead, byte - lead).length
       end
     end
 
