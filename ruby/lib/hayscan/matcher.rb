@@ -181,7 +181,7 @@ module Hayscan
           Native.hayscan_matcher_count_by_pattern_nogvl(ptr, hay, hay.bytesize, counts, n)
         end
       end
-      counts.get_bytes(0, n * SIZE_T).unpack(SIZE_T_ALL)
+      counts.public_send(GET_SIZE_T, 0, n)
     end
 
     # The ids of the patterns that match `text`, ascending and distinct (what
@@ -278,7 +278,7 @@ module Hayscan
       table, n, total = input_table(inputs)
       found = FFI::MemoryPointer.new(:uint8, [n, 1].max, false)
       many_call(:hayscan_matcher_is_match_many, total, table, n, found)
-      found.get_bytes(0, n).unpack("C*").map! { |b| b == 1 }
+      found.get_array_of_uint8(0, n).map!(&:positive?)
     end
 
     # The number of matches in each String of `inputs` (an Array): an Array of Integers,
@@ -287,7 +287,7 @@ module Hayscan
       table, n, total = input_table(inputs)
       counts = FFI::MemoryPointer.new(:size_t, [n, 1].max, false)
       many_call(:hayscan_matcher_count_many, total, table, n, counts)
-      counts.get_bytes(0, n * SIZE_T).unpack(SIZE_T_ALL)
+      counts.public_send(GET_SIZE_T, 0, n)
     end
 
     # Every match of each String of `inputs` (an Array): an Array with one Array of
@@ -295,6 +295,8 @@ module Hayscan
     # no match gets []). Offsets are relative to their own input, as #find_all gives them.
     def find_many(inputs)
       table, n, total, strings = input_table(inputs)
+      # Matches slice their text on demand from Strings no caller can change.
+      strings = strings.map { |str| str.frozen? ? str : str.dup.freeze }
       out = Array.new(n) { [] }
       return out if n.zero? && !closed?
 
@@ -569,6 +571,8 @@ module Hayscan
 
     SIZE_T = FFI.type_size(:size_t)
     SIZE_T_ALL = "J*"
+    PUT_SIZE_T = SIZE_T == 8 ? :put_array_of_uint64 : :put_array_of_uint32
+    GET_SIZE_T = SIZE_T == 8 ? :get_array_of_uint64 : :get_array_of_uint32
     # Per batch size: the three column templates of #find_all_columns, and find_many's.
     COLUMN_BATCH_TEMPLATES = Hash.new do |h, n|
       h[n] = Native::COLUMN_TEMPLATES.values_at(:pattern, :start, :end).map { |t| (t * n).freeze }.freeze
@@ -577,39 +581,47 @@ module Hayscan
     PACK_TEMPLATES = Hash.new { |h, n| h[n] = ("a*" * n).freeze }
 
     # The inputs of a _many call as a native hayscan_bytes_t table: [table, count,
-    # total bytes, the inputs as frozen Strings]. The bytes are copied once into one native block
-    # the table points into: a short String's bytes live in its object slot, which GC
-    # compaction may move, so no String's own address is put in a struct.
+    # total bytes, the Strings]. The bytes are copied once into one native block the
+    # table points into: a short String's bytes live in its object slot, which GC
+    # compaction may move, so no String's own address is put in a struct. (This path is
+    # per input, so it is written for speed: one C-level pass per step.)
     def input_table(inputs)
       list = Array.try_convert(inputs)
       raise TypeError, "inputs must be an Array of Strings, got #{inputs.class}" unless list
 
-      strings = list.each_with_index.map do |x, i|
-        str = x.is_a?(String) ? x : String.try_convert(x)
-        raise TypeError, "input #{i} is a #{x.class}, not a String" unless str
-
-        Offsets.ascii_compatible!(str)
-        str.frozen? ? str : str.dup.freeze
+      list = list.map { |x| input_string(list, x) } unless list.all?(String)
+      n = list.size
+      # The bytes of every input, back to back (join refuses to mix some encodings; pack
+      # takes bytes as they are, but is slower).
+      bytes = begin
+        list.join
+      rescue Encoding::CompatibilityError
+        list.pack(PACK_TEMPLATES[n])
       end
-      n = strings.size
-      bytes = strings.pack(PACK_TEMPLATES[n]) # the bytes of every input, back to back
       pool = FFI::MemoryPointer.new(:char, bytes.bytesize + 1, false)
       pool.put_bytes(0, bytes)
       at = pool.address
-      words = Array.new(2 * n)
-      i = 0
-      while i < n
-        len = strings[i].bytesize
-        words[2 * i] = at
-        words[2 * i + 1] = len
+      words = []
+      checked = nil # the last encoding found ASCII-compatible
+      list.each do |str|
+        unless (enc = str.encoding).equal?(checked)
+          Offsets.ascii_compatible!(str)
+          checked = enc
+        end
+        len = str.bytesize
+        words << at << len
         at += len
-        i += 1
       end
       table = FFI::MemoryPointer.new(:size_t, [2 * n, 1].max, false)
-      table.put_bytes(0, words.pack(SIZE_T_ALL)) if n.positive?
+      table.public_send(PUT_SIZE_T, 0, words)
       # The table holds the pool's addresses: it keeps the pool alive as long as itself.
       table.instance_variable_set(:@pool, pool)
-      [table, n, bytes.bytesize, strings]
+      [table, n, bytes.bytesize, list]
+    end
+
+    def input_string(list, x)
+      String.try_convert(x) or
+        raise TypeError, "input #{list.index { |y| y.equal?(x) }} is a #{x.class}, not a String"
     end
 
     # Runs a _many call: with the GVL when the inputs are small, else without it (its
