@@ -116,6 +116,29 @@ module Hayscan
         @at = 0 # positions[0...@at] are the continuation bytes before the last query
       end
 
+      # Converts byte offsets to character offsets in place. Offsets between the same two
+      # continuation bytes shift by the same amount: one subtraction each.
+      def convert!(offsets)
+        positions = @positions
+        lo = hi = -1 # offsets in lo < b < hi have `shift` continuation bytes before them
+        shift = 0
+        i = 0
+        n = offsets.size
+        while i < n
+          b = offsets[i]
+          if b > lo && b < hi
+            offsets[i] = b - shift
+          else
+            offsets[i] = char_at(b)
+            shift = @at
+            lo = shift.positive? ? positions[shift - 1] : -1
+            hi = positions[shift] || @hay.bytesize + 1 # past the last one: every later offset
+          end
+          i += 1
+        end
+        offsets
+      end
+
       def char_at(byte)
         positions = @positions
         at = @at
@@ -138,6 +161,12 @@ module Hayscan
     # ASCII-only text needs nothing.
     def self.to_chars!(hay, starts, ends)
       return if starts.empty? || hay.encoding == BINARY || hay.ascii_only?
+
+      if (index = CharIndex.for(hay))
+        index.convert!(starts)
+        index.convert!(ends)
+        return
+      end
 
       source = Haystack.new(hay)
       i = 0
