@@ -52,8 +52,8 @@ module Hayscan
     #   PHP's strtr, literal only) or :overlapping (every occurrence, literal only).
     # case_insensitive: Unicode-aware case folding, in both syntaxes.
     # ascii_classes: regex `\w \d \s \b \B` in their ASCII forms, as in RE2, PCRE and
-    #   Hyperscan (default: Unicode, as in Rust's regex; literal sets ignore it).
-    #   With whole_words, it makes the word characters `[0-9A-Za-z_]`.
+    #   Hyperscan (default: Unicode, as in Rust's regex). For literal sets it only
+    #   changes whole_words: the word characters become `[0-9A-Za-z_]`.
     # whole_words: literal sets only: a match counts only if the characters before and
     #   after it are not word characters (Unicode `\w`), like `\b` on both sides of a
     #   regex; a rejected candidate never hides an accepted one. Empty patterns are then

@@ -35,10 +35,12 @@ module Hayscan
     # whole scan costs O(haystack) however many matches it has. ASCII-only and binary
     # haystacks skip the conversion (characters are bytes).
     class Haystack
-      def initialize(hay)
+      # `index`: false when the caller knows CharIndex.for(hay) is false.
+      def initialize(hay, index = nil)
         @hay = hay
         @bytes_are_chars = nil # decided at the first match: most scans of ASCII text pay nothing
-        @index = nil # a CharIndex, false for none, nil until the first conversion
+        @index = index # a CharIndex, false for none, nil until CharIndex::AFTER conversions
+        @conversions = 0
         @utf8 = hay.encoding == UTF_8
         @byte = 0 # an offset known to be a character boundary ...
         @char = 0 # ... and its character offset
@@ -48,7 +50,6 @@ module Hayscan
       def match(pattern, byte_start, byte_end)
         if @bytes_are_chars.nil?
           @bytes_are_chars = @hay.encoding == BINARY || @hay.ascii_only?
-          @index = CharIndex.for(@hay) unless @bytes_are_chars
         end
         return Match.new(pattern, byte_start, byte_end, byte_start, byte_end, nil, @hay) if @bytes_are_chars
 
@@ -59,10 +60,14 @@ module Hayscan
 
       # The character offset of byte offset `byte`; cheapest when called in text order.
       def char_at(byte)
-        if @index.nil?
-          @index = @hay.ascii_only? ? false : CharIndex.for(@hay)
-        end
         return @index.char_at(byte) if @index
+
+        # The index reads the whole text once: worth it only for a scan that goes on (a
+        # block that breaks after a few matches pays for the bytes up to them only).
+        if @index.nil? && (@conversions += 1) > CharIndex::AFTER
+          @index = CharIndex.for(@hay)
+          return @index.char_at(byte) if @index
+        end
 
         char = if byte >= @byte
                  @char + @hay.byteslice(@byte, byte - @byte).length
@@ -92,6 +97,7 @@ module Hayscan
     class CharIndex
       MIN_BYTES = 4096 # below this, slicing from match to match is as cheap
       SPARSE = 16 # at most one continuation byte in SPARSE bytes, else no index
+      AFTER = 64 # a Haystack builds its index after this many offsets converted by slicing
       CONTINUATION = /[\x80-\xBF]/n
 
       # An index of `hay` (frozen), or false where it would not pay or not be exact.
@@ -168,7 +174,7 @@ module Hayscan
         return
       end
 
-      source = Haystack.new(hay)
+      source = Haystack.new(hay, false)
       i = 0
       n = starts.size
       while i < n
