@@ -27,8 +27,10 @@ final class Library
 {
     /** `HAYSCAN_ABI_VERSION` this package is written for; a library with another is refused. */
     public const ABI_VERSION = 3;
-    /** `HAYSCAN_OPTIONS_VERSION` */
-    public const OPTIONS_VERSION = 2;
+    /** `HAYSCAN_OPTIONS_VERSION` (3: whole_words, max_repetition, max_regex_states) */
+    public const OPTIONS_VERSION = 3;
+    /** `HAYSCAN_NO_PATTERN`: the pattern of a first-match-per-pattern entry whose pattern does not match */
+    public const NO_PATTERN = 4294967295;
     /** `HAYSCAN_SYNTAX_LITERAL` */
     public const SYNTAX_LITERAL = 0;
     /** `HAYSCAN_SYNTAX_REGEX` */

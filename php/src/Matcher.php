@@ -22,7 +22,15 @@ use FFI\CData;
  * - `case_insensitive`: bool, Unicode-aware (default false);
  * - `ascii_classes`: bool, regex only: `\w \d \s \b \B` in their ASCII forms, as in PCRE
  *   (preg_*) without the `u` flag, RE2 and Hyperscan (default false: Unicode's);
- * - `max_line_len`: int, regex streams only: longer lines are scanned in frames of this size (default 1 MiB).
+ * - `max_line_len`: int, regex streams only: longer lines are scanned in frames of this size (default 1 MiB);
+ * - `whole_words`: bool, literal syntax only: a match counts only if the characters before and
+ *   after it are not word characters (Unicode `\w`; `[0-9A-Za-z_]` with `ascii_classes`).
+ *   Empty patterns are then refused ({@see InvalidPatternException}), and so is the regex
+ *   syntax ({@see UnsupportedException}: write `\b` there). Streams honour it across chunks;
+ * - `max_repetition`: int, regex only: the largest counted repetition `x{n}` a pattern may
+ *   use (default 1,000); a larger one is an {@see InvalidPatternException} with its index;
+ * - `max_regex_states`: int, regex only: the most automaton states one pattern may need
+ *   (default 10,000); beyond it, an {@see InvalidPatternException} with its index.
  *
  * Pattern ids are the indexes of the pattern list. Offsets are bytes. Strings (patterns,
  * haystacks, replacements) may hold any bytes, NUL and invalid UTF-8 included.
@@ -35,7 +43,18 @@ final class Matcher
     /** Matches fetched per native call by findAll() and matches(). */
     public const BATCH = 256;
 
-    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len'];
+    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len', 'whole_words',
+        'max_repetition', 'max_regex_states'];
+
+    /** Matches fetched per native call by findAllColumns(). */
+    private const COLUMN_BATCH = 4096;
+
+    /** First and largest batch of findMany() (it doubles while one input fills a whole batch). */
+    private const MANY_BATCH = 1024;
+    private const MANY_BATCH_MAX = 65536;
+
+    /** Number of patterns (fixed at construction). */
+    private int $patternCount = 0;
 
     private ?CData $handle = null;
 
@@ -65,7 +84,7 @@ final class Matcher
 
     /**
      * @param list<string> $patterns the pattern with id i is $patterns[i]; an empty list never matches
-     * @param array{syntax?: Syntax|string, match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int} $options
+     * @param array{syntax?: Syntax|string, match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int, whole_words?: bool, max_repetition?: int, max_regex_states?: int} $options
      *
      * @throws InvalidPatternException a pattern does not compile (getPatternIndex() says which)
      * @throws UnsupportedException e.g. regex syntax with leftmost_longest or overlapping
@@ -100,6 +119,7 @@ final class Matcher
             throw Library::fail($status);
         }
         $this->handle = $out;
+        $this->patternCount = $count;
         RequestCleanup::own($this);
         if ($opts->syntax === Library::SYNTAX_LITERAL && $opts->case_insensitive === 0) {
             $this->texts = $patterns;
@@ -111,7 +131,7 @@ final class Matcher
      * `(?i)secret`, `\bword\b`), reported leftmost-first.
      *
      * @param list<string> $patterns
-     * @param array{match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int} $options
+     * @param array{match_kind?: MatchKind|string, case_insensitive?: bool, ascii_classes?: bool, max_line_len?: int, max_repetition?: int, max_regex_states?: int} $options
      */
     public static function regex(array $patterns, array $options = []): self
     {
@@ -445,6 +465,261 @@ final class Matcher
         return $this->groupNames[$pattern] = $names;
     }
 
+    /**
+     * How many times each pattern matches in $text: a list indexed by pattern id (0 for a
+     * pattern that does not occur), counting the matches findAll() reports in this
+     * matcher's match kind. No Hit objects are made.
+     *
+     * ```php
+     * (new Matcher(['a', 'b', 'z']))->countByPattern('abab');   // [2, 2, 0]
+     * ```
+     *
+     * @return list<int>
+     */
+    public function countByPattern(string $text): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $n = $this->patternCount;
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        $counts = $ffi->new(Library::type("size_t[$n]"));
+        $status = $ffi->hayscan_matcher_count_by_pattern($handle, $text, strlen($text), $counts, $n);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::words($counts, $n);
+    }
+
+    /**
+     * The ids of the patterns that occur in $text, ascending, each once. The search stops
+     * as soon as every pattern has been seen.
+     *
+     * @return list<int>
+     */
+    public function matchingPatterns(string $text): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $n = $this->patternCount;
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        $ids = $ffi->new(Library::type("uint32_t[$n]"));
+        $found = Library::new('size_t');
+        $status = $ffi->hayscan_matcher_matching_patterns($handle, $text, strlen($text), $ids, $n, FFI::addr($found));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        $k = $found->cdata;
+        return $k === 0 ? [] : array_values(unpack('V*', FFI::string($ids, 4 * $k)));
+    }
+
+    /**
+     * The first match of each pattern: a list indexed by pattern id, holding the pattern's
+     * first Hit in $text (the first findAll() reports for it) or null when it does not
+     * occur. The search stops as soon as every pattern has been seen.
+     *
+     * @return list<?Hit>
+     */
+    public function firstMatchPerPattern(string $text): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $n = $this->patternCount;
+        if ($n === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        $firsts = $ffi->new(Library::type("hayscan_match_t[$n]"));
+        $status = $ffi->hayscan_matcher_first_match_per_pattern($handle, $text, strlen($text), $firsts, $n);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        // hayscan_match_t is {uint32_t pattern; size_t start; size_t end}: three 8-byte words.
+        $w = self::words($firsts, 3 * $n);
+        $texts = $this->texts;
+        $out = [];
+        for ($i = 0, $k = 0; $i < $n; $i++, $k += 3) {
+            $pattern = $w[$k] & 0xFFFFFFFF;
+            if ($pattern === Library::NO_PATTERN) {
+                $out[] = null;
+                continue;
+            }
+            $start = $w[$k + 1];
+            $end = $w[$k + 2];
+            $out[] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
+        }
+        return $out;
+    }
+
+    /**
+     * Every match, in order, as three parallel lists instead of Hit objects: the fast path
+     * for bulk consumers. Match $i is pattern `$c['pattern'][$i]` at byte offsets
+     * `[$c['start'][$i], $c['end'][$i])`.
+     *
+     * ```php
+     * $c = (new Matcher(['ab', 'c']))->findAllColumns('abcab');
+     * // ['pattern' => [0, 1, 0], 'start' => [0, 2, 3], 'end' => [2, 3, 5]]
+     * ```
+     *
+     * @return array{pattern: list<int>, start: list<int>, end: list<int>}
+     */
+    public function findAllColumns(string $text): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $iter = Library::new('hayscan_iter_t *');
+        $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        $patterns = [];
+        $starts = [];
+        $ends = [];
+        $token = RequestCleanup::hold('hayscan_iter_free', $iter);
+        try {
+            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::COLUMN_BATCH . ']'));
+            $count = Library::new('size_t');
+            $countPtr = FFI::addr($count);
+            while (true) {
+                $status = $ffi->hayscan_iter_next($iter, $buf, self::COLUMN_BATCH, $countPtr);
+                if ($status !== Status::OK) {
+                    throw Library::fail($status);
+                }
+                $n = $count->cdata;
+                if ($n === 0) {
+                    break;
+                }
+                // One copy and one unpack per batch: {pattern (+ padding), start, end} words.
+                $w = unpack('Q*', FFI::string($buf, 24 * $n));
+                for ($k = 1, $last = 3 * $n; $k <= $last; $k += 3) {
+                    $patterns[] = $w[$k] & 0xFFFFFFFF;
+                    $starts[] = $w[$k + 1];
+                    $ends[] = $w[$k + 2];
+                }
+            }
+        } finally {
+            RequestCleanup::release($token);
+            $ffi->hayscan_iter_free($iter);
+        }
+        return ['pattern' => $patterns, 'start' => $starts, 'end' => $ends];
+    }
+
+    /**
+     * isMatch() of each input, in one native call: a list of bools, one per input.
+     *
+     * @param list<string> $inputs
+     * @return list<bool>
+     *
+     * @throws InvalidArgumentException $inputs is not a list
+     * @throws \TypeError an input is not a string
+     */
+    public function isMatchMany(array $inputs): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $count = self::checkInputs($inputs, 'isMatchMany');
+        if ($count === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$list, $keep] = self::inputList($ffi, $inputs, $count);
+        $found = $ffi->new(Library::type("uint8_t[$count]"));
+        $status = $ffi->hayscan_matcher_is_match_many($handle, $list, $count, $found);
+        unset($keep);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return array_map(static fn (int $b): bool => $b !== 0, array_values(unpack('C*', FFI::string($found, $count))));
+    }
+
+    /**
+     * count() of each input, in one native call: a list of ints, one per input.
+     *
+     * @param list<string> $inputs
+     * @return list<int>
+     *
+     * @throws InvalidArgumentException $inputs is not a list
+     * @throws \TypeError an input is not a string
+     */
+    public function countMany(array $inputs): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $count = self::checkInputs($inputs, 'countMany');
+        if ($count === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$list, $keep] = self::inputList($ffi, $inputs, $count);
+        $counts = $ffi->new(Library::type("size_t[$count]"));
+        $status = $ffi->hayscan_matcher_count_many($handle, $list, $count, $counts);
+        unset($keep);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::words($counts, $count);
+    }
+
+    /**
+     * findAll() of each input, fetched in batches that span inputs: a list with one entry
+     * per input (in the order of $inputs), each the list of that input's Hits, offsets
+     * relative to that input. An input without matches gets [].
+     *
+     * ```php
+     * (new Matcher(['a']))->findMany(['xa', '', 'aa']);   // [[Hit(0, 1, 2)], [], [Hit(0, 0, 1), Hit(0, 1, 2)]]
+     * ```
+     *
+     * @param list<string> $inputs
+     * @return list<list<Hit>>
+     *
+     * @throws InvalidArgumentException $inputs is not a list
+     * @throws \TypeError an input is not a string
+     */
+    public function findMany(array $inputs): array
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $count = self::checkInputs($inputs, 'findMany');
+        if ($count === 0) {
+            return [];
+        }
+        $ffi = Library::ffi();
+        [$list, $keep] = self::inputList($ffi, $inputs, $count);
+        $out = array_fill(0, $count, []);
+        $texts = $this->texts;
+        $cursor = Library::new('hayscan_many_cursor_t');
+        $cursorPtr = FFI::addr($cursor);
+        $got = Library::new('size_t');
+        $gotPtr = FFI::addr($got);
+        $cap = self::MANY_BATCH;
+        $buf = $ffi->new(Library::type("hayscan_input_match_t[$cap]"));
+        while ($cursor->input < $count) {
+            $status = $ffi->hayscan_matcher_find_many($handle, $list, $count, $cursorPtr, $buf, $cap, $gotPtr);
+            if ($status !== Status::OK) {
+                throw Library::fail($status);
+            }
+            $n = $got->cdata;
+            if ($n > 0) {
+                // hayscan_input_match_t is {size_t input; {uint32_t pattern; size_t start; size_t end}}.
+                $w = unpack('Q*', FFI::string($buf, 32 * $n));
+                for ($k = 1, $last = 4 * $n; $k <= $last; $k += 4) {
+                    $input = $w[$k];
+                    $pattern = $w[$k + 1] & 0xFFFFFFFF;
+                    $start = $w[$k + 2];
+                    $end = $w[$k + 3];
+                    $out[$input][] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($inputs[$input], $start, $end - $start));
+                }
+            }
+            // A batch that ended inside an input resumes by searching that input again up to
+            // where it stopped: grow the batch so a long input is re-searched O(log) times.
+            if ($cursor->skip > 0 && $cap < self::MANY_BATCH_MAX) {
+                $cap *= 2;
+                $buf = $ffi->new(Library::type("hayscan_input_match_t[$cap]"));
+            }
+        }
+        unset($keep);
+        return $out;
+    }
+
     /** A new stream over this matcher's patterns, for input that arrives in chunks. */
     public function stream(): Stream
     {
@@ -587,6 +862,68 @@ final class Matcher
         }
     }
 
+    /**
+     * Reads $n native 8-byte words (size_t, or a struct of them) in one copy and one unpack.
+     *
+     * @return list<int>
+     */
+    private static function words(CData $buf, int $n): array
+    {
+        return array_values(unpack('Q*', FFI::string($buf, 8 * $n)));
+    }
+
+    /**
+     * Checks the inputs of the _many methods the way the constructor checks patterns.
+     *
+     * @param array<mixed> $inputs
+     */
+    private static function checkInputs(array $inputs, string $method): int
+    {
+        if (!array_is_list($inputs)) {
+            throw new InvalidArgumentException("Hayscan\\Matcher::$method(): inputs must be a list: the answer for an input is at its index in the list");
+        }
+        foreach ($inputs as $i => $input) {
+            if (!is_string($input)) {
+                throw new \TypeError(sprintf('Hayscan\\Matcher::%s(): input %d must be a string, %s given', $method, $i, get_debug_type($input)));
+            }
+        }
+        return count($inputs);
+    }
+
+    /**
+     * A hayscan_bytes_t[$count] over $inputs: the inputs are copied once into one C buffer
+     * (a struct field cannot point into a PHP string) and the (pointer, length) pairs are
+     * written in one memcpy from a pack()ed string. Keep the second element alive while
+     * the list is in use.
+     *
+     * @param list<string> $inputs
+     * @return array{CData, ?CData}
+     */
+    private static function inputList(FFI $ffi, array $inputs, int $count): array
+    {
+        $joined = implode('', $inputs);
+        $total = strlen($joined);
+        $buf = null;
+        $base = 0;
+        if ($total > 0) {
+            $buf = $ffi->new("char[$total]");
+            FFI::memcpy($buf, $joined, $total);
+            $base = FFI::cast('uintptr_t', FFI::addr($buf[0]))->cdata;
+        }
+        $words = [];
+        $at = $base;
+        foreach ($inputs as $input) {
+            $len = strlen($input);
+            $words[] = $len === 0 ? 0 : $at;
+            $words[] = $len;
+            $at += $len;
+        }
+        $list = $ffi->new(Library::type("hayscan_bytes_t[$count]"));
+        $packed = pack('Q*', ...$words);
+        FFI::memcpy($list, $packed, strlen($packed));
+        return [$list, $buf];
+    }
+
     private static function cells(): void
     {
         self::$size = Library::new('size_t');
@@ -628,7 +965,10 @@ final class Matcher
                 MatchKind::Overlapping => Library::MATCH_OVERLAPPING,
             };
         }
-        foreach (['case_insensitive', 'ascii_classes'] as $flag) {
+        if ($opts->version !== Library::OPTIONS_VERSION) {
+            throw new LibraryException('the library fills hayscan_options_t version ' . $opts->version . ', this package is written for version ' . Library::OPTIONS_VERSION);
+        }
+        foreach (['case_insensitive', 'ascii_classes', 'whole_words'] as $flag) {
             if (array_key_exists($flag, $options)) {
                 if (!is_bool($options[$flag])) {
                     throw new InvalidArgumentException("option $flag must be a bool, " . get_debug_type($options[$flag]) . ' given');
@@ -642,6 +982,20 @@ final class Matcher
                 throw new InvalidArgumentException('option max_line_len must be a non-negative int, ' . var_export($max, true) . ' given');
             }
             $opts->max_line_len = $max;
+        }
+        if (array_key_exists('max_repetition', $options)) {
+            $max = $options['max_repetition'];
+            if (!is_int($max) || $max < 0 || $max > 0xFFFFFFFF) {
+                throw new InvalidArgumentException('option max_repetition must be an int from 0 to 4294967295, ' . var_export($max, true) . ' given');
+            }
+            $opts->max_repetition = $max;
+        }
+        if (array_key_exists('max_regex_states', $options)) {
+            $max = $options['max_regex_states'];
+            if (!is_int($max) || $max < 0) {
+                throw new InvalidArgumentException('option max_regex_states must be a non-negative int, ' . var_export($max, true) . ' given');
+            }
+            $opts->max_regex_states = $max;
         }
         return $opts;
     }
