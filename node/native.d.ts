@@ -67,6 +67,15 @@ export declare function close(matcher: MatcherHandle): void
 export declare function count(matcher: MatcherHandle, haystack: string | Uint8Array): number
 
 /**
+ * Per pattern, its number of matches (`Float64Array`: a Buffer over 4 GiB may hold more
+ * than 2^32 matches of one pattern).
+ */
+export declare function countByPattern(matcher: MatcherHandle, haystack: string | Uint8Array): Float64Array
+
+/** Per input of `inputs`, its number of matches. */
+export declare function countMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array
+
+/**
  * Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options` and
  * returns a matcher handle for the other functions.
  */
@@ -100,6 +109,21 @@ export declare function find(matcher: MatcherHandle, haystack: string | Uint8Arr
 export declare function findAll(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): Float64Array | null
 
 /**
+ * Every match as columns: `{ pattern: Uint32Array, start: Float64Array, end:
+ * Float64Array }`, one entry per match in `findAll` order; no object per match.
+ */
+export declare function findAllColumns(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): { pattern: Uint32Array, start: Float64Array, end: Float64Array }
+
+/**
+ * Every match of every input, flat: `[input, pattern, start, end, ...]`, by input, offsets
+ * relative to their input (UTF-16 units for a string input, bytes for a `Uint8Array`).
+ */
+export declare function findMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array
+
+/** Per pattern, `[start, end]` of its first match, or `[-1, -1]` if it does not match. */
+export declare function firstMatchPerPattern(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): Float64Array
+
+/**
  * The names of `pattern`'s capture groups, indexed like the groups of `captures`: a
  * name, or null for group 0 and unnamed groups. Throws `UNSUPPORTED` for a literal
  * matcher.
@@ -111,6 +135,9 @@ export declare function isClosed(matcher: MatcherHandle): boolean
 
 /** True if any pattern matches. */
 export declare function isMatch(matcher: MatcherHandle, haystack: string | Uint8Array): boolean
+
+/** Per input of `inputs` (strings or `Uint8Array`s), 1 if any pattern matches, else 0. */
+export declare function isMatchMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Uint8Array
 
 /**
  * Number of live native objects in this process (open matchers, cursors and streams,
@@ -147,7 +174,28 @@ export interface MatcherOptions {
    * frames of this size (a match crossing a cut is not found). Default 1 MiB.
    */
   maxLineLen?: number
+  /**
+   * Literals only: a match counts only if the characters on both sides of it are not
+   * word characters (Unicode `\w`, or `[0-9A-Za-z_]` with `asciiClasses`); the ends of
+   * the input count as non-word. Empty patterns are refused (`INVALID_PATTERN`); with
+   * `syntax: 'regex'` it throws `UNSUPPORTED` (write `\b` in the pattern). Default
+   * `false`.
+   */
+  wholeWords?: boolean
+  /**
+   * Regexes only: the largest count of a counted repetition (`x{n}`, `x{m,n}`); a
+   * pattern with a larger one is `INVALID_PATTERN`. Default 1000 (RE2's limit).
+   */
+  maxRepetition?: number
+  /**
+   * Regexes only: the most automaton states one regex may need (against nested counted
+   * repetitions); a pattern needing more is `INVALID_PATTERN`. Default 10000.
+   */
+  maxRegexStates?: number
 }
+
+/** The distinct ids of the patterns that match, ascending. */
+export declare function matchingPatterns(matcher: MatcherHandle, haystack: string | Uint8Array): Uint32Array
 
 /** Heap bytes used by the compiled automaton. */
 export declare function memoryUsage(matcher: MatcherHandle): number

@@ -25,6 +25,16 @@ export interface TextMatch extends Match {
   text: string
 }
 
+/** Every match of a haystack as columns (`findAllColumns`): entry `i` is match `i`. */
+export interface MatchColumns {
+  /** Pattern id of each match. */
+  pattern: Uint32Array
+  /** Start offset of each match (bytes, or UTF-16 code units for strings). */
+  start: Float64Array
+  /** End offset of each match. */
+  end: Float64Array
+}
+
 /** A capture group of a match in byte input: byte offsets. */
 export interface Group {
   /** Offset of the first unit of the group (bytes, or UTF-16 code units for strings). */
@@ -126,6 +136,34 @@ export declare class Matcher {
   findAll(haystack: Haystack): Array<Match | TextMatch>
   /** Number of matches. */
   count(haystack: Haystack): number
+  /**
+   * Every match as three columns, no object per match: entry `i` of `pattern`, `start` and
+   * `end` is the `i`-th match of `findAll` (same offsets: UTF-16 units for strings, bytes
+   * for Uint8Arrays). The fast path for bulk consumers.
+   */
+  findAllColumns(haystack: Haystack): MatchColumns
+  /**
+   * Per pattern id, its number of matches (`patternCount` entries). A Float64Array: one
+   * pattern may match more than 2^32 times in a Buffer over 4 GiB.
+   */
+  countByPattern(haystack: Haystack): Float64Array
+  /** The distinct ids of the patterns that match, ascending; stops once all are seen. */
+  matchingPatterns(haystack: Haystack): Uint32Array
+  /** Per pattern id, its first match (in `findAll` order), or `null` if it does not match. */
+  firstMatchPerPattern(haystack: string): Array<TextMatch | null>
+  firstMatchPerPattern(haystack: Uint8Array): Array<Match | null>
+  firstMatchPerPattern(haystack: Haystack): Array<Match | TextMatch | null>
+  /** `isMatch` of each input, in one native call. */
+  isMatchMany(inputs: ReadonlyArray<Haystack>): boolean[]
+  /** `count` of each input, in one native call. */
+  countMany(inputs: ReadonlyArray<Haystack>): number[]
+  /**
+   * `findAll` of each input, in one native call: `result[i]` holds the matches of
+   * `inputs[i]`, offsets relative to it (a string's matches carry `text`).
+   */
+  findMany(inputs: ReadonlyArray<string>): TextMatch[][]
+  findMany(inputs: ReadonlyArray<Uint8Array>): Match[][]
+  findMany(inputs: ReadonlyArray<Haystack>): Array<Array<Match | TextMatch>>
   /**
    * Calls `onMatch` for each match in order; returning `false` stops the scan. A throw
    * stops the scan and reaches the caller unchanged. Callbacks may use the matcher.

@@ -281,6 +281,77 @@ class Matcher {
   }
 
   /**
+   * Every match as three columns (no object per match): `pattern` (Uint32Array), `start`
+   * and `end` (Float64Array), one entry per match in `findAll` order, offsets as `findAll`.
+   */
+  findAllColumns (haystack) {
+    const given = input(haystack)
+    return native.findAllColumns(this.#m, given, isTextNeedingUnits(haystack))
+  }
+
+  /** Per pattern id, its number of matches (a Float64Array of `patternCount` entries). */
+  countByPattern (haystack) {
+    return native.countByPattern(this.#m, input(haystack))
+  }
+
+  /** The distinct ids of the patterns that match, ascending (a Uint32Array). */
+  matchingPatterns (haystack) {
+    return native.matchingPatterns(this.#m, input(haystack))
+  }
+
+  /** Per pattern id, its first match (as `find` gives it) or `null`. */
+  firstMatchPerPattern (haystack) {
+    const flat = native.firstMatchPerPattern(this.#m, input(haystack), isTextNeedingUnits(haystack))
+    const out = new Array(flat.length / 2)
+    const isText = typeof haystack === 'string'
+    for (let p = 0; p < out.length; p++) {
+      const start = flat[2 * p]
+      const end = flat[2 * p + 1]
+      out[p] = start < 0 ? null : isText ? textMatch(p, start, end, haystack, this.#texts) : byteMatch(p, start, end)
+    }
+    return out
+  }
+
+  /** `isMatch` of each input (strings or Uint8Arrays), in one call: `boolean[]`. */
+  isMatchMany (inputs) {
+    const found = native.isMatchMany(this.#m, inputs)
+    const out = new Array(found.length)
+    for (let i = 0; i < found.length; i++) out[i] = found[i] === 1
+    return out
+  }
+
+  /** `count` of each input, in one call: `number[]`. */
+  countMany (inputs) {
+    return Array.from(native.countMany(this.#m, inputs))
+  }
+
+  /**
+   * `findAll` of each input, in one call: one array of matches per input, offsets relative
+   * to that input (UTF-16 units for a string, bytes for a Uint8Array).
+   */
+  findMany (inputs) {
+    if (!Array.isArray(inputs)) throw invalid('inputs must be an array of strings or Uint8Arrays')
+    // A copy, read once: the texts below come from the same elements the addon searched.
+    const list = inputs.slice()
+    const flat = native.findMany(this.#m, list)
+    // The native call has checked that every element is a string or a Uint8Array.
+    const out = new Array(list.length)
+    for (let i = 0; i < out.length; i++) out[i] = []
+    const texts = this.#texts
+    for (let k = 0; k < flat.length; k += 4) {
+      const i = flat[k]
+      const hay = list[i]
+      const pattern = flat[k + 1]
+      const start = flat[k + 2]
+      const end = flat[k + 3]
+      out[i].push(typeof hay === 'string'
+        ? { pattern, start, end, text: textOf(hay, texts, pattern, start, end) }
+        : { pattern, start, end })
+    }
+    return out
+  }
+
+  /**
    * Calls `onMatch(match)` for each match in order; returning `false` stops. A throw stops
    * the scan and propagates unchanged. Returns `{ matches, stopped }`.
    */

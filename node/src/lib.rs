@@ -20,6 +20,7 @@ mod live;
 mod report;
 // Public so that the exported functions count as used in every build (napi-derive does not
 // register exports in `cfg(test)` builds).
+pub mod answers;
 pub mod matcher;
 pub mod stream;
 

@@ -50,6 +50,18 @@ pub struct MatcherOptions {
     /// Regex streams scan line by line; a line longer than this many bytes is cut into
     /// frames of this size (a match crossing a cut is not found). Default 1 MiB.
     pub max_line_len: Option<f64>,
+    /// Literals only: a match counts only if the characters on both sides of it are not
+    /// word characters (Unicode `\w`, or `[0-9A-Za-z_]` with `asciiClasses`); the ends of
+    /// the input count as non-word. Empty patterns are refused (`INVALID_PATTERN`); with
+    /// `syntax: 'regex'` it throws `UNSUPPORTED` (write `\b` in the pattern). Default
+    /// `false`.
+    pub whole_words: Option<bool>,
+    /// Regexes only: the largest count of a counted repetition (`x{n}`, `x{m,n}`); a
+    /// pattern with a larger one is `INVALID_PATTERN`. Default 1000 (RE2's limit).
+    pub max_repetition: Option<f64>,
+    /// Regexes only: the most automaton states one regex may need (against nested counted
+    /// repetitions); a pattern needing more is `INVALID_PATTERN`. Default 10000.
+    pub max_regex_states: Option<f64>,
 }
 
 /// An open matcher: the compiled set and its live-object token.
@@ -73,7 +85,7 @@ impl Tagged for MatcherSlot {
 
 impl MatcherSlot {
     /// Runs `f` on the open matcher, or throws `CLOSED`. `f` must not run JavaScript.
-    fn with<T>(&self, env: &Env, f: impl FnOnce(&Matcher) -> Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(&self, env: &Env, f: impl FnOnce(&Matcher) -> Result<T>) -> Result<T> {
         match self.0.borrow().as_ref() {
             Some(open) => f(&open.matcher),
             None => closed(env),
@@ -90,7 +102,7 @@ impl MatcherSlot {
     }
 }
 
-fn slot<'a>(env: &Env, matcher: &Unknown<'a>) -> Result<&'a MatcherSlot> {
+pub(crate) fn slot<'a>(env: &Env, matcher: &Unknown<'a>) -> Result<&'a MatcherSlot> {
     match handle::get::<MatcherSlot>(env, matcher)? {
         Some(slot) => Ok(slot),
         None => closed(env),
@@ -618,7 +630,7 @@ pub(crate) fn output<'e>(env: &'e Env, is_text: bool, bytes: Vec<u8>) -> Result<
 }
 
 /// A `Float64Array` holding a copy of `values`, in memory V8 owns (see `output`).
-fn float64_array<'e>(env: &'e Env, values: &[f64]) -> Result<Unknown<'e>> {
+pub(crate) fn float64_array<'e>(env: &'e Env, values: &[f64]) -> Result<Unknown<'e>> {
     let raw = env.raw();
     let mut arraybuffer = ptr::null_mut();
     let mut data = ptr::null_mut();
@@ -722,16 +734,44 @@ fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
         }
         out.max_line_len = n as usize;
     }
+    if let Some(w) = parsed.whole_words {
+        out.whole_words = w;
+    }
+    if let Some(n) = parsed.max_repetition {
+        if !(n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX)) {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                format!("options.maxRepetition must be an integer from 0 to 4294967295, got {n}"),
+                None,
+            );
+        }
+        out.max_repetition = n as u32;
+    }
+    if let Some(n) = parsed.max_regex_states {
+        if !(n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0) {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                format!("options.maxRegexStates must be a positive integer, got {n}"),
+                None,
+            );
+        }
+        out.max_regex_states = n as usize;
+    }
     Ok(out)
 }
 
 /// The keys `MatcherOptions` has, as JavaScript spells them.
-const OPTION_KEYS: [&str; 5] = [
+const OPTION_KEYS: [&str; 8] = [
     "syntax",
     "matchKind",
     "caseInsensitive",
     "asciiClasses",
     "maxLineLen",
+    "wholeWords",
+    "maxRepetition",
+    "maxRegexStates",
 ];
 
 /// Throws `INVALID_ARGUMENT` for an enumerable key of `options` that is not an option (a

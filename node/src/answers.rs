@@ -1,0 +1,328 @@
+//! Answers without a match object per match (core: `hayscan::Matcher::count_by_pattern`
+//! and the rest of `answers.rs`): per-pattern counts, the patterns that occur, the first
+//! match of each pattern, one call over a list of inputs, and every match as three typed
+//! arrays (columns) instead of objects.
+//!
+//! Each returns typed arrays built here, so the cost per match is the core's plus a few
+//! bytes copied; the JavaScript wrapper turns the few small answers that are lists of
+//! objects (`firstMatchPerPattern`, `findMany`) into objects. Offsets follow `findAll`:
+//! UTF-16 code units for strings (and `utf8Text` bytes), bytes for `Uint8Array`s.
+//!
+//! This module uses the matcher's helpers; `matcher` does not use it (no import circle).
+
+use std::ops::Range;
+use std::ptr;
+
+use napi::bindgen_prelude::*;
+use napi::{sys, Env, JsValue};
+use napi_derive::napi;
+
+use crate::error::{throw, Code};
+use crate::haystack::{self, Input, Units};
+use crate::matcher::{float64_array, slot};
+
+/// Per pattern, its number of matches (`Float64Array`: a Buffer over 4 GiB may hold more
+/// than 2^32 matches of one pattern).
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_return_type = "Float64Array"
+)]
+pub fn count_by_pattern<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, None, "haystack")?;
+    let counts = slot.with(env, |m| Ok(m.count_by_pattern(hay.bytes())))?;
+    let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
+    float64_array(env, &counts)
+}
+
+/// The distinct ids of the patterns that match, ascending.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array",
+    ts_return_type = "Uint32Array"
+)]
+pub fn matching_patterns<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, None, "haystack")?;
+    let ids = slot.with(env, |m| Ok(m.matching_patterns(hay.bytes())))?;
+    typed_array(env, &ids)
+}
+
+/// Per pattern, `[start, end]` of its first match, or `[-1, -1]` if it does not match.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean",
+    ts_return_type = "Float64Array"
+)]
+pub fn first_match_per_pattern<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    utf8_text: Option<bool>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
+    let bytes = hay.bytes();
+    let firsts = slot.with(env, |m| Ok(m.first_match_per_pattern(bytes)))?;
+    // Converted in offset order: the converter walks forward (see `haystack::Utf16Map`).
+    let mut order: Vec<(usize, usize, usize)> = firsts
+        .iter()
+        .enumerate()
+        .filter_map(|(p, f)| f.map(|m| (m.start, m.end, p)))
+        .collect();
+    order.sort_unstable();
+    let mut units = hay.units();
+    let mut flat = vec![-1.0; 2 * firsts.len()];
+    for (start, end, p) in order {
+        flat[2 * p] = units.convert_start(bytes, start) as f64;
+        flat[2 * p + 1] = units.convert(bytes, end) as f64;
+    }
+    float64_array(env, &flat)
+}
+
+/// Every match as columns: `{ pattern: Uint32Array, start: Float64Array, end:
+/// Float64Array }`, one entry per match in `findAll` order; no object per match.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean",
+    ts_return_type = "{ pattern: Uint32Array, start: Float64Array, end: Float64Array }"
+)]
+pub fn find_all_columns<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    haystack: Unknown<'_>,
+    utf8_text: Option<bool>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
+    let bytes = hay.bytes();
+    let mut units = hay.units();
+    let (patterns, starts, ends) = slot.with(env, |m| {
+        let mut patterns = Vec::new();
+        let mut starts = Vec::new();
+        let mut ends = Vec::new();
+        for found in m.find_iter(bytes) {
+            patterns.push(found.pattern);
+            starts.push(units.convert_start(bytes, found.start) as f64);
+            ends.push(units.convert(bytes, found.end) as f64);
+        }
+        Ok((patterns, starts, ends))
+    })?;
+    let pattern = typed_array(env, &patterns)?;
+    let start = float64_array(env, &starts)?;
+    let end = float64_array(env, &ends)?;
+    let raw = env.raw();
+    let mut object = ptr::null_mut();
+    // SAFETY: plain object creation and property writes in this env, with values of it.
+    unsafe {
+        check_status!(sys::napi_create_object(raw, &mut object))?;
+        for (name, value) in [(c"pattern", pattern), (c"start", start), (c"end", end)] {
+            check_status!(sys::napi_set_named_property(
+                raw,
+                object,
+                name.as_ptr(),
+                value.value().value
+            ))?;
+        }
+        Ok(Unknown::from_raw_unchecked(raw, object))
+    }
+}
+
+/// Per input of `inputs` (strings or `Uint8Array`s), 1 if any pattern matches, else 0.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, inputs: Array<string | Uint8Array>",
+    ts_return_type = "Uint8Array"
+)]
+pub fn is_match_many<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    inputs: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let inputs = Inputs::read(env, &inputs)?;
+    let found = slot.with(env, |m| Ok(m.is_match_many(&inputs.slices())))?;
+    let found: Vec<u8> = found.into_iter().map(u8::from).collect();
+    typed_array(env, &found)
+}
+
+/// Per input of `inputs`, its number of matches.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, inputs: Array<string | Uint8Array>",
+    ts_return_type = "Float64Array"
+)]
+pub fn count_many<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    inputs: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let inputs = Inputs::read(env, &inputs)?;
+    let counts = slot.with(env, |m| Ok(m.count_many(&inputs.slices())))?;
+    let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
+    float64_array(env, &counts)
+}
+
+/// Every match of every input, flat: `[input, pattern, start, end, ...]`, by input, offsets
+/// relative to their input (UTF-16 units for a string input, bytes for a `Uint8Array`).
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, inputs: Array<string | Uint8Array>",
+    ts_return_type = "Float64Array"
+)]
+pub fn find_many<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    inputs: Unknown<'_>,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let inputs = Inputs::read(env, &inputs)?;
+    let slices = inputs.slices();
+    let found = slot.with(env, |m| Ok(m.find_many(&slices)))?;
+    let mut flat = Vec::with_capacity(4 * found.len());
+    let mut current = usize::MAX;
+    let mut units = Units::Bytes;
+    for (i, m) in found {
+        if i != current {
+            current = i;
+            units = if inputs.is_text[i] {
+                Units::for_text(slices[i])
+            } else {
+                Units::Bytes
+            };
+        }
+        let bytes = slices[i];
+        flat.extend([
+            i as f64,
+            f64::from(m.pattern),
+            units.convert_start(bytes, m.start) as f64,
+            units.convert(bytes, m.end) as f64,
+        ]);
+    }
+    float64_array(env, &flat)
+}
+
+/// The inputs of a `_many` call, copied into one buffer: reading an array element may run
+/// JavaScript (a getter), which could detach a `Uint8Array` borrowed before it.
+struct Inputs {
+    bytes: Vec<u8>,
+    ranges: Vec<Range<usize>>,
+    /// Whether each input is a string (UTF-16 offsets).
+    is_text: Vec<bool>,
+}
+
+impl Inputs {
+    fn read(env: &Env, value: &Unknown<'_>) -> Result<Inputs> {
+        let raw = env.raw();
+        let array = value.value().value;
+        let mut is_array = false;
+        // SAFETY: `array` is a live value of this env.
+        check_status!(unsafe { sys::napi_is_array(raw, array, &mut is_array) })?;
+        if !is_array {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                "inputs must be an array of strings or Uint8Arrays",
+                None,
+            );
+        }
+        let mut len = 0;
+        // SAFETY: `array` is an array of this env.
+        check_status!(unsafe { sys::napi_get_array_length(raw, array, &mut len) })?;
+        let mut out = Inputs {
+            bytes: Vec::new(),
+            ranges: Vec::with_capacity(len as usize),
+            is_text: Vec::with_capacity(len as usize),
+        };
+        for i in 0..len {
+            let mut item = ptr::null_mut();
+            // SAFETY: index within the array's length (a getter may shrink it: then
+            // the element reads as undefined and is refused below).
+            check_status!(unsafe { sys::napi_get_element(raw, array, i, &mut item) })?;
+            let at = out.bytes.len();
+            // SAFETY: `item` was just produced by this env.
+            let item = unsafe { Unknown::from_raw_unchecked(raw, item) };
+            let is_text = match item.get_type()? {
+                ValueType::String => {
+                    haystack::append_utf8(raw, item.value().value, &mut out.bytes)?;
+                    true
+                }
+                _ => match haystack::classify(env, &item)? {
+                    Input::Bytes(b) => {
+                        out.bytes.extend_from_slice(b);
+                        false
+                    }
+                    Input::Text(_) | Input::Other => {
+                        return throw(
+                            env,
+                            Code::InvalidArgument,
+                            format!("inputs[{i}] must be a string or a Uint8Array (Buffer)"),
+                            None,
+                        )
+                    }
+                },
+            };
+            out.ranges.push(at..out.bytes.len());
+            out.is_text.push(is_text);
+        }
+        Ok(out)
+    }
+
+    fn slices(&self) -> Vec<&[u8]> {
+        self.ranges.iter().map(|r| &self.bytes[r.clone()]).collect()
+    }
+}
+
+/// Element types of the typed arrays made here.
+trait Element: Copy {
+    /// The typed array kind whose elements are this type.
+    const KIND: sys::napi_typedarray_type;
+}
+impl Element for u8 {
+    const KIND: sys::napi_typedarray_type = sys::TypedarrayType::uint8_array;
+}
+impl Element for u32 {
+    const KIND: sys::napi_typedarray_type = sys::TypedarrayType::uint32_array;
+}
+
+/// A typed array of `T`s holding a copy of `values`, in memory V8 owns.
+fn typed_array<'e, T: Element>(env: &'e Env, values: &[T]) -> Result<Unknown<'e>> {
+    let raw = env.raw();
+    let mut arraybuffer = ptr::null_mut();
+    let mut data = ptr::null_mut();
+    let mut array = ptr::null_mut();
+    // SAFETY: V8 allocates `size_of_val(values)` writable bytes at `data`, aligned for any
+    // element type (ArrayBuffer storage is at least 8-byte aligned); the copy stays within
+    //
+    // them; `T::KIND` has elements of `T`.
+    unsafe {
+        check_status!(sys::napi_create_arraybuffer(
+            raw,
+            std::mem::size_of_val(values),
+            &mut data,
+            &mut arraybuffer,
+        ))?;
+        if !values.is_empty() {
+            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<T>(), values.len());
+        }
+        check_status!(sys::napi_create_typedarray(
+            raw,
+            T::KIND,
+            values.len(),
+            arraybuffer,
+            0,
+            &mut array,
+        ))?;
+        Ok(Unknown::from_raw_unchecked(raw, array))
+    }
+}
