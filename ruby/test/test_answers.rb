@@ -278,6 +278,17 @@ class TestAnswers < Minitest::Test
       %w[fo x\  fo xes\  f ox].each { |c| s << c }
     end
     assert_equal [0, 10], got
+    # The character after a candidate arrives a byte at a time: "é" is a word character
+    # (no match), "€" is not (a match, delivered once the character is complete).
+    [[["fox", "\xC3".b, "\xA9".b, " fox"], [[6, "fox"]]],
+     [["fox", "\xE2".b, "", "\x82".b, "\xAC".b, " x"], [[0, "fox"]]]].each do |chunks, want|
+      got = []
+      w.stream do |s|
+        s.on { |x| got << [x.byte_start, x.text.b] }
+        chunks.each { |c| s << c }
+      end
+      assert_equal want, got, chunks.inspect
+    end
   end
 
   def test_whole_words_refuses_empty_patterns_and_regexes
