@@ -19,6 +19,8 @@ use PHPUnit\Framework\TestCase;
  * Runs every case of tests/vectors/*.json (the conformance cases every binding runs; format
  * in tests/vectors/README.md) through the PHP API. A case PHP cannot run must say so in its
  * `skip` entry; there are none today.
+ * Options are passed as they are (snake_case keys: syntax, match_kind, case_insensitive,
+ * ascii_classes, whole_words, max_line_len).
  */
 final class VectorsTest extends TestCase
 {
@@ -101,6 +103,7 @@ final class VectorsTest extends TestCase
                 self::assertSame(substr($hay, $hit->start, $hit->end - $hit->start), $hit->text, "$name: Hit::\$text");
             }
             self::checkCaptures($name, $m, $hay, $pulled, $expect, ($options['syntax'] ?? 'literal') === 'regex');
+            self::checkAnswers($name, $m, $hay, $want, count($patterns));
         }
 
         if (isset($expect['group_names'])) {
@@ -191,6 +194,49 @@ final class VectorsTest extends TestCase
                     self::assertSame($span === null ? null : substr($hay, $span[0], $span[1] - $span[0]), $caps->group($g), "$name: text of group $g of match $i");
                 }
             }
+        }
+    }
+
+    /**
+     * The answers without a per-match object, each derived from the case's matches: counts
+     * per pattern, the sorted distinct ids, the first match of each pattern, the columns,
+     * and the _many forms over [haystack, "", haystack].
+     *
+     * @param list<array{int, int, int}> $want
+     */
+    private static function checkAnswers(string $name, Matcher $m, string $hay, array $want, int $patternCount): void
+    {
+        $counts = array_fill(0, $patternCount, 0);
+        $firsts = array_fill(0, $patternCount, null);
+        foreach ($want as $triple) {
+            $counts[$triple[0]]++;
+            $firsts[$triple[0]] ??= $triple;
+        }
+        self::assertSame($counts, $m->countByPattern($hay), "$name: countByPattern");
+        $ids = array_values(array_unique(array_column($want, 0)));
+        sort($ids);
+        self::assertSame($ids, $m->matchingPatterns($hay), "$name: matchingPatterns");
+        $gotFirsts = $m->firstMatchPerPattern($hay);
+        self::assertSame($firsts, array_map(static fn (?Hit $h): ?array => $h === null ? null : self::triple($h), $gotFirsts), "$name: firstMatchPerPattern");
+        foreach ($gotFirsts as $h) {
+            if ($h !== null) {
+                self::assertSame(substr($hay, $h->start, $h->end - $h->start), $h->text, "$name: firstMatchPerPattern Hit::\$text");
+            }
+        }
+        self::assertSame(
+            ['pattern' => array_column($want, 0), 'start' => array_column($want, 1), 'end' => array_column($want, 2)],
+            $m->findAllColumns($hay),
+            "$name: findAllColumns",
+        );
+        $inputs = [$hay, '', $hay];
+        // The case gives no matches for "": those of findAll('') (empty patterns match there).
+        $empty = self::triples($m->findAll(''));
+        self::assertSame([count($want), count($empty), count($want)], $m->countMany($inputs), "$name: countMany");
+        self::assertSame([$want !== [], $empty !== [], $want !== []], $m->isMatchMany($inputs), "$name: isMatchMany");
+        $many = $m->findMany($inputs);
+        self::assertSame([$want, $empty, $want], array_map(self::triples(...), $many), "$name: findMany");
+        foreach ($many[2] as $h) {
+            self::assertSame(substr($hay, $h->start, $h->end - $h->start), $h->text, "$name: findMany Hit::\$text");
         }
     }
 
