@@ -27,7 +27,7 @@ function asText (buf) {
 
 // Every option and expectation this runner knows; a vector using another one fails
 // instead of being half-run (tests/vectors/README.md: never skip silently).
-const OPTION_KEYS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len']
+const OPTION_KEYS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'whole_words', 'max_line_len']
 const EXPECT_KEYS = ['matches', 'captures', 'group_names', 'replace', 'stream', 'error']
 
 function options (o) {
@@ -38,6 +38,7 @@ function options (o) {
   if (o.match_kind !== undefined) out.matchKind = o.match_kind.replace('_', '-')
   if (o.case_insensitive !== undefined) out.caseInsensitive = o.case_insensitive
   if (o.ascii_classes !== undefined) out.asciiClasses = o.ascii_classes
+  if (o.whole_words !== undefined) out.wholeWords = o.whole_words
   if (o.max_line_len !== undefined) out.maxLineLen = o.max_line_len
   return out
 }
@@ -93,6 +94,47 @@ function checkMatches (m, hay, want, text) {
     for (const x of [...m.findAll(hay), ...scanned]) {
       assert.equal(x.text, text.slice(x.start, x.end), 'text')
     }
+  }
+}
+
+// The answers without a match object per match, derived from `want` (tests/vectors/
+// README.md): per-pattern counts, sorted distinct ids, first match per pattern, the
+// columns of findAll, and the _many forms over [hay, empty, hay].
+function checkAnswers (m, hay, want, text) {
+  const n = m.patternCount
+  const counts = new Array(n).fill(0)
+  const firsts = new Array(n).fill(null)
+  for (const [p, s, e] of want) {
+    counts[p]++
+    if (firsts[p] === null) firsts[p] = [p, s, e]
+  }
+  const byPattern = m.countByPattern(hay)
+  assert.ok(byPattern instanceof Float64Array, 'countByPattern type')
+  assert.deepEqual(Array.from(byPattern), counts, 'countByPattern')
+  const ids = m.matchingPatterns(hay)
+  assert.ok(ids instanceof Uint32Array, 'matchingPatterns type')
+  assert.deepEqual(Array.from(ids), counts.flatMap((c, p) => c > 0 ? [p] : []), 'matchingPatterns')
+  const first = m.firstMatchPerPattern(hay)
+  assert.deepEqual(first.map((x) => x && [x.pattern, x.start, x.end]), firsts, 'firstMatchPerPattern')
+  const cols = m.findAllColumns(hay)
+  assert.ok(cols.pattern instanceof Uint32Array && cols.start instanceof Float64Array && cols.end instanceof Float64Array, 'column types')
+  assert.deepEqual(Array.from(cols.pattern, (p, i) => [p, cols.start[i], cols.end[i]]), want, 'findAllColumns')
+  const empty = typeof hay === 'string' ? '' : Buffer.alloc(0)
+  const inputs = [hay, empty, hay]
+  assert.deepEqual(m.isMatchMany(inputs), [want.length > 0, m.isMatch(empty), want.length > 0], 'isMatchMany')
+  const emptyCount = m.count(empty)
+  assert.deepEqual(m.countMany(inputs), [want.length, emptyCount, want.length], 'countMany')
+  const many = m.findMany(inputs)
+  assert.equal(many.length, 3, 'findMany: one list per input')
+  assert.deepEqual(triples(many[0]), want, 'findMany[0]')
+  assert.deepEqual(triples(many[1]), triples(m.findAll(empty)), 'findMany[1]')
+  assert.deepEqual(triples(many[2]), want, 'findMany[2]')
+  if (text !== undefined) {
+    for (const x of [...first.filter(Boolean), ...many[0], ...many[2]]) {
+      assert.equal(x.text, text.slice(x.start, x.end), 'text')
+    }
+  } else {
+    for (const x of [...first.filter(Boolean), ...many[0]]) assert.equal(x.text, undefined, 'no text for bytes')
   }
 }
 
@@ -178,6 +220,7 @@ function runCase (c, mode) {
     if (expect.matches) {
       const want = text === null ? expect.matches : toUnits(expect.matches)
       checkMatches(m, hay, want, text ?? undefined)
+      checkAnswers(m, hay, want, text ?? undefined)
     }
     if (expect.captures) {
       const want = expect.captures.map((groups) => groups.map((g) => g && (text === null ? g : [utf16At(text, g[0]), utf16At(text, g[1])])))
