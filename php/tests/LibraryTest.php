@@ -130,7 +130,7 @@ final class LibraryTest extends TestCase
     {
         Library::checkAbi(Library::ABI_VERSION, 'x');
         $this->expectException(LibraryException::class);
-        $this->expectExceptionMessage('the library /x/lib.so has hayscan ABI version 1, but this PHP package needs ABI version 2');
+        $this->expectExceptionMessage('the library /x/lib.so has hayscan ABI version 1, but this PHP package needs ABI version ' . Library::ABI_VERSION);
         Library::checkAbi(1, 'the library /x/lib.so');
     }
 
