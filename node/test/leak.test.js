@@ -122,6 +122,46 @@ it('100,000 captures and groupNames calls, failing ones included: RSS stays flat
   assert.ok(after - warm < 16, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
 })
 
+it('100,000 rounds of the answers without match objects, failing calls included: RSS stays flat, nothing stays live', async (t) => {
+  const baseline = liveObjects()
+  const m = new Matcher(patterns)
+  const w = new Matcher(['alpha', 'beta'], { wholeWords: true })
+  const list = [text, bytes, '', 'zeta']
+  let checksum = 0
+  function round () {
+    checksum += m.countByPattern(text)[0] + m.matchingPatterns(bytes).length
+    checksum += m.firstMatchPerPattern(text).length + m.findAllColumns(bytes).start.length
+    checksum += m.isMatchMany(list).length + m.countMany(list)[0] + m.findMany(list)[1].length
+    checksum += w.countByPattern(bytes)[1]
+    for (const bad of [() => m.countMany([text, 42]), () => m.findMany('x'), () => m.findAllColumns(null)]) {
+      try {
+        bad()
+      } catch (e) {
+        checksum += e.code.length
+      }
+    }
+  }
+  for (let i = 0; i < 10000; i++) {
+    round()
+    if (i % 1000 === 0) await turn()
+  }
+  await settle()
+  const warm = rssMiB()
+  for (let i = 10000; i < 100000; i++) {
+    round()
+    if (i % 1000 === 0) await turn()
+  }
+  await settle()
+  const after = rssMiB()
+  t.diagnostic(`RSS after warm-up ${warm.toFixed(1)} MiB, after 100,000 rounds ${after.toFixed(1)} MiB`)
+  assert.equal(liveObjects(), baseline + 2)
+  m.close()
+  w.close()
+  assert.equal(liveObjects(), baseline)
+  assert.ok(checksum > 0)
+  assert.ok(after - warm < 16, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
+})
+
 // A loop that never yields: closed matchers and cursors must not wait for the event loop
 // (where Node runs finalizers) to give their memory back. Before close() removed the
 // finalizer, 100,000 such cycles grew RSS by 26 MiB for matchers alone.
