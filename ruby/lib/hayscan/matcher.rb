@@ -600,6 +600,8 @@ module Hayscan
       end
       pool = FFI::MemoryPointer.new(:char, bytes.bytesize + 1, false)
       pool.put_bytes(0, bytes)
+      total = bytes.bytesize
+      bytes.clear # freed now: a large join would otherwise wait for the GC (and bring it sooner)
       at = pool.address
       words = []
       checked = nil # the last encoding found ASCII-compatible
@@ -616,7 +618,7 @@ module Hayscan
       table.public_send(PUT_SIZE_T, 0, words)
       # The table holds the pool's addresses: it keeps the pool alive as long as itself.
       table.instance_variable_set(:@pool, pool)
-      [table, n, bytes.bytesize, list]
+      [table, n, total, list]
     end
 
     def input_string(list, x)
