@@ -253,6 +253,31 @@ class TestAnswers < Minitest::Test
     ticker&.join
   end
 
+  def test_close_while_other_threads_ask
+    m = Hayscan::Matcher.new(%w[fox dog])
+    inputs = ["fox dog " * 2000, "", "a fox"] # 4,001 matches: several find_many batches
+    want = inputs.map { |t| m.find_all(t) }
+    counts = m.count_by_pattern(inputs[0])
+    outcomes = Queue.new
+    threads = Array.new(4) do
+      Thread.new do
+        20.times do
+          assert_equal want, m.find_many(inputs)
+          assert_equal counts, m.count_by_pattern(inputs[0])
+          assert_equal [true, false, true], m.match_many?(inputs)
+        end
+        outcomes << :finished
+      rescue Hayscan::ClosedError
+        outcomes << :closed
+      end
+    end
+    Thread.pass
+    m.close
+    threads.each(&:join)
+    assert_equal 4, outcomes.size
+    assert m.closed?
+  end
+
   # ---- options ---------------------------------------------------------------------
 
   def test_whole_words

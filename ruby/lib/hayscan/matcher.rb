@@ -298,33 +298,43 @@ module Hayscan
       # Matches slice their text on demand from Strings no caller can change.
       strings = strings.map { |str| str.frozen? ? str : str.dup.freeze }
       out = Array.new(n) { [] }
-      return out if n.zero? && !closed?
-
       cursor = FFI::MemoryPointer.new(:size_t, 2) # hayscan_many_cursor_t, zeroed
       n_ptr = FFI::MemoryPointer.new(:size_t)
       cap = MAX_BATCH
       sources = []
       input = -1
       source = nil
-      loop do
-        # Each call that ends inside an input searches it again up to where the previous
-        # one stopped: growing the batch keeps that extra work below the work of one pass.
-        buf = FFI::MemoryPointer.new(Native::InputMatchStruct, cap, false)
-        many_call(:hayscan_matcher_find_many, total, table, n, cursor, buf, cap, n_ptr)
-        got = n_ptr.read(:size_t)
-        fields = buf.get_bytes(0, got * Native::INPUT_MATCH_SIZE).unpack(INPUT_MATCH_TEMPLATES[got])
-        i = 0
-        while i < fields.size
-          if fields[i] != input
-            input = fields[i]
-            source = sources[input] ||= Offsets::Haystack.new(strings[input])
+      # Registered for the whole call, as a call without the GVL: a #close from another
+      # thread between two batches lets this call finish, and frees the matcher after it.
+      ptr = enter_unlocked
+      begin
+        loop do
+          # A call that ends inside an input searches it again up to where the previous one
+          # stopped: growing the batch keeps that extra work below the work of one pass.
+          buf = FFI::MemoryPointer.new(Native::InputMatchStruct, cap, false)
+          status = if total < NOGVL_BYTES
+                     Native.hayscan_matcher_find_many(ptr, table, n, cursor, buf, cap, n_ptr)
+                   else
+                     Native.hayscan_matcher_find_many_nogvl(ptr, table, n, cursor, buf, cap, n_ptr)
+                   end
+          Status.check!(status)
+          got = n_ptr.read(:size_t)
+          fields = buf.get_bytes(0, got * Native::INPUT_MATCH_SIZE).unpack(INPUT_MATCH_TEMPLATES[got])
+          i = 0
+          while i < fields.size
+            if fields[i] != input
+              input = fields[i]
+              source = sources[input] ||= Offsets::Haystack.new(strings[input])
+            end
+            out[input] << source.match(fields[i + 1], fields[i + 2], fields[i + 3])
+            i += 4
           end
-          out[input] << source.match(fields[i + 1], fields[i + 2], fields[i + 3])
-          i += 4
-        end
-        break if cursor.get(:size_t, 0) >= n
+          break if cursor.get(:size_t, 0) >= n
 
-        cap *= 2 if got == cap
+          cap *= 2 if got == cap
+        end
+      ensure
+        leave_unlocked
       end
       out
     end
