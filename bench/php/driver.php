@@ -7,6 +7,7 @@
 //
 //   php driver.php --data DIR [--reps 3] [--calls 1000000] [--budget 0.25]
 //   php driver.php --data DIR --memory hayscan:dense-10000     (one configuration, peak RSS)
+//   php driver.php --data DIR --workload answers               (that workload alone)
 //
 // Slow contenders run on a prefix of the corpus sized so one run takes about --budget
 // seconds ("capped": true in the row); their per-byte cost does not depend on the length.
@@ -28,11 +29,11 @@ const SET_SIZES = [10, 1000, 10000, 100000];
 const TRIAL_BYTES = 4096;
 
 $opt = ['data' => 'bench/data/quick', 'reps' => '3', 'calls' => '1000000', 'budget' => '0.25', 'memory' => null,
-    'min-rep-ms' => '20'];
+    'min-rep-ms' => '20', 'workload' => null];
 for ($i = 1; $i < $argc; $i++) {
     $flag = substr($argv[$i], 2);
     if (!str_starts_with($argv[$i], '--') || !array_key_exists($flag, $opt) || !isset($argv[$i + 1])) {
-        fwrite(STDERR, "usage: php driver.php --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET]\n");
+        fwrite(STDERR, "usage: php driver.php --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET] [--workload answers]\n");
         exit(2);
     }
     $opt[$flag] = $argv[++$i];
@@ -329,6 +330,167 @@ emit(['workload' => 'version', 'impl' => 'php', 'version' => PHP_VERSION,
 $english = load($dir, 'english.txt');
 $log = load($dir, 'log.txt');
 
+// ---- answers without a Hit per match (issue 14) ------------------------------------------
+
+function answersWorkload(string $dir, string $english, bool $hayscanOk): void
+{
+    foreach ([1000, 10000] as $n) {
+        $set = "dense-$n";
+        $pats = patterns($dir, $set);
+        $base = ['workload' => 'answers', 'set' => $set, 'patterns' => count($pats), 'corpus' => 'english'];
+        $re = alternation($pats);
+        $idOf = array_flip($pats);
+        $m = $hayscanOk ? new Matcher($pats) : null;
+
+        $t = $base + ['task' => 'count_by_pattern'];
+        if ($m !== null) {
+            report($t + ['impl' => 'hayscan', 'api' => 'countByPattern'],
+                measure(static fn (string $x) => $m->countByPattern($x), $english, false), static fn ($r) => array_sum($r));
+            report($t + ['impl' => 'hayscan', 'api' => 'findAll + array_count_values'],
+                measure(static fn (string $x) => array_count_values(array_map(static fn (Hit $h): int => $h->pattern, $m->findAll($x))), $english, false),
+                static fn ($r) => array_sum($r));
+            report($t + ['impl' => 'hayscan', 'api' => 'findAllColumns + array_count_values'],
+                measure(static fn (string $x) => array_count_values($m->findAllColumns($x)['pattern']), $english, false),
+                static fn ($r) => array_sum($r));
+        }
+        report($t + ['impl' => 'preg_match_all', 'api' => 'preg_match_all(alternation) + array_count_values'],
+            measure(static function (string $x) use ($re, $idOf) {
+                if (preg_match_all($re, $x, $found) === false) {
+                    return false;
+                }
+                $counts = [];
+                foreach (array_count_values($found[0]) as $word => $c) {
+                    $counts[$idOf[$word]] = $c;
+                }
+                return $counts;
+            }, $english, true), static fn ($r) => array_sum($r));
+
+        $t = $base + ['task' => 'matching_patterns'];
+        if ($m !== null) {
+            report($t + ['impl' => 'hayscan', 'api' => 'matchingPatterns'],
+                measure(static fn (string $x) => $m->matchingPatterns($x), $english, false), static fn ($r) => count($r));
+            report($t + ['impl' => 'hayscan', 'api' => 'findAll + array_unique + sort'],
+                measure(static function (string $x) use ($m) {
+                    $ids = array_values(array_unique(array_map(static fn (Hit $h): int => $h->pattern, $m->findAll($x))));
+                    sort($ids);
+                    return $ids;
+                }, $english, false), static fn ($r) => count($r));
+        }
+        report($t + ['impl' => 'preg_match_all', 'api' => 'preg_match_all(alternation) + array_unique'],
+            measure(static function (string $x) use ($re, $idOf) {
+                if (preg_match_all($re, $x, $found) === false) {
+                    return false;
+                }
+                $ids = [];
+                foreach (array_unique($found[0]) as $word) {
+                    $ids[] = $idOf[$word];
+                }
+                sort($ids);
+                return $ids;
+            }, $english, true), static fn ($r) => count($r));
+
+        $t = $base + ['task' => 'whole_words'];
+        $words = implode('|', array_map(static fn (string $w): string => preg_quote($w, "\x01"), $pats));
+        if ($m !== null) {
+            foreach ([true, false] as $ascii) {
+                $w = new Matcher($pats, ['whole_words' => true, 'ascii_classes' => $ascii]);
+                report($t + ['impl' => 'hayscan', 'api' => $ascii ? "new Matcher(whole_words, ascii_classes)->count" : 'new Matcher(whole_words)->count (Unicode \w)'],
+                    measure(static fn (string $x) => $w->count($x), $english, false), static fn ($r) => $r);
+                $w->close();
+            }
+            $api = 'Matcher::regex([\b(?:...)\b], ascii_classes)->count';
+            try {
+                $r = Matcher::regex(['\b(?:' . $words . ')\b'], ['ascii_classes' => true, 'max_regex_states' => PHP_INT_MAX]);
+                report($t + ['impl' => 'hayscan', 'api' => $api], measure(static fn (string $x) => $r->count($x), $english, true), static fn ($c) => $c);
+                $r->close();
+            } catch (\Hayscan\Exception $e) {
+                emit($t + ['impl' => 'hayscan', 'api' => $api, 'status' => 'error', 'reason' => substr($e->getMessage(), 0, 300)]);
+            }
+        }
+        $bre = "\x01\\b(?:" . $words . ")\\b\x01";
+        report($t + ['impl' => 'preg_match_all', 'api' => 'preg_match_all(\b(?:...)\b) (count)'],
+            measure(static fn (string $x) => preg_match_all($bre, $x), $english, true), static fn ($r) => $r);
+
+        $t = $base + ['task' => 'find_all_columnar'];
+        if ($m !== null) {
+            report($t + ['impl' => 'hayscan', 'api' => 'findAllColumns'],
+                measure(static fn (string $x) => $m->findAllColumns($x), $english, false), static fn ($r) => count($r['pattern']));
+            report($t + ['impl' => 'hayscan', 'api' => 'findAll'],
+                measure(static fn (string $x) => $m->findAll($x), $english, false), static fn ($r) => count($r));
+        }
+        report($t + ['impl' => 'preg_match_all', 'api' => 'preg_match_all(alternation, PREG_OFFSET_CAPTURE) into columns'],
+            measure(static function (string $x) use ($re, $idOf) {
+                if (preg_match_all($re, $x, $found, PREG_OFFSET_CAPTURE) === false) {
+                    return false;
+                }
+                $ids = [];
+                $starts = [];
+                $ends = [];
+                foreach ($found[0] as [$word, $at]) {
+                    $ids[] = $idOf[$word];
+                    $starts[] = $at;
+                    $ends[] = $at + strlen($word);
+                }
+                return ['pattern' => $ids, 'start' => $starts, 'end' => $ends];
+            }, $english, true), static fn ($r) => count($r['pattern']));
+        $m?->close();
+    }
+
+    // Many ~100-byte inputs in one call (small.txt, dense-10), in ns per input.
+    $small = array_values(array_filter(explode("\n", load($dir, 'small.txt')), static fn (string $s): bool => $s !== ''));
+    $joined = implode('', $small); // measure() reports bytes = the inputs' total
+    $words = patterns($dir, 'dense-10');
+    $re = alternation($words);
+    $base = ['workload' => 'answers', 'task' => 'is_match_many', 'set' => 'dense-10', 'patterns' => count($words),
+        'corpus' => 'small', 'inputs' => count($small)];
+    $perInput = static function (array $row, array $r) use ($small): void {
+        report($row, $r, static fn ($x) => count(array_filter($x)),
+            isset($r['times']) ? ['ns_per_input' => stats($r['times'])['median_s'] * 1e9 / count($small)] : []);
+    };
+    if ($hayscanOk) {
+        $m = new Matcher($words);
+        $perInput($base + ['impl' => 'hayscan', 'api' => 'isMatchMany(list)'], measure(static fn (string $u) => $m->isMatchMany($small), $joined, false));
+        $perInput($base + ['impl' => 'hayscan', 'api' => 'foreach isMatch'], measure(static function (string $u) use ($m, $small): array {
+            $out = [];
+            foreach ($small as $s) {
+                $out[] = $m->isMatch($s);
+            }
+            return $out;
+        }, $joined, false));
+        $m->close();
+    }
+    $perInput($base + ['impl' => 'preg_match_all', 'api' => 'foreach preg_match(alternation)'], measure(static function (string $u) use ($re, $small): array {
+        $out = [];
+        foreach ($small as $s) {
+            $out[] = preg_match($re, $s) === 1;
+        }
+        return $out;
+    }, $joined, false));
+    $perInput($base + ['impl' => 'str_contains', 'api' => 'foreach str_contains loop'], measure(static function (string $u) use ($words, $small): array {
+        $out = [];
+        foreach ($small as $s) {
+            $hit = false;
+            foreach ($words as $w) {
+                if (str_contains($s, $w)) {
+                    $hit = true;
+                    break;
+                }
+            }
+            $out[] = $hit;
+        }
+        return $out;
+    }, $joined, false));
+}
+
+if ($opt['workload'] !== null) {
+    if ($opt['workload'] !== 'answers') {
+        fwrite(STDERR, "unknown workload {$opt['workload']} (known: answers)\n");
+        exit(2);
+    }
+    answersWorkload($dir, $english, $hayscanOk);
+    exit(0);
+}
+
 // Building.
 foreach ([...array_map(static fn (int $n): string => "dense-$n", SET_SIZES), 'secrets'] as $set) {
     $pats = patterns($dir, $set);
@@ -489,3 +651,5 @@ emit(['impl' => 'str_contains', 'api' => 'str_contains loop'] + $loop(static fun
     }
     return false;
 }) + $base);
+
+answersWorkload($dir, $english, $hayscanOk);

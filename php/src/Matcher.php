@@ -630,7 +630,13 @@ final class Matcher
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }
-        return array_map(static fn (int $b): bool => $b !== 0, array_values(unpack('C*', FFI::string($found, $count))));
+        // One copy of the flags, then a string loop: cheaper than unpack() + array_map().
+        $flags = FFI::string($found, $count);
+        $out = [];
+        for ($i = 0; $i < $count; $i++) {
+            $out[] = $flags[$i] !== "\0";
+        }
+        return $out;
     }
 
     /**
