@@ -6,6 +6,7 @@
 //
 //   node driver.mjs --data DIR [--reps 3] [--calls 1000000] [--budget 0.25]
 //   node driver.mjs --data DIR --memory hayscan:dense-10000
+//   node driver.mjs --data DIR --workload answers   (only the `answers` rows)
 //
 // Slow contenders run on a prefix of the corpus sized so one run takes about --budget
 // seconds ("capped": true in the row). Throughput is always UTF-8 bytes per second of the
@@ -23,18 +24,22 @@ const require = createRequire(path.join(nodePkg, 'package.json'))
 const SET_SIZES = [10, 1000, 10000, 100000]
 const TRIAL_CHARS = 4096
 
-const opt = { data: 'bench/data/quick', reps: '3', calls: '1000000', budget: '0.25', memory: null, 'min-rep-ms': '20' }
+const opt = { data: 'bench/data/quick', reps: '3', calls: '1000000', budget: '0.25', memory: null, 'min-rep-ms': '20', workload: 'all' }
 const argv = process.argv.slice(2)
 while (argv.length) {
   const flag = argv.shift()
   const key = flag.replace(/^--/, '')
   if (!flag.startsWith('--') || !(key in opt) || !argv.length) {
-    console.error('usage: node driver.mjs --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET]')
+    console.error('usage: node driver.mjs --data DIR [--reps N] [--calls N] [--budget S] [--memory IMPL:SET] [--workload all|answers]')
     process.exit(2)
   }
   opt[key] = argv.shift()
 }
 const DIR = opt.data
+if (!['all', 'answers'].includes(opt.workload)) {
+  console.error(`unknown workload ${opt.workload} (all, answers)`)
+  process.exit(2)
+}
 const REPS = Math.max(1, Number(opt.reps))
 const BUDGET = Number(opt.budget)
 const MIN_REP = Number(opt['min-rep-ms']) / 1000
@@ -293,6 +298,11 @@ emit({
 
 const english = loadText('english.txt')
 const englishBuf = fs.readFileSync(path.join(DIR, 'english.txt'))
+
+if (opt.workload === 'answers') {
+  answers()
+  process.exit(0)
+}
 const log = loadText('log.txt')
 const logBuf = fs.readFileSync(path.join(DIR, 'log.txt'))
 
@@ -466,5 +476,144 @@ for (const n of SET_SIZES) {
     let sideBytes = 0
     for (let i = 0; i < count; i++) sideBytes += smallBufs[i % small.length].length
     emit({ ...base, impl, api, input, calls: count, bytes: sideBytes, capped: count < calls, matches: hits, ...stats(times, sideBytes, count) })
+  }
+}
+
+answers()
+
+// ---- answers without a match object per match --------------------------------------------
+
+/**
+ * The `answers` workload: per-pattern counts, which patterns occur, whole words, every
+ * match as columns, and one call over many short inputs, each against what a Node user
+ * writes today (a RegExp alternation, a Map or Set filled from findAll, per-input calls).
+ */
+function answers () {
+  for (const set of ['dense-1000', 'dense-10000']) {
+    const pats = patterns(set)
+    const n = pats.length
+    const base = { workload: 'answers', set, patterns: n, corpus: 'english', semantics: 'leftmost-first' }
+    const re = alternation(pats)
+    const m = Hayscan && new Hayscan.Matcher(pats)
+    const row = (task, impl, api, input) => ({ ...base, task, impl, api, input })
+    const total = (counts) => counts.reduce((a, b) => a + b, 0)
+    const mapTotal = (map) => [...map.values()].reduce((a, b) => a + b, 0)
+
+    // Per-pattern counts.
+    if (m) {
+      report(row('count_by_pattern', 'hayscan', 'countByPattern', 'string'), measure((t) => m.countByPattern(t), english), total)
+      report(row('count_by_pattern', 'hayscan', 'countByPattern', 'buffer'), measure((t) => m.countByPattern(t), englishBuf), total)
+      report(row('count_by_pattern', 'hayscan', 'findAll + Map of counts', 'string'), measure((t) => {
+        const counts = new Map()
+        for (const x of m.findAll(t)) counts.set(x.pattern, (counts.get(x.pattern) ?? 0) + 1)
+        return counts
+      }, english), mapTotal)
+    }
+    report(row('count_by_pattern', 'RegExp', 'exec loop + Map of counts', 'string'), measure((t) => {
+      const counts = new Map()
+      re.lastIndex = 0
+      let x
+      while ((x = re.exec(t)) !== null) counts.set(x[0], (counts.get(x[0]) ?? 0) + 1)
+      return counts
+    }, english, { cappable: true }), mapTotal)
+
+    // Which patterns occur.
+    if (m) {
+      report(row('matching_patterns', 'hayscan', 'matchingPatterns', 'string'), measure((t) => m.matchingPatterns(t), english), (r) => r.length)
+      report(row('matching_patterns', 'hayscan', 'matchingPatterns', 'buffer'), measure((t) => m.matchingPatterns(t), englishBuf), (r) => r.length)
+      report(row('matching_patterns', 'hayscan', 'new Set(findAll ids)', 'string'), measure((t) => {
+        const ids = new Set()
+        for (const x of m.findAll(t)) ids.add(x.pattern)
+        return ids
+      }, english), (r) => r.size)
+    }
+    report(row('matching_patterns', 'RegExp', 'exec loop + Set', 'string'), measure((t) => {
+      const seen = new Set()
+      re.lastIndex = 0
+      let x
+      while ((x = re.exec(t)) !== null) seen.add(x[0])
+      return seen
+    }, english, { cappable: true }), (r) => r.size)
+
+    // Whole words.
+    const words = `\\b(?:${pats.map(escape).join('|')})\\b`
+    if (m) {
+      // ASCII word characters, as the RegExp's \b (no u/v flag) and the regex route below.
+      const w = new Hayscan.Matcher(pats, { wholeWords: true, asciiClasses: true })
+      report(row('whole_words', 'hayscan', 'wholeWords count (asciiClasses)', 'string'), measure((t) => w.count(t), english), (r) => r)
+      report(row('whole_words', 'hayscan', 'wholeWords count (asciiClasses)', 'buffer'), measure((t) => w.count(t), englishBuf), (r) => r)
+      w.close()
+      const b = Hayscan.Matcher.regex([words], { asciiClasses: true })
+      report(row('whole_words', 'hayscan', 'regex \\b(?:...)\\b count (asciiClasses)', 'string'), measure((t) => b.count(t), english, { cappable: true }), (r) => r)
+      report(row('whole_words', 'hayscan', 'regex \\b(?:...)\\b count (asciiClasses)', 'buffer'), measure((t) => b.count(t), englishBuf), (r) => r)
+      b.close()
+    }
+    const reWords = new RegExp(words, 'g')
+    report(row('whole_words', 'RegExp', '\\b(?:...)\\b exec loop count', 'string'), measure((t) => {
+      reWords.lastIndex = 0
+      let k = 0
+      while (reWords.exec(t) !== null) k++
+      return k
+    }, english, { cappable: true }), (r) => r)
+
+    // Every match, as columns.
+    if (m) {
+      report(row('find_all_columns', 'hayscan', 'findAllColumns', 'string'), measure((t) => m.findAllColumns(t), english), (r) => r.pattern.length)
+      report(row('find_all_columns', 'hayscan', 'findAllColumns', 'buffer'), measure((t) => m.findAllColumns(t), englishBuf), (r) => r.pattern.length)
+      report(row('find_all_columns', 'hayscan', 'findAll (objects)', 'string'), measure((t) => m.findAll(t), english), (r) => r.length)
+    }
+    report(row('find_all_columns', 'RegExp', 'exec loop (objects)', 'string'), measure((t) => execAll(re, t), english, { cappable: true }), (r) => r.length)
+    report(row('find_all_columns', 'RegExp', 'exec loop (start/end arrays)', 'string'), measure((t) => {
+      const starts = []
+      const ends = []
+      re.lastIndex = 0
+      let x
+      while ((x = re.exec(t)) !== null) {
+        starts.push(x.index)
+        ends.push(x.index + x[0].length)
+      }
+      return starts
+    }, english, { cappable: true }), (r) => r.length)
+    if (m) m.close()
+  }
+
+  // Many short inputs in one call (ns per input).
+  const small = loadText('small.txt').split('\n').filter((s) => s !== '')
+  const smallBufs = small.map((s) => Buffer.from(s))
+  const bytes = smallBufs.reduce((a, b) => a + b.length, 0)
+  const words = patterns('dense-10')
+  const base = { workload: 'answers', task: 'is_match_many', set: 'dense-10', patterns: words.length, corpus: 'small', semantics: 'leftmost-first' }
+  const sides = []
+  if (Hayscan) {
+    const m = new Hayscan.Matcher(words)
+    const hits = (list) => list.reduce((k, b) => k + (b ? 1 : 0), 0)
+    sides.push(['hayscan', 'isMatchMany(list)', 'string', small, (list) => hits(m.isMatchMany(list))])
+    sides.push(['hayscan', 'isMatchMany(list)', 'buffer', smallBufs, (list) => hits(m.isMatchMany(list))])
+    const each = (list) => {
+      let k = 0
+      for (let i = 0; i < list.length; i++) if (m.isMatch(list[i])) k++
+      return k
+    }
+    sides.push(['hayscan', 'isMatch per input', 'string', small, each])
+    sides.push(['hayscan', 'isMatch per input', 'buffer', smallBufs, each])
+  }
+  const re = new RegExp(words.map(escape).join('|'))
+  sides.push(['RegExp', 'RegExp#test per input', 'string', small, (list) => {
+    let k = 0
+    for (let i = 0; i < list.length; i++) if (re.test(list[i])) k++
+    return k
+  }])
+  sides.push(['includes', 'words.some(includes) per input', 'string', small, (list) => {
+    let k = 0
+    for (let i = 0; i < list.length; i++) if (words.some((w) => list[i].includes(w))) k++
+    return k
+  }])
+  for (const [impl, api, input, list, fn] of sides) {
+    const r = measure(fn, list)
+    if (r.error) {
+      emit({ ...base, impl, api, input, status: 'error', reason: r.error })
+      continue
+    }
+    emit({ ...base, impl, api, input, calls: list.length, bytes, inner: r.inner, matches: r.result, ...stats(r.times, bytes, list.length) })
   }
 }

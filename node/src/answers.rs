@@ -10,7 +10,7 @@
 //!
 //! This module uses the matcher's helpers; `matcher` does not use it (no import circle).
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -110,11 +110,14 @@ pub fn find_all_columns<'e>(
         let mut patterns = Vec::new();
         let mut starts = Vec::new();
         let mut ends = Vec::new();
-        for found in m.find_iter(bytes) {
+        // `scan` runs the automaton's own iterator where it can (no cursor step per
+        // match), and yields `find_iter`'s matches in its order.
+        m.scan(bytes, |found| {
             patterns.push(found.pattern);
             starts.push(units.convert_start(bytes, found.start) as f64);
             ends.push(units.convert(bytes, found.end) as f64);
-        }
+            ControlFlow::Continue(())
+        });
         Ok((patterns, starts, ends))
     })?;
     let pattern = typed_array(env, &patterns)?;
