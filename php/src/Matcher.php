@@ -47,7 +47,7 @@ final class Matcher
         'max_repetition', 'max_regex_states'];
 
     /** Matches fetched per native call by findAllColumns(). */
-    private const COLUMN_BATCH = 4096;
+    private const COLUMN_BATCH = 512;
 
     /** First and largest batch of findMany() (it doubles while one input fills a whole batch). */
     private const MANY_BATCH = 1024;
