@@ -215,6 +215,82 @@ pub fn find_many<'e>(
     float64_array(env, &flat)
 }
 
+/// `isMatch` (`count: false`) or `count` (`count: true`) of each of a list of strings
+/// given as one UTF-8 buffer (`joined`, the encoding of the strings concatenated) and the
+/// UTF-16 length of each (`lengths`); `ascii` says the text is ASCII (bytes = units).
+/// The JavaScript wrapper encodes a list in one pass this way instead of one Node-API
+/// conversion per string. Returns a `Uint8Array` (flags) or a `Float64Array` (counts), or
+/// null if `lengths` do not split `joined` at character boundaries (a surrogate pair
+/// formed across two strings): then the caller passes the list itself.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, joined: Uint8Array, lengths: Float64Array, ascii: boolean, count: boolean",
+    ts_return_type = "Uint8Array | Float64Array | null"
+)]
+pub fn many_joined<'e>(
+    env: &'e Env,
+    matcher: Unknown<'_>,
+    joined: Unknown<'_>,
+    lengths: Float64ArraySlice<'_>,
+    ascii: bool,
+    count: bool,
+) -> Result<Unknown<'e>> {
+    let slot = slot(env, &matcher)?;
+    let bytes = match haystack::classify(env, &joined)? {
+        Input::Bytes(b) => b,
+        _ => {
+            return throw(
+                env,
+                Code::InvalidArgument,
+                "joined must be a Uint8Array",
+                None,
+            )
+        }
+    };
+    let Some(slices) = split_joined(bytes, &lengths, ascii) else {
+        return null(env);
+    };
+    if count {
+        let counts = slot.with(env, |m| Ok(m.count_many(&slices)))?;
+        let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
+        float64_array(env, &counts)
+    } else {
+        let found = slot.with(env, |m| Ok(m.is_match_many(&slices)))?;
+        let found: Vec<u8> = found.into_iter().map(u8::from).collect();
+        typed_array(env, &found)
+    }
+}
+
+/// `bytes` cut into pieces of `lengths` UTF-16 units each, or `None` if a cut falls
+/// inside a character or the lengths do not add up to the whole.
+fn split_joined<'a>(bytes: &'a [u8], lengths: &[f64], ascii: bool) -> Option<Vec<&'a [u8]>> {
+    let mut units = if ascii {
+        Units::Bytes
+    } else {
+        Units::for_text(bytes)
+    };
+    let mut out = Vec::with_capacity(lengths.len());
+    let (mut unit, mut at) = (0usize, 0usize);
+    for &len in lengths {
+        if !(len >= 0.0 && len.fract() == 0.0) {
+            return None;
+        }
+        unit += len as usize;
+        let end = units.byte_offset(bytes, unit)?;
+        out.push(&bytes[at..end]);
+        at = end;
+    }
+    (at == bytes.len()).then_some(out)
+}
+
+fn null(env: &Env) -> Result<Unknown<'_>> {
+    let mut null = ptr::null_mut();
+    // SAFETY: reading the `null` singleton of this env.
+    check_status!(unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
+    // SAFETY: `null` is a value of this env.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), null) })
+}
+
 /// The inputs of a `_many` call, copied into one buffer: reading an array element may run
 /// JavaScript (a getter), which could detach a `Uint8Array` borrowed before it.
 struct Inputs {

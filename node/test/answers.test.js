@@ -157,6 +157,33 @@ describe('many inputs in one call', () => {
     m.close()
   })
 
+  it('lists of strings (encoded in one pass) agree with per-input calls, whatever the text', () => {
+    const m = new Matcher(['é', 'ab', '😀', '\uFFFD', 'b'])
+    const cases = [
+      ['ab', 'xab', 'no', 'é', 'b', ''],
+      ['😀ab', 'é😀é', 'plain', 'ab'.repeat(3000), 'ééé b'],
+      // A pair formed across two strings: each half alone is a lone surrogate (U+FFFD).
+      ['x\uD83D', '\uDE00x', 'ab', 'b', 'é'],
+      // Lone surrogates inside strings.
+      ['\uD800ab', 'a\uDC00b', 'ab', 'é', '\uD83D'],
+      new Array(1000).fill('ab b é 😀'),
+    ]
+    for (const list of cases) {
+      assert.deepEqual(m.isMatchMany(list), list.map((h) => m.isMatch(h)), JSON.stringify(list).slice(0, 60))
+      assert.deepEqual(m.countMany(list), list.map((h) => m.count(h)), JSON.stringify(list).slice(0, 60))
+    }
+    assert.deepEqual(m.countMany(['x\uD83D', '\uDE00x', 'ab', 'b']), [1, 1, 1, 1])
+    m.close()
+  })
+
+  it('a list of strings with a non-string element still throws INVALID_ARGUMENT', () => {
+    const m = new Matcher(['a'])
+    throwsCode(() => m.isMatchMany(['a', 'b', 'c', 'd', 5]), 'INVALID_ARGUMENT')
+    throwsCode(() => m.countMany(['a', 'b', 'c', 'd', null]), 'INVALID_ARGUMENT')
+    m.close()
+    throwsCode(() => m.countMany(['a', 'b', 'c', 'd']), 'CLOSED')
+  })
+
   it('an element read through a getter is read once', () => {
     const m = new Matcher(['a'])
     let reads = 0
