@@ -145,17 +145,6 @@ export declare function isMatchMany(matcher: MatcherHandle, inputs: Array<string
  */
 export declare function liveObjects(): number
 
-/**
- * `isMatch` (`count: false`) or `count` (`count: true`) of each of a list of strings
- * given as one UTF-8 buffer (`joined`, the encoding of the strings concatenated) and the
- * UTF-16 length of each (`lengths`); `ascii` says the text is ASCII (bytes = units).
- * The JavaScript wrapper encodes a list in one pass this way instead of one Node-API
- * conversion per string. Returns a `Uint8Array` (flags) or a `Float64Array` (counts), or
- * null if `lengths` do not split `joined` at character boundaries (a surrogate pair
- * formed across two strings): then the caller passes the list itself.
- */
-export declare function manyJoined(matcher: MatcherHandle, joined: Uint8Array, lengths: Float64Array, ascii: boolean, count: boolean): Uint8Array | Float64Array | null
-
 /** How a matcher is built. Every field is optional. */
 export interface MatcherOptions {
   /**

@@ -855,7 +855,6 @@ module.exports.isClosed = nativeBinding.isClosed
 module.exports.isMatch = nativeBinding.isMatch
 module.exports.isMatchMany = nativeBinding.isMatchMany
 module.exports.liveObjects = nativeBinding.liveObjects
-module.exports.manyJoined = nativeBinding.manyJoined
 module.exports.matchingPatterns = nativeBinding.matchingPatterns
 module.exports.memoryUsage = nativeBinding.memoryUsage
 module.exports.patternCount = nativeBinding.patternCount

@@ -314,7 +314,7 @@ class Matcher {
 
   /** `isMatch` of each input (strings or Uint8Arrays), in one call: `boolean[]`. */
   isMatchMany (inputs) {
-    const found = manyJoined(this.#m, inputs, false) ?? native.isMatchMany(this.#m, inputs)
+    const found = native.isMatchMany(this.#m, inputs)
     const out = new Array(found.length)
     for (let i = 0; i < found.length; i++) out[i] = found[i] === 1
     return out
@@ -322,7 +322,7 @@ class Matcher {
 
   /** `count` of each input, in one call: `number[]`. */
   countMany (inputs) {
-    return Array.from(manyJoined(this.#m, inputs, true) ?? native.countMany(this.#m, inputs))
+    return Array.from(native.countMany(this.#m, inputs))
   }
 
   /**
@@ -528,26 +528,6 @@ class Matcher {
   close () {
     native.close(this.#m)
   }
-}
-
-/**
- * `isMatchMany`/`countMany` of a list of strings, encoded in one pass: joined and encoded
- * to UTF-8 here (see `utf8`), cut back into the strings by their lengths in the addon.
- * One Node-API string conversion per input would cost more than the search of a short
- * one. Null for lists this does not apply to (short lists, an element that is not a
- * string, a surrogate pair formed across two strings): the addon then reads the list.
- */
-function manyJoined (m, inputs, count) {
-  if (!Array.isArray(inputs) || inputs.length < 4) return null
-  const n = inputs.length
-  const lengths = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const s = inputs[i]
-    if (typeof s !== 'string') return null
-    lengths[i] = s.length
-  }
-  const joined = utf8(inputs.join(''), true)
-  return native.manyJoined(m, joined, lengths, lastAscii, count)
 }
 
 // Inputs up to this many units are scanned with one native call (see `scan`).
