@@ -81,7 +81,7 @@ it('npm pack → npm install into an empty project → require, import and tsc w
 
   // TypeScript against the installed package, through its `exports`/`types`.
   const usage = `
-    import { Matcher, HayscanError, type TextMatch, type Match, type MatcherOptions, type Captures, type TextCaptures, type Group, type TextGroup } from 'hayscan'
+    import { Matcher, HayscanError, type TextMatch, type Match, type MatcherOptions, type MatchColumns, type Captures, type TextCaptures, type Group, type TextGroup } from 'hayscan'
     const options: MatcherOptions = { matchKind: 'leftmost-longest', caseInsensitive: true }
     const m: Matcher = new Matcher(['a', new Uint8Array([98])], options)
     const t: TextMatch[] = m.findAll('ab')
@@ -115,6 +115,23 @@ it('npm pack → npm install into an empty project → require, import and tsc w
     new Matcher(['a'], { matchKind: 'longest' })
     // @ts-expect-error: numbers are not haystacks
     m.count(42)
+    const w = new Matcher(['cat'], { wholeWords: true, maxRepetition: 10, maxRegexStates: 100 })
+    const counts: Float64Array = w.countByPattern('cat')
+    const ids: Uint32Array = w.matchingPatterns(Buffer.from('cat'))
+    const firsts: Array<TextMatch | null> = w.firstMatchPerPattern('cat')
+    const byteFirsts: Array<Match | null> = w.firstMatchPerPattern(Buffer.from('cat'))
+    const cols: MatchColumns = w.findAllColumns('cat')
+    const colPattern: Uint32Array = cols.pattern
+    const colStart: Float64Array = cols.start
+    const many: boolean[] = w.isMatchMany(['cat', Buffer.from('dog')])
+    const manyCounts: number[] = w.countMany(['cat'])
+    const found: TextMatch[][] = w.findMany(['cat'])
+    const foundBytes: Match[][] = w.findMany([Buffer.from('cat')])
+    // @ts-expect-error: wholeWords is a boolean
+    new Matcher(['a'], { wholeWords: 1 })
+    // @ts-expect-error: the inputs are a list
+    w.isMatchMany('cat')
+    void counts; void ids; void firsts; void byteFirsts; void colPattern; void colStart; void many; void manyCounts; void found; void foundBytes
     void t; void b; void first; void out; void outBytes; void report; void names
   `
   fs.writeFileSync(path.join(project, 'usage.ts'), usage)
