@@ -18,7 +18,7 @@ use napi::{sys, Env, JsValue};
 use napi_derive::napi;
 
 use crate::error::{throw, Code};
-use crate::haystack::{self, Input, Units};
+use crate::haystack::{self, char_start, Input, Units};
 use crate::matcher::{float64_array, slot};
 
 /// Per pattern, its number of matches (`Float64Array`: a Buffer over 4 GiB may hold more
@@ -105,7 +105,7 @@ pub fn find_all_columns<'e>(
     let slot = slot(env, &matcher)?;
     let hay = haystack::read(env, &haystack, utf8_text, "haystack")?;
     let bytes = hay.bytes();
-    let mut units = hay.units();
+    let mut units = Sparse::new(bytes, hay.is_text());
     let (patterns, starts, ends) = slot.with(env, |m| {
         let mut patterns = Vec::new();
         let mut starts = Vec::new();
@@ -114,8 +114,8 @@ pub fn find_all_columns<'e>(
         // match), and yields `find_iter`'s matches in its order.
         m.scan(bytes, |found| {
             patterns.push(found.pattern);
-            starts.push(units.convert_start(bytes, found.start) as f64);
-            ends.push(units.convert(bytes, found.end) as f64);
+            starts.push(units.convert(char_start(bytes, found.start)) as f64);
+            ends.push(units.convert(found.end) as f64);
             ControlFlow::Continue(())
         });
         Ok((patterns, starts, ends))
@@ -213,6 +213,74 @@ pub fn find_many<'e>(
         ]);
     }
     float64_array(env, &flat)
+}
+
+/// Byte offsets to UTF-16 offsets (the rule of `haystack::Units::convert`: the units of
+/// the characters that start before the offset) for text that is mostly ASCII, where a
+/// match costs O(1) instead of a walk over the bytes since the previous one: one pass
+/// finds the non-ASCII bytes, each a point where the units-minus-bytes difference
+/// changes (-1 at a continuation byte, +1 at the lead of a 4-byte sequence).
+struct Sparse {
+    /// Positions of the points, ascending, and the difference after each.
+    points: Vec<(usize, isize)>,
+    /// Points before the last converted offset, and the difference there.
+    next: usize,
+    diff: isize,
+    last: usize,
+}
+
+impl Sparse {
+    fn new(bytes: &[u8], is_text: bool) -> Sparse {
+        let mut points = Vec::new();
+        if is_text {
+            let mut diff = 0;
+            let mut at = 0;
+            // Eight bytes at a time past ASCII runs.
+            while at < bytes.len() {
+                if at + 8 <= bytes.len() {
+                    let word = u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        at += 8;
+                        continue;
+                    }
+                }
+                let b = bytes[at];
+                if b & 0xC0 == 0x80 {
+                    diff -= 1;
+                    points.push((at, diff));
+                } else if b >= 0xF0 {
+                    diff += 1;
+                    points.push((at, diff));
+                }
+                at += 1;
+            }
+        }
+        Sparse {
+            points,
+            next: 0,
+            diff: 0,
+            last: 0,
+        }
+    }
+
+    /// The unit offset of byte offset `at`.
+    #[inline]
+    fn convert(&mut self, at: usize) -> usize {
+        if at < self.last {
+            // Backwards (overlapping matches): find the place again.
+            self.next = self.points.partition_point(|&(p, _)| p < at);
+            self.diff = self.next.checked_sub(1).map_or(0, |i| self.points[i].1);
+        }
+        while let Some(&(p, d)) = self.points.get(self.next) {
+            if p >= at {
+                break;
+            }
+            self.diff = d;
+            self.next += 1;
+        }
+        self.last = at;
+        (at as isize + self.diff) as usize
+    }
 }
 
 /// The inputs of a `_many` call, copied into one buffer: reading an array element may run
@@ -327,5 +395,28 @@ fn typed_array<'e, T: Element>(env: &'e Env, values: &[T]) -> Result<Unknown<'e>
             &mut array,
         ))?;
         Ok(Unknown::from_raw_unchecked(raw, array))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_agrees_with_units_forwards_and_backwards() {
+        let text = "ab€😀cdefghijklmnopé😀😀qrstuvwxyz0123456789ä".repeat(3);
+        let bytes = text.as_bytes();
+        let mut sparse = Sparse::new(bytes, true);
+        let mut units = Units::for_text(bytes);
+        let offsets: Vec<usize> = (0..=bytes.len()).chain((0..=bytes.len()).rev()).collect();
+        for at in offsets {
+            assert_eq!(
+                sparse.convert(at),
+                units.convert(bytes, at),
+                "byte offset {at}"
+            );
+        }
+        let mut plain = Sparse::new(bytes, false);
+        assert_eq!(plain.convert(bytes.len()), bytes.len(), "byte input: bytes");
     }
 }

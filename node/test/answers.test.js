@@ -108,6 +108,16 @@ describe('findAllColumns', () => {
     m.close()
   })
 
+  it('columns of overlapping matches in non-ASCII text (offsets that move backwards)', () => {
+    const m = new Matcher(['é😀', '😀b', 'é😀b', 'b'], { matchKind: 'overlapping' })
+    const hay = 'aé😀b '.repeat(1000) + 'x😀b'
+    for (const input of [hay, Buffer.from(hay)]) {
+      const cols = m.findAllColumns(input)
+      assert.deepEqual(Array.from(cols.pattern, (p, i) => [p, cols.start[i], cols.end[i]]), triples(m.findAll(input)))
+    }
+    m.close()
+  })
+
   it('regex sets give columns too', () => {
     const m = Matcher.regex(['[0-9]+', 'é+'])
     const cols = m.findAllColumns('a 12 éé 3')
