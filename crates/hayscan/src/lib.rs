@@ -25,6 +25,7 @@ mod error;
 mod fold;
 mod handlers;
 pub(crate) mod matcher;
+mod parallel;
 mod regex;
 mod stream;
 mod words;

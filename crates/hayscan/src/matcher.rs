@@ -488,6 +488,22 @@ impl Matcher {
         st.pending.take()
     }
 
+    /// The automaton of a literal set whose matches a plain aho-corasick search of the
+    /// haystack gives (no empty patterns, no whole words, no folded haystack).
+    pub(crate) fn plain_automaton(&self) -> Option<&AhoCorasick> {
+        match &self.engine {
+            Engine::Literal {
+                ac,
+                fold: false,
+                anchored: false,
+                empties,
+                words: None,
+                ..
+            } if empties.is_empty() => Some(ac),
+            _ => None,
+        }
+    }
+
     /// True if haystacks are folded before searching.
     pub(crate) fn folds(&self) -> bool {
         matches!(self.engine, Engine::Literal { fold: true, .. })
