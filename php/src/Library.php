@@ -317,6 +317,7 @@ final class Library
             Status::STREAM_FINISHED => new StreamFinishedException($message),
             Status::BUSY => new StreamBusyException($message),
             Status::PANIC => new PanicException($message),
+            Status::IO => new IoException($message),
             default => new PanicException("hayscan returned unknown status $status: $message"),
         };
     }

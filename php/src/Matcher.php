@@ -273,6 +273,65 @@ final class Matcher
     }
 
     /**
+     * Number of matches in the file at $path, read in chunks by the library: the file never
+     * becomes a PHP string, so a file far larger than memory_limit can be counted. Literal
+     * sets: the matches of count() over the file's bytes; regex sets: each line scanned
+     * alone, as a {@see Stream} does. Pipes and devices are read like files.
+     *
+     * @throws IoException the file cannot be opened or read, or is a directory
+     * @throws InvalidArgumentException $path is empty or contains a NUL byte
+     */
+    public function countFile(string $path): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_count_file($handle, $path, strlen($path), self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return self::$size->cdata;
+    }
+
+    /**
+     * Calls $callback(Hit $hit) for each match in the file at $path, in order, until it
+     * returns false (the file is then not read further); returns the number of matches
+     * delivered. The matches are {@see countFile()}'s; the file never becomes a PHP string,
+     * so a Hit's text is the pattern for case-sensitive literal sets and null otherwise.
+     * The callback runs on this thread, as in scan(); a Throwable it throws stops the scan
+     * and is rethrown.
+     *
+     * @param callable(Hit): (bool|null|void) $callback
+     *
+     * @throws IoException the file cannot be opened or read, or is a directory
+     */
+    public function scanFile(string $path, callable $callback): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $texts = $this->texts;
+        $callback = $callback(...);
+        $deliver = static fn (Hit $hit): mixed => $callback(new Hit($hit->pattern, $hit->start, $hit->end, $texts[$hit->pattern] ?? null));
+        $report = Library::new('hayscan_scan_report_t');
+        $trampoline = Callbacks::scanTrampoline();
+        $frame = Callbacks::push($deliver);
+        try {
+            $status = $ffi->hayscan_matcher_scan_file($handle, $path, strlen($path), $trampoline, null, FFI::addr($report));
+        } finally {
+            Callbacks::pop($frame);
+        }
+        if ($frame->error !== null) {
+            throw $frame->error;
+        }
+        if ($status !== Status::OK) {
+            throw Library::fail($status);
+        }
+        return $report->matches;
+    }
+
+    /**
      * Yields each match lazily, fetching them from the library in batches of {@see BATCH}.
      * `break` out of a foreach at any time: the native iterator is freed when the generator
      * is destroyed. The matcher may be closed meanwhile; a started iteration still completes.

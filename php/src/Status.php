@@ -21,6 +21,7 @@ final class Status
     public const STREAM_FINISHED = 5;
     public const BUSY = 6;
     public const PANIC = 7;
+    public const IO = 8;
 
     /** A method was called on a Matcher or Stream after close(). */
     public const CLOSED = -1;

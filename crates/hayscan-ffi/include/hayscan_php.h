@@ -106,6 +106,12 @@ enum hayscan_status {
      *  the handles involved stay safe to free.
      */
     HAYSCAN_STATUS_PANIC = 7,
+    /** \brief
+     *  Reading a file failed (no such file, a directory, permission denied, a read error
+     *  midway); the message has the operating system's reason. Matches delivered before
+     *  the failure stay delivered.
+     */
+    HAYSCAN_STATUS_IO = 8,
 }
 ; typedef int32_t
 hayscan_status_t;
@@ -270,6 +276,20 @@ hayscan_matcher_count_by_pattern (
     size_t len,
     size_t * counts,
     size_t counts_len);
+
+/** \brief
+ *  Writes the number of matches in the file at `path` (`path_len` bytes, not
+ *  NUL-terminated) to `*out`. Literal sets: the matches of one whole-buffer scan of the
+ *  file's bytes; regex sets: each line scanned alone, as a stream does. Memory stays
+ *  bounded whatever the file's size. `HAYSCAN_STATUS_IO` if the file cannot be opened or
+ *  read (or is a directory); `*out` is then unchanged.
+ */
+hayscan_status_t
+hayscan_matcher_count_file (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
+    size_t * out_count);
 
 /** \brief
  *  A borrowed byte string: `len` bytes at `ptr` (not NUL-terminated; may contain NUL).
@@ -638,6 +658,22 @@ hayscan_matcher_scan (
     hayscan_matcher_t const * matcher,
     char const * hay,
     size_t len,
+    int32_t (*on_match)(void *, hayscan_match_t const *),
+    void * user_data,
+    hayscan_scan_report_t * report);
+
+/** \brief
+ *  Calls `on_match(user_data, m)` for each match in the file at `path`, in order, on the
+ *  calling thread, until it returns non-zero (the file is then not read further). The
+ *  matches are those of `hayscan_matcher_count_file`. `report` (may be NULL) is written
+ *  on success. On `HAYSCAN_STATUS_IO` the matches delivered before the failing read stay
+ *  delivered and `report` is not written.
+ */
+hayscan_status_t
+hayscan_matcher_scan_file (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
     int32_t (*on_match)(void *, hayscan_match_t const *),
     void * user_data,
     hayscan_scan_report_t * report);

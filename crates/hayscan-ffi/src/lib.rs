@@ -13,7 +13,7 @@
 //!
 //! One module per object of the API, as in wasmtime's c-api: `diagnostics` (versions,
 //! live objects, last error), `options`, `bytes`, `scan` (what scans deliver), `matcher`, `answers` (counts per pattern, which
-//! patterns occur, many inputs in one call), `captures`,
+//! patterns occur, many inputs in one call), `file` (scanning a file by path), `captures`,
 //! `replace`, `iter` and `stream`; `status` and `handles` are the shared plumbing.
 
 #![allow(non_camel_case_types)]
@@ -25,6 +25,7 @@ mod answers;
 mod bytes;
 mod captures;
 mod diagnostics;
+mod file;
 mod handles;
 mod iter;
 mod matcher;
@@ -38,6 +39,7 @@ pub use answers::*;
 pub use bytes::*;
 pub use captures::*;
 pub use diagnostics::*;
+pub use file::*;
 pub use iter::*;
 pub use matcher::*;
 pub use options::*;

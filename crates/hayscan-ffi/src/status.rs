@@ -36,6 +36,10 @@ pub enum hayscan_status {
     /// hayscan panicked (a bug); the message says where. The process keeps running, and
     /// the handles involved stay safe to free.
     Panic = 7,
+    /// Reading a file failed (no such file, a directory, permission denied, a read error
+    /// midway); the message has the operating system's reason. Matches delivered before
+    /// the failure stay delivered.
+    Io = 8,
 }
 
 /// A failure on its way to becoming a status code and a last-error message.
@@ -51,6 +55,14 @@ impl Fail {
         Fail {
             status: hayscan_status::InvalidArgument,
             message: message.into(),
+            pattern_index: -1,
+        }
+    }
+
+    pub(crate) fn io(what: &str, e: &std::io::Error) -> Fail {
+        Fail {
+            status: hayscan_status::Io,
+            message: format!("{what}: {e}"),
             pattern_index: -1,
         }
     }

@@ -22,6 +22,7 @@
 
 mod answers;
 mod error;
+mod file;
 mod fold;
 mod handlers;
 pub(crate) mod matcher;

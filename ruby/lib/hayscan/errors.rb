@@ -60,6 +60,12 @@ module Hayscan
     CODE = :panic
   end
 
+  # Reading a file failed (no such file, a directory, a read error midway); the message
+  # has the operating system's reason.
+  class FileError < Error
+    CODE = :io
+  end
+
   # A Matcher or Stream was used after #close.
   class ClosedError < Error
     CODE = :closed
@@ -76,7 +82,8 @@ module Hayscan
       4 => BuildError,
       5 => StreamFinishedError,
       6 => BusyError,
-      7 => PanicError
+      7 => PanicError,
+      8 => FileError
     }.freeze
 
     def self.error_for(status)

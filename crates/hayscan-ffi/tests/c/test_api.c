@@ -423,6 +423,47 @@ static void test_answers(void) {
     CHECK(hayscan_live_objects() == 0);
 }
 
+static int32_t count_to_two(void *user_data, const hayscan_match_t *m) {
+    (void)m;
+    size_t *n = user_data;
+    return ++*n == 2 ? 9 : 0;
+}
+
+/* Scanning a file by path: the whole-buffer matches across the 256 KiB read chunks, a
+ * callback that stops, and every error path (missing, a directory, NUL in the path). */
+static void test_files(void) {
+    char path[] = "/tmp/hayscan-c-file-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < 100000; i++) fputs("a needle, b NEEDLE; ", f);
+    fclose(f);
+    const char *w[] = {"needle"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_LEFTMOST_FIRST);
+    size_t n = 0;
+    OK(hayscan_matcher_count_file(m, path, strlen(path), &n));
+    CHECK(n == 100000);
+    size_t seen = 0;
+    hayscan_scan_report_t r;
+    OK(hayscan_matcher_scan_file(m, path, strlen(path), count_to_two, &seen, &r));
+    CHECK(seen == 2 && r.matches == 2 && r.stopped == 1 && r.stop_value == 9);
+    OK(hayscan_matcher_count_file(m, "/dev/null", 9, &n));
+    CHECK(n == 0);
+    n = 77;
+    FAILS(hayscan_matcher_count_file(m, "/no/such/hayscan/file", 21, &n), HAYSCAN_STATUS_IO);
+    CHECK(strstr(hayscan_last_error_message(), "/no/such/hayscan/file") != NULL);
+    CHECK(n == 77);
+    FAILS(hayscan_matcher_count_file(m, "/tmp", 4, &n), HAYSCAN_STATUS_IO);
+    CHECK(strstr(hayscan_last_error_message(), "directory") != NULL);
+    FAILS(hayscan_matcher_count_file(m, "/tmp\0x", 6, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_file(m, "", 0, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_file(m, path, strlen(path), NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_scan_file(m, path, strlen(path), NULL, NULL, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    remove(path);
+    hayscan_matcher_free(m);
+    CHECK(hayscan_live_objects() == 0);
+}
+
 static void test_captures(void) {
     const char *pats[] = {"(?P<key>[a-z]+)=(\\d+)?;", "x(?P<tail>y)"};
     hayscan_matcher_t *m = regex_with(pats, 2, 0);
@@ -993,6 +1034,7 @@ int main(void) {
     test_invalid_patterns();
     test_options_versions_and_ascii_classes();
     test_answers();
+    test_files();
     test_captures();
     test_captures_of_literal_sets_are_unsupported();
     test_operations();

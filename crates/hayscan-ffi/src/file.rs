@@ -1,0 +1,98 @@
+//! Scanning a file by path (`hayscan::Matcher::scan_file`): the file is read in chunks,
+//! never held in memory whole, so a host can scan a file much larger than its memory
+//! limit. Pipes, FIFOs and devices work like regular files.
+
+use std::ffi::c_void;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use safer_ffi::c_char;
+use safer_ffi::prelude::*;
+
+use crate::handles::{bytes, out};
+use crate::matcher::{hayscan_matcher, matcher_of};
+use crate::scan::{hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
+use crate::status::{guard, hayscan_status, CallingBack, Fail};
+
+/// The path of `len` bytes at `path` (not NUL-terminated; on Unix any bytes but NUL).
+fn path_of(path: *const c_char, len: usize) -> Result<PathBuf, Fail> {
+    let raw = bytes(path, len, "path")?;
+    if raw.is_empty() {
+        return Err(Fail::arg("path is empty"));
+    }
+    if raw.contains(&0) {
+        return Err(Fail::arg("path contains a NUL byte"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(PathBuf::from(std::ffi::OsStr::from_bytes(raw)))
+    }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(raw)
+            .map(PathBuf::from)
+            .map_err(|_| Fail::arg("path is not UTF-8"))
+    }
+}
+
+/// Writes the number of matches in the file at `path` (`path_len` bytes, not
+/// NUL-terminated) to `*out`. Literal sets: the matches of one whole-buffer scan of the
+/// file's bytes; regex sets: each line scanned alone, as a stream does. Memory stays
+/// bounded whatever the file's size. `HAYSCAN_STATUS_IO` if the file cannot be opened or
+/// read (or is a directory); `*out` is then unchanged.
+#[ffi_export]
+pub fn hayscan_matcher_count_file(
+    matcher: *const hayscan_matcher,
+    path: *const c_char,
+    path_len: usize,
+    out_count: *mut usize,
+) -> hayscan_status {
+    guard(|| {
+        let m = matcher_of(matcher)?;
+        let path = path_of(path, path_len)?;
+        if out_count.is_null() {
+            return Err(Fail::arg("out is NULL"));
+        }
+        let n = m
+            .count_file(&path)
+            .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
+        out(out_count, "out", n)
+    })
+}
+
+/// Calls `on_match(user_data, m)` for each match in the file at `path`, in order, on the
+/// calling thread, until it returns non-zero (the file is then not read further). The
+/// matches are those of `hayscan_matcher_count_file`. `report` (may be NULL) is written
+/// on success. On `HAYSCAN_STATUS_IO` the matches delivered before the failing read stay
+/// delivered and `report` is not written.
+#[ffi_export]
+pub fn hayscan_matcher_scan_file(
+    matcher: *const hayscan_matcher,
+    path: *const c_char,
+    path_len: usize,
+    on_match: Option<hayscan_on_match_t>,
+    user_data: *mut c_void,
+    report: *mut hayscan_scan_report,
+) -> hayscan_status {
+    guard(|| {
+        let m = matcher_of(matcher)?;
+        let path = path_of(path, path_len)?;
+        let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
+        let _nesting = CallingBack::enter()?;
+        let mut stop_value = 0;
+        let r = m
+            .scan_file(&path, |found| {
+                let c = hayscan_match::from(found);
+                // SAFETY: the caller promised `on_match` is a valid callback for `user_data`.
+                stop_value = unsafe { on_match(user_data, &c) };
+                if stop_value != 0 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
+        write_report(report, r, stop_value)
+    })
+}
