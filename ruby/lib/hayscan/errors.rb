@@ -75,6 +75,7 @@ module Hayscan
   # last-error detail (call it right after the failing native call, on the same thread).
   module Status
     OK = 0
+    FILE = 8
     ERRORS = {
       1 => InvalidArgumentError,
       2 => InvalidPatternError,

@@ -359,6 +359,49 @@ module Hayscan
       each_pulled(text, FIRST_BATCH, captures, &block)
     end
 
+    # The number of matches in the file at +path+ (a String or Pathname), read by the
+    # library in chunks: the file never becomes a Ruby String, so memory stays bounded,
+    # and the GVL is released for the whole call (threads count files in parallel).
+    # Literal sets give #count of the file's bytes; regex sets scan each line alone, as a
+    # Stream does. A file that cannot be read raises the Errno error File.open would
+    # (Errno::ENOENT, Errno::EISDIR, ...).
+    def count_file(path)
+      path = file_path(path)
+      out = FFI::MemoryPointer.new(:size_t)
+      handle = enter_unlocked
+      begin
+        status = Native.hayscan_matcher_count_file(handle, path, path.bytesize, out)
+      ensure
+        leave_unlocked
+      end
+      file_error!(path) if status == Status::FILE
+      check(status)
+      out.read(:size_t)
+    end
+
+    # Yields each match in the file at +path+ as a Stream would (byte offsets, absolute
+    # in the file; see Matcher#stream), reading it in chunks of 256 KiB; returns the
+    # number of matches yielded. `break` stops the reading. Without a block, an
+    # Enumerator.
+    def scan_file(path, &block)
+      path = file_path(path)
+      return enum_for(__method__, path) { count_file(path) } unless block
+
+      n = 0
+      File.open(path, "rb") do |f|
+        stream do |s|
+          s.on do |m|
+            n += 1
+            yield m
+          end
+          while (chunk = f.read(FILE_CHUNK))
+            s << chunk
+          end
+        end
+      end
+      n
+    end
+
     # Like #scan, but returns the matcher, as `each` methods do.
     def each_match(text, captures: false, &block)
       return enum_for(__method__, haystack(text), captures: captures) { count(text) } unless block
@@ -570,6 +613,25 @@ module Hayscan
         longest = s.bytesize if s.bytesize > longest
       end
       [data, lens, longest]
+    end
+
+    FILE_CHUNK = 256 << 10
+
+    def file_path(path)
+      path = path.to_path if path.respond_to?(:to_path)
+      s = String.try_convert(path)
+      raise TypeError, "expected a path (String or Pathname), got #{path.class}" unless s
+      raise ArgumentError, "path contains a null byte" if s.include?("\0")
+      raise ArgumentError, "path is empty" if s.empty?
+
+      s.b.freeze
+    end
+
+    # The library could not read the file: the Errno error Ruby's own open or read gives,
+    # else the library's FileError.
+    def file_error!(path)
+      File.open(path, "rb") { |f| f.read(1) }
+      raise Status.error_for(Status::FILE)
     end
 
     def haystack(text)

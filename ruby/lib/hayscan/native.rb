@@ -286,6 +286,10 @@ module Hayscan
       attach_function :"#{name}_nogvl", name, args, :int32, blocking: true
     end
 
+    # A file read by the library: as long as the file, so always without the GVL.
+    attach_function :hayscan_matcher_count_file, %i[pointer pointer size_t pointer], :int32,
+                    blocking: true
+
     # Calls that run Ruby callbacks keep the GVL: the callbacks need it.
     attach_function :hayscan_matcher_replace_with,
                     %i[pointer pointer size_t on_replace pointer pointer pointer pointer], :int32
