@@ -3,7 +3,6 @@
 //! limit. Pipes, FIFOs and devices work like regular files.
 
 use std::ffi::c_void;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use safer_ffi::c_char;
@@ -11,7 +10,7 @@ use safer_ffi::prelude::*;
 
 use crate::handles::{bytes, out};
 use crate::matcher::{hayscan_matcher, matcher_of};
-use crate::scan::{hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
+use crate::scan::{deliver, hayscan_on_match_t, hayscan_scan_report, write_report};
 use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
 /// The path of `len` bytes at `path` (not NUL-terminated; on Unix any bytes but NUL).
@@ -82,16 +81,7 @@ pub fn hayscan_matcher_scan_file(
         let _nesting = CallingBack::enter()?;
         let mut stop_value = 0;
         let r = m
-            .scan_file(&path, |found| {
-                let c = hayscan_match::from(found);
-                // SAFETY: the caller promised `on_match` is a valid callback for `user_data`.
-                stop_value = unsafe { on_match(user_data, &c) };
-                if stop_value != 0 {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
+            .scan_file(&path, deliver(on_match, user_data, &mut stop_value))
             .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
         write_report(report, r, stop_value)
     })

@@ -3,7 +3,6 @@
 //! are in `captures.rs`, replacement in `replace.rs`, the pull iterator in `iter.rs`.
 
 use std::ffi::c_void;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use hayscan_core::Matcher;
@@ -13,7 +12,7 @@ use safer_ffi::prelude::*;
 use crate::bytes::{byte_list, hayscan_bytes};
 use crate::handles::{self, bytes, out, LiveCount, Object};
 use crate::options::{core_options, hayscan_options};
-use crate::scan::{hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
+use crate::scan::{deliver, hayscan_match, hayscan_on_match_t, hayscan_scan_report, write_report};
 use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
 /// A compiled pattern set. Immutable and thread-safe: one matcher may be used by any
@@ -221,16 +220,7 @@ pub fn hayscan_matcher_scan(
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
         let _nesting = CallingBack::enter()?;
         let mut stop_value = 0;
-        let r = m.scan(hay, |found| {
-            let c = hayscan_match::from(found);
-            // SAFETY: the caller promised `on_match` is a valid callback for `user_data`.
-            stop_value = unsafe { on_match(user_data, &c) };
-            if stop_value != 0 {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        });
+        let r = m.scan(hay, deliver(on_match, user_data, &mut stop_value));
         write_report(report, r, stop_value)
     })
 }

@@ -2,6 +2,7 @@
 //! scan that ran callbacks (shared by matchers, replacement and streams).
 
 use std::ffi::c_void;
+use std::ops::ControlFlow;
 
 use safer_ffi::prelude::*;
 
@@ -80,4 +81,25 @@ pub(crate) fn write_report(
             stop_value: if r.stopped { stop_value } else { 0 },
         },
     )
+}
+
+/// The core's per-match closure for a C callback: hands each match to
+/// `on_match(user_data, m)`, keeps its return value in `*stop_value`, and stops on
+/// non-zero. The caller has checked `on_match`; `user_data` is the caller's.
+pub(crate) fn deliver<'a>(
+    on_match: hayscan_on_match_t,
+    user_data: *mut c_void,
+    stop_value: &'a mut i32,
+) -> impl FnMut(hayscan_core::Match) -> ControlFlow<()> + 'a {
+    move |found| {
+        let c = hayscan_match::from(found);
+        // SAFETY: the caller of the export promised `on_match` is a valid callback for
+        // `user_data`.
+        *stop_value = unsafe { on_match(user_data, &c) };
+        if *stop_value != 0 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
 }

@@ -50,6 +50,19 @@ struct Segment {
     last: Option<Match>,
 }
 
+impl Segment {
+    fn new(start: usize, end: usize) -> Segment {
+        Segment {
+            start,
+            end,
+            head: Vec::new(),
+            count: 0,
+            complete: true,
+            last: None,
+        }
+    }
+}
+
 impl Matcher {
     /// `count`, on up to `threads` threads (0: the available cores, at most 8). The
     /// answer is exactly `count`'s.
@@ -163,14 +176,7 @@ fn leftmost_segment(
     end: usize,
     collect: bool,
 ) -> Segment {
-    let mut seg = Segment {
-        start,
-        end,
-        head: Vec::new(),
-        count: 0,
-        complete: true,
-        last: None,
-    };
+    let mut seg = Segment::new(start, end);
     for m in ac.find_iter(starting_before(ac, hay, start, end)) {
         if m.start() >= end {
             break;
@@ -199,14 +205,7 @@ fn overlapping_segment(
 ) -> Segment {
     let from = start.saturating_sub(longest.saturating_sub(1));
     let input = ac::Input::new(hay).span(from..end);
-    let mut seg = Segment {
-        start,
-        end,
-        head: Vec::new(),
-        count: 0,
-        complete: true,
-        last: None,
-    };
+    let mut seg = Segment::new(start, end);
     for m in ac.find_overlapping_iter(input) {
         if start > 0 && m.end() <= start {
             continue;
