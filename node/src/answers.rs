@@ -19,7 +19,8 @@ use napi_derive::napi;
 
 use crate::error::{throw, Code};
 use crate::haystack::{self, char_start, Input, Units};
-use crate::matcher::{float64_array, slot};
+use crate::matcher::slot;
+use crate::typed_array::typed_array;
 
 /// Per pattern, its number of matches (`Float64Array`: a Buffer over 4 GiB may hold more
 /// than 2^32 matches of one pattern).
@@ -37,7 +38,7 @@ pub fn count_by_pattern<'e>(
     let hay = haystack::read(env, &haystack, None, "haystack")?;
     let counts = slot.with(env, |m| Ok(m.count_by_pattern(hay.bytes())))?;
     let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
-    float64_array(env, &counts)
+    typed_array(env, &counts)
 }
 
 /// The distinct ids of the patterns that match, ascending.
@@ -86,7 +87,7 @@ pub fn first_match_per_pattern<'e>(
         flat[2 * p] = units.convert_start(bytes, start) as f64;
         flat[2 * p + 1] = units.convert(bytes, end) as f64;
     }
-    float64_array(env, &flat)
+    typed_array(env, &flat)
 }
 
 /// Every match as columns: `{ pattern: Uint32Array, start: Float64Array, end:
@@ -121,8 +122,8 @@ pub fn find_all_columns<'e>(
         Ok((patterns, starts, ends))
     })?;
     let pattern = typed_array(env, &patterns)?;
-    let start = float64_array(env, &starts)?;
-    let end = float64_array(env, &ends)?;
+    let start = typed_array(env, &starts)?;
+    let end = typed_array(env, &ends)?;
     let raw = env.raw();
     let mut object = ptr::null_mut();
     // SAFETY: plain object creation and property writes in this env, with values of it.
@@ -173,7 +174,7 @@ pub fn count_many<'e>(
     let inputs = Inputs::read(env, &inputs)?;
     let counts = slot.with(env, |m| Ok(m.count_many(&inputs.slices())))?;
     let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
-    float64_array(env, &counts)
+    typed_array(env, &counts)
 }
 
 /// Every match of every input, flat: `[input, pattern, start, end, ...]`, by input, offsets
@@ -212,7 +213,7 @@ pub fn find_many<'e>(
             units.convert(bytes, m.end) as f64,
         ]);
     }
-    float64_array(env, &flat)
+    typed_array(env, &flat)
 }
 
 /// Byte offsets to UTF-16 offsets (the rule of `haystack::Units::convert`: the units of
@@ -351,50 +352,6 @@ impl Inputs {
 
     fn slices(&self) -> Vec<&[u8]> {
         self.ranges.iter().map(|r| &self.bytes[r.clone()]).collect()
-    }
-}
-
-/// Element types of the typed arrays made here.
-trait Element: Copy {
-    /// The typed array kind whose elements are this type.
-    const KIND: sys::napi_typedarray_type;
-}
-impl Element for u8 {
-    const KIND: sys::napi_typedarray_type = sys::TypedarrayType::uint8_array;
-}
-impl Element for u32 {
-    const KIND: sys::napi_typedarray_type = sys::TypedarrayType::uint32_array;
-}
-
-/// A typed array of `T`s holding a copy of `values`, in memory V8 owns.
-fn typed_array<'e, T: Element>(env: &'e Env, values: &[T]) -> Result<Unknown<'e>> {
-    let raw = env.raw();
-    let mut arraybuffer = ptr::null_mut();
-    let mut data = ptr::null_mut();
-    let mut array = ptr::null_mut();
-    // SAFETY: V8 allocates `size_of_val(values)` writable bytes at `data`, aligned for any
-    // element type (ArrayBuffer storage is at least 8-byte aligned); the copy stays within
-    //
-    // them; `T::KIND` has elements of `T`.
-    unsafe {
-        check_status!(sys::napi_create_arraybuffer(
-            raw,
-            std::mem::size_of_val(values),
-            &mut data,
-            &mut arraybuffer,
-        ))?;
-        if !values.is_empty() {
-            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<T>(), values.len());
-        }
-        check_status!(sys::napi_create_typedarray(
-            raw,
-            T::KIND,
-            values.len(),
-            arraybuffer,
-            0,
-            &mut array,
-        ))?;
-        Ok(Unknown::from_raw_unchecked(raw, array))
     }
 }
 

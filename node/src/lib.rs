@@ -18,6 +18,7 @@ mod handle;
 mod haystack;
 mod live;
 mod report;
+mod typed_array;
 // Public so that the exported functions count as used in every build (napi-derive does not
 // register exports in `cfg(test)` builds).
 pub mod answers;

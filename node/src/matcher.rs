@@ -24,6 +24,7 @@ use crate::handle::{self, Tagged};
 use crate::haystack::{self, Haystack, Input, Units};
 use crate::live::Live;
 use crate::stream::NativeStream;
+use crate::typed_array::typed_array;
 
 /// How a matcher is built. Every field is optional.
 #[napi(object)]
@@ -240,7 +241,7 @@ pub fn find_all<'e>(
         // SAFETY: `null` is a value of this env.
         return Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), null) });
     }
-    float64_array(env, &flat)
+    typed_array(env, &flat)
 }
 
 /// A resumable iteration over the matches of `haystack` (a cursor handle for
@@ -449,7 +450,7 @@ pub fn captures<'e>(
         }
         Ok(flat)
     })?;
-    float64_array(env, &flat)
+    typed_array(env, &flat)
 }
 
 /// The names of `pattern`'s capture groups, indexed like the groups of `captures`: a
@@ -627,36 +628,6 @@ pub(crate) fn output<'e>(env: &'e Env, is_text: bool, bytes: Vec<u8>) -> Result<
     })?;
     // SAFETY: the buffer was just created in this env.
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), buf) })
-}
-
-/// A `Float64Array` holding a copy of `values`, in memory V8 owns (see `output`).
-pub(crate) fn float64_array<'e>(env: &'e Env, values: &[f64]) -> Result<Unknown<'e>> {
-    let raw = env.raw();
-    let mut arraybuffer = ptr::null_mut();
-    let mut data = ptr::null_mut();
-    let mut array = ptr::null_mut();
-    // SAFETY: V8 allocates `values.len() * 8` writable bytes at `data`, aligned for f64
-    // (ArrayBuffer storage is at least 8-byte aligned); the copy stays within them.
-    unsafe {
-        check_status!(sys::napi_create_arraybuffer(
-            raw,
-            std::mem::size_of_val(values),
-            &mut data,
-            &mut arraybuffer,
-        ))?;
-        if !values.is_empty() {
-            ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<f64>(), values.len());
-        }
-        check_status!(sys::napi_create_typedarray(
-            raw,
-            sys::TypedarrayType::float64_array,
-            values.len(),
-            arraybuffer,
-            0,
-            &mut array,
-        ))?;
-        Ok(Unknown::from_raw_unchecked(raw, array))
-    }
 }
 
 fn parse_options(env: &Env, options: Option<Unknown<'_>>) -> Result<Options> {
