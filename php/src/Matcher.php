@@ -254,12 +254,27 @@ final class Matcher
     public function scan(string $text, callable $callback): int
     {
         $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
+        return self::pushScan(
+            $callback(...),
+            $text,
+            static fn (CData $trampoline, CData $report): int => Library::ffi()->hayscan_matcher_scan($handle, $text, strlen($text), $trampoline, null, $report),
+        );
+    }
+
+    /**
+     * Runs a native push scan ($call gets the scan trampoline and the report pointer) with
+     * $deliver as the callback frame: the callback's Throwable is rethrown, a failing status
+     * thrown, and the number of matches delivered returned.
+     *
+     * @param \Closure(CData, CData): int $call
+     */
+    private static function pushScan(\Closure $deliver, string $text, \Closure $call): int
+    {
         $report = Library::new('hayscan_scan_report_t');
         $trampoline = Callbacks::scanTrampoline();
-        $frame = Callbacks::push($callback(...), $text);
+        $frame = Callbacks::push($deliver, $text);
         try {
-            $status = $ffi->hayscan_matcher_scan($handle, $text, strlen($text), $trampoline, null, FFI::addr($report));
+            $status = $call($trampoline, FFI::addr($report));
         } finally {
             Callbacks::pop($frame);
         }
@@ -310,25 +325,13 @@ final class Matcher
     public function scanFile(string $path, callable $callback): int
     {
         $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
         $texts = $this->texts;
         $callback = $callback(...);
-        $deliver = static fn (Hit $hit): mixed => $callback(new Hit($hit->pattern, $hit->start, $hit->end, $texts[$hit->pattern] ?? null));
-        $report = Library::new('hayscan_scan_report_t');
-        $trampoline = Callbacks::scanTrampoline();
-        $frame = Callbacks::push($deliver);
-        try {
-            $status = $ffi->hayscan_matcher_scan_file($handle, $path, strlen($path), $trampoline, null, FFI::addr($report));
-        } finally {
-            Callbacks::pop($frame);
-        }
-        if ($frame->error !== null) {
-            throw $frame->error;
-        }
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        return $report->matches;
+        return self::pushScan(
+            static fn (Hit $hit): mixed => $callback(new Hit($hit->pattern, $hit->start, $hit->end, $texts[$hit->pattern] ?? null)),
+            '',
+            static fn (CData $trampoline, CData $report): int => Library::ffi()->hayscan_matcher_scan_file($handle, $path, strlen($path), $trampoline, null, $report),
+        );
     }
 
     /**
