@@ -23,6 +23,10 @@ pub(crate) enum Code {
     Closed,
     /// A stream handler called `write()`/`end()` on the stream that is calling it.
     Busy,
+    /// Reading or writing a file failed (`errno` carries the OS code where there is one).
+    Io,
+    /// Native code on a worker thread panicked.
+    Panic,
 }
 
 impl Code {
@@ -35,6 +39,8 @@ impl Code {
             Code::StreamFinished => "STREAM_FINISHED",
             Code::Closed => "CLOSED",
             Code::Busy => "BUSY",
+            Code::Io => "IO",
+            Code::Panic => "PANIC",
         }
     }
 }
@@ -107,6 +113,8 @@ pub(crate) fn throw_core<T>(env: &Env, err: hayscan::Error) -> Result<T> {
         hayscan::Error::Unsupported(_) => throw(env, Code::Unsupported, message, None),
         hayscan::Error::Build(_) => throw(env, Code::Build, message, None),
         hayscan::Error::StreamFinished => throw(env, Code::StreamFinished, message, None),
+        hayscan::Error::Io { .. } => throw(env, Code::Io, message, None),
+        hayscan::Error::Panicked(_) => throw(env, Code::Panic, message, None),
     }
 }
 

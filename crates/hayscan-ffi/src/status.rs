@@ -104,6 +104,8 @@ impl From<hayscan_core::Error> for Fail {
             E::Unsupported(_) => (hayscan_status::Unsupported, -1),
             E::Build(_) => (hayscan_status::BuildFailed, -1),
             E::StreamFinished => (hayscan_status::StreamFinished, -1),
+            E::Io { .. } => (hayscan_status::Io, -1),
+            E::Panicked(_) => (hayscan_status::Panic, -1),
         };
         Fail {
             status,

@@ -24,6 +24,25 @@ pub enum Error {
     /// `feed` or `finish` was called on a stream that has already finished (by `finish`
     /// or because a callback stopped it).
     StreamFinished,
+    /// Reading or writing a file failed (file scans, replace into a file). `kind` and
+    /// `os_code` (errno, where the OS gave one) let bindings raise their own I/O errors.
+    Io {
+        kind: std::io::ErrorKind,
+        os_code: Option<i32>,
+        message: String,
+    },
+    /// Code running on a worker thread panicked (a job's scan, or a Rust callback it ran).
+    Panicked(String),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Io {
+            kind: e.kind(),
+            os_code: e.raw_os_error(),
+            message: e.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -36,6 +55,8 @@ impl fmt::Display for Error {
             Error::Unsupported(msg) => write!(f, "unsupported: {msg}"),
             Error::Build(msg) => write!(f, "cannot build matcher: {msg}"),
             Error::StreamFinished => f.write_str("stream is finished"),
+            Error::Io { message, .. } => write!(f, "I/O error: {message}"),
+            Error::Panicked(what) => write!(f, "a worker thread panicked: {what}"),
         }
     }
 }

@@ -11,16 +11,13 @@
 //! (no such file, a directory, a read that fails midway) are `std::io::Error`s; matches
 //! delivered before a failing read stay delivered.
 
-use std::fs::File;
-use std::io::{ErrorKind, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use crate::{Matcher, ScanReport, Stream};
-
-/// Bytes read per chunk.
-const CHUNK: usize = 256 << 10;
+use crate::job::CHUNK;
+use crate::{Error, Matcher, ScanReport, Source};
 
 impl Matcher {
     /// Number of matches in the file at `path` (the stream's matches: see the module
@@ -39,41 +36,25 @@ impl Matcher {
     pub fn scan_file(
         self: &Arc<Self>,
         path: impl AsRef<Path>,
-        mut on_match: impl FnMut(crate::Match) -> ControlFlow<()>,
+        on_match: impl FnMut(crate::Match) -> ControlFlow<()>,
     ) -> std::io::Result<ScanReport> {
-        let path = path.as_ref();
-        let mut file = File::open(path)?;
-        if file.metadata()?.is_dir() {
-            return Err(std::io::Error::new(
-                ErrorKind::InvalidInput,
-                format!("{} is a directory", path.display()),
-            ));
+        let never = AtomicBool::new(false);
+        let source = Source::File(path.as_ref().into());
+        match self.scan_each(&source, &never, on_match) {
+            Ok(outcome) => Ok(ScanReport {
+                matches: outcome.matches,
+                stopped: outcome.stopped,
+            }),
+            Err(Error::Io {
+                kind,
+                os_code,
+                message,
+            }) => Err(match os_code {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(kind, message),
+            }),
+            Err(e) => Err(std::io::Error::other(e)),
         }
-        let mut stream = Stream::new(Arc::clone(self));
-        let mut report = ScanReport::default();
-        let mut buf = vec![0u8; CHUNK];
-        let mut tally = |m| {
-            report.matches += 1;
-            let flow = on_match(m);
-            report.stopped |= flow.is_break();
-            flow
-        };
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            // A stream stopped by its callback is finished: nothing more is read.
-            if stream.feed(&buf[..n], &mut tally).is_err() || stream.is_finished() {
-                return Ok(report);
-            }
-        }
-        if !stream.is_finished() {
-            let _ = stream.finish(&mut tally);
-        }
-        Ok(report)
     }
 }
 

@@ -25,6 +25,7 @@ mod error;
 mod file;
 mod fold;
 mod handlers;
+mod job;
 pub(crate) mod matcher;
 mod parallel;
 mod regex;
@@ -33,6 +34,7 @@ mod words;
 
 pub use error::{Error, Result};
 pub use handlers::{HandlerId, Handlers};
+pub use job::{BatchCallback, Delivery, Job, Outcome, Source};
 pub use matcher::{Cursor, FindIter, Matcher};
 pub use stream::Stream;
 

@@ -273,16 +273,7 @@ impl Matcher {
         haystack: &[u8],
         replacements: &[R],
     ) -> Result<Vec<u8>> {
-        let per_pattern = match replacements.len() {
-            1 => false,
-            n if n == self.pattern_count => true,
-            n => {
-                return Err(Error::InvalidArgument(format!(
-                    "expected 1 replacement or {} (one per pattern), got {n}",
-                    self.pattern_count
-                )))
-            }
-        };
+        let per_pattern = self.check_replacements(replacements.len())?;
         let (out, _) = self.replace_with(haystack, |m, dst| {
             let idx = if per_pattern { m.pattern as usize } else { 0 };
             dst.extend_from_slice(replacements[idx].as_ref());

@@ -70,6 +70,8 @@ fn error_code(e: &Error) -> &'static str {
         Error::Unsupported(_) => "UNSUPPORTED",
         Error::Build(_) => "BUILD",
         Error::StreamFinished => "STREAM_FINISHED",
+        Error::Io { .. } => "IO",
+        Error::Panicked(_) => "PANIC",
     }
 }
 
