@@ -22,6 +22,27 @@ extern "C" {
 #define HAYSCAN_ABI_VERSION ((uint32_t) 3)
 
 /** \brief
+ *  `hayscan_job_options_t.delivery`: batches to `on_batch`, called on the worker thread.
+ */
+#define HAYSCAN_JOB_CALLBACK ((uint32_t) 1)
+
+/** \brief
+ *  `hayscan_job_options_t.delivery`: batches into a queue drained with
+ *  `hayscan_job_next_batch` (the default).
+ */
+#define HAYSCAN_JOB_COLLECT ((uint32_t) 2)
+
+/** \brief
+ *  `hayscan_job_options_t.delivery`: no matches, only the count (`hayscan_job_wait`).
+ */
+#define HAYSCAN_JOB_COUNT ((uint32_t) 0)
+
+/** \brief
+ *  Current value for `hayscan_job_options_t.version`.
+ */
+#define HAYSCAN_JOB_OPTIONS_VERSION ((uint32_t) 1)
+
+/** \brief
  *  `hayscan_options_t.match_kind`: non-overlapping; at the leftmost position the pattern
  *  listed first wins (like a regex alternation). The default.
  */
@@ -215,6 +236,125 @@ hayscan_iter_next (
     size_t * n);
 
 /** \brief
+ *  A scan running on its own thread. Create with `hayscan_matcher_start_job` or
+ *  `hayscan_matcher_start_file_job`; free with `hayscan_job_free`. `hayscan_job_cancel`
+ *  may be called from any thread; the other functions from one thread at a time.
+ */
+typedef struct hayscan_job hayscan_job_t;
+
+/** \brief
+ *  Asks the job to stop; it stops at its next check (every 256 KiB of input and every
+ *  match). Safe from any thread, also while another thread waits in
+ *  `hayscan_job_next_batch` or `hayscan_job_wait`. Matches found before stay delivered.
+ */
+hayscan_status_t
+hayscan_job_cancel (
+    hayscan_job_t * job);
+
+/** \brief
+ *  Cancels the job, waits for its thread (the callback's `release` has run when this
+ *  returns) and frees it. NULL is a no-op, and so is a handle that is not a live job.
+ */
+void
+hayscan_job_free (
+    hayscan_job_t * job);
+
+/** \brief
+ *  `HAYSCAN_JOB_COLLECT`: writes up to `cap` next matches to `buf` and their number to
+ *  `*len`, waiting for the worker if none is queued; `*len == 0` means the scan is over
+ *  (then call `hayscan_job_wait` for its outcome or error). Other deliveries: `*len` is 0
+ *  at once.
+ */
+hayscan_status_t
+hayscan_job_next_batch (
+    hayscan_job_t * job,
+    hayscan_match_t * buf,
+    size_t cap,
+    size_t * len);
+
+/** \brief
+ *  How a job runs. Initialise it with `hayscan_job_options_init`: fields may be appended in
+ *  later versions.
+ */
+typedef struct hayscan_job_options {
+    /** \brief
+     *  Must be `HAYSCAN_JOB_OPTIONS_VERSION` (set by `hayscan_job_options_init`).
+     */
+    uint32_t version;
+
+    /** \brief
+     *  `HAYSCAN_JOB_COLLECT` (default), `HAYSCAN_JOB_CALLBACK` or `HAYSCAN_JOB_COUNT`.
+     */
+    uint32_t delivery;
+
+    /** \brief
+     *  Most matches per batch (default 4,096; at least 1).
+     */
+    size_t batch;
+
+    /** \brief
+     *  Collect only: batches queued before the worker waits for the caller (default 4).
+     */
+    size_t max_queued;
+
+    /** \brief
+     *  Callback only (required then): receives each batch, on the worker thread.
+     */
+    int32_t (*on_batch)(void *, hayscan_match_t const *, size_t);
+
+    /** \brief
+     *  May be NULL. Called exactly once with `user_data` when the job is done with it:
+     *  on the worker thread after the last `on_batch`, or in `hayscan_matcher_start_job`
+     *  itself if that fails after reading the options.
+     */
+    void (*release)(void *);
+
+    /** \brief
+     *  Passed to `on_batch` and `release`.
+     */
+    void * user_data;
+} hayscan_job_options_t;
+
+/** \brief
+ *  Fills `*options` with the defaults: `HAYSCAN_JOB_COLLECT`, batches of 4,096, 4 queued,
+ *  no callback.
+ */
+hayscan_status_t
+hayscan_job_options_init (
+    hayscan_job_options_t * options);
+
+/** \brief
+ *  What a job did, written by `hayscan_job_wait`.
+ */
+typedef struct hayscan_job_outcome {
+    /** \brief
+     *  Matches found (counted, or handed to the callback or the queue).
+     */
+    size_t matches;
+
+    /** \brief
+     *  1 if `on_batch` returned non-zero.
+     */
+    uint32_t stopped;
+
+    /** \brief
+     *  1 if `hayscan_job_cancel` (or `hayscan_job_free`) stopped the scan early.
+     */
+    uint32_t cancelled;
+} hayscan_job_outcome_t;
+
+/** \brief
+ *  Waits for the job to end and writes its outcome to `*outcome` (may be NULL). Returns
+ *  the scan's error if it failed (`HAYSCAN_STATUS_IO` for a file that cannot be read,
+ *  with the message in `hayscan_last_error_message`). Batches not yet taken with
+ *  `hayscan_job_next_batch` are dropped. May be called more than once.
+ */
+hayscan_status_t
+hayscan_job_wait (
+    hayscan_job_t * job,
+    hayscan_job_outcome_t * outcome);
+
+/** \brief
  *  The message of the most recent failure on the calling thread, as a NUL-terminated
  *  string owned by hayscan ("" if nothing has failed on this thread). Never NULL. Valid
  *  until the next failing call on the same thread; the caller must not free it.
@@ -339,6 +479,21 @@ hayscan_matcher_count_many (
     hayscan_bytes_t const * inputs,
     size_t count,
     size_t * counts);
+
+/** \brief
+ *  Writes the number of matches in the `len` bytes at `hay` to `*out_count`, scanning on
+ *  up to `threads` threads (0: the available cores, at most 8). The answer is exactly
+ *  `hayscan_matcher_count`'s; sets that cannot be split (regex sets, empty patterns,
+ *  whole words, non-ASCII case folding) and short inputs are counted on the calling
+ *  thread.
+ */
+hayscan_status_t
+hayscan_matcher_count_parallel (
+    hayscan_matcher_t const * matcher,
+    char const * hay,
+    size_t len,
+    size_t threads,
+    size_t * out_count);
 
 /** \brief
  *  Finds the first match. On success writes 1 to `*found` and the match to `*out`, or 0 to
@@ -618,6 +773,27 @@ hayscan_matcher_replace_all (
     size_t * out_len);
 
 /** \brief
+ *  Writes the file at `in_path` to the file at `out_path` (created or truncated) with
+ *  every match replaced, as `hayscan_matcher_replace_all` does (`replacements`: 1, or one
+ *  per pattern), reading and writing in chunks so memory stays bounded whatever the
+ *  file's size. The matches are those of `hayscan_matcher_scan_file`. `*out_matches` (may
+ *  be NULL) receives the number of replacements. Errors: `_INVALID_ARGUMENT` for a wrong
+ *  replacement count or an output that is the input file, `_UNSUPPORTED` for overlapping
+ *  matchers, `_IO` when a file cannot be read or written (a missing input creates no
+ *  output; a failure midway leaves a partial output).
+ */
+hayscan_status_t
+hayscan_matcher_replace_file (
+    hayscan_matcher_t const * matcher,
+    char const * in_path,
+    size_t in_len,
+    char const * out_path,
+    size_t out_len,
+    hayscan_bytes_t const * replacements,
+    size_t count,
+    size_t * out_matches);
+
+/** \brief
  *  Where a `hayscan_on_replace_t` callback writes the replacement for the current match,
  *  with `hayscan_replacement_write`. Valid only during that callback, on its thread: a
  *  token kept and used later (or from another thread) is refused.
@@ -698,6 +874,34 @@ hayscan_matcher_scan_file (
     int32_t (*on_match)(void *, hayscan_match_t const *),
     void * user_data,
     hayscan_scan_report_t * report);
+
+/** \brief
+ *  Starts scanning the file at `path` (`path_len` bytes, not NUL-terminated) on a new
+ *  thread; its matches are those of `hayscan_matcher_scan_file`. The file is opened by
+ *  the worker: a missing or unreadable file makes `hayscan_job_wait` return
+ *  `HAYSCAN_STATUS_IO`.
+ */
+hayscan_status_t
+hayscan_matcher_start_file_job (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
+    hayscan_job_options_t const * options,
+    hayscan_job_t * * out_job);
+
+/** \brief
+ *  Starts scanning the bytes of `hay` on a new thread. The bytes are borrowed, not
+ *  copied: they must stay valid and unchanged until `hayscan_job_free` returns. The
+ *  matches are those of `hayscan_matcher_scan` on the same bytes. The job keeps the
+ *  matcher's patterns alive. On success `*out` receives a job freed with
+ *  `hayscan_job_free`.
+ */
+hayscan_status_t
+hayscan_matcher_start_job (
+    hayscan_matcher_t const * matcher,
+    hayscan_bytes_t hay,
+    hayscan_job_options_t const * options,
+    hayscan_job_t * * out_job);
 
 /** \brief
  *  Fills `*opts` with the defaults: current version, literal syntax, leftmost-first,

@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
+use crate::bytes::{byte_list, hayscan_bytes};
 use crate::handles::{bytes, out};
 use crate::matcher::{hayscan_matcher, matcher_of};
 use crate::scan::{deliver, hayscan_on_match_t, hayscan_scan_report, write_report};
 use crate::status::{guard, hayscan_status, CallingBack, Fail};
 
 /// The path of `len` bytes at `path` (not NUL-terminated; on Unix any bytes but NUL).
-fn path_of(path: *const c_char, len: usize) -> Result<PathBuf, Fail> {
+pub(crate) fn path_of(path: *const c_char, len: usize) -> Result<PathBuf, Fail> {
     let raw = bytes(path, len, "path")?;
     if raw.is_empty() {
         return Err(Fail::arg("path is empty"));
@@ -84,5 +85,38 @@ pub fn hayscan_matcher_scan_file(
             .scan_file(&path, deliver(on_match, user_data, &mut stop_value))
             .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
         write_report(report, r, stop_value)
+    })
+}
+
+/// Writes the file at `in_path` to the file at `out_path` (created or truncated) with
+/// every match replaced, as `hayscan_matcher_replace_all` does (`replacements`: 1, or one
+/// per pattern), reading and writing in chunks so memory stays bounded whatever the
+/// file's size. The matches are those of `hayscan_matcher_scan_file`. `*out_matches` (may
+/// be NULL) receives the number of replacements. Errors: `_INVALID_ARGUMENT` for a wrong
+/// replacement count or an output that is the input file, `_UNSUPPORTED` for overlapping
+/// matchers, `_IO` when a file cannot be read or written (a missing input creates no
+/// output; a failure midway leaves a partial output).
+#[ffi_export]
+pub fn hayscan_matcher_replace_file(
+    matcher: *const hayscan_matcher,
+    in_path: *const c_char,
+    in_len: usize,
+    out_path: *const c_char,
+    out_len: usize,
+    replacements: *const hayscan_bytes,
+    count: usize,
+    out_matches: *mut usize,
+) -> hayscan_status {
+    guard(|| {
+        let m = matcher_of(matcher)?;
+        let input = path_of(in_path, in_len)?;
+        let output = path_of(out_path, out_len)?;
+        let with = byte_list(replacements, count, "replacements")?;
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let outcome = m.replace_file(&input, &output, &with, &never)?;
+        if out_matches.is_null() {
+            return Ok(());
+        }
+        out(out_matches, "out_matches", outcome.matches)
     })
 }

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use hayscan_core::Matcher;
 
 use crate::iter::IterObject;
+use crate::job::JobObject;
 use crate::status::Fail;
 use crate::stream::StreamObject;
 
@@ -172,6 +173,7 @@ pub(crate) enum Object {
     Matcher(Arc<Matcher>, LiveCount),
     Stream(Arc<StreamObject>),
     Iter(Arc<IterObject>),
+    Job(Arc<JobObject>),
 }
 
 impl Object {
@@ -180,6 +182,7 @@ impl Object {
             Object::Matcher(..) => "hayscan_matcher_t",
             Object::Stream(_) => "hayscan_stream_t",
             Object::Iter(_) => "hayscan_iter_t",
+            Object::Job(_) => "hayscan_job_t",
         }
     }
 }

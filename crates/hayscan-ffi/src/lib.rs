@@ -14,7 +14,7 @@
 //! One module per object of the API, as in wasmtime's c-api: `diagnostics` (versions,
 //! live objects, last error), `options`, `bytes`, `scan` (what scans deliver), `matcher`, `answers` (counts per pattern, which
 //! patterns occur, many inputs in one call), `file` (scanning a file by path), `captures`,
-//! `replace`, `iter` and `stream`; `status` and `handles` are the shared plumbing.
+//! `replace`, `iter`, `stream` and `job` (scans on a worker thread, parallel counts); `status` and `handles` are the shared plumbing.
 
 #![allow(non_camel_case_types)]
 // Exported functions take raw pointers from C; each one validates them before use and
@@ -28,6 +28,7 @@ mod diagnostics;
 mod file;
 mod handles;
 mod iter;
+mod job;
 mod matcher;
 mod options;
 mod replace;
@@ -41,6 +42,7 @@ pub use captures::*;
 pub use diagnostics::*;
 pub use file::*;
 pub use iter::*;
+pub use job::*;
 pub use matcher::*;
 pub use options::*;
 pub use replace::*;

@@ -16,7 +16,6 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use crate::job::CHUNK;
 use crate::{Error, Matcher, ScanReport, Source};
 
 impl Matcher {
@@ -77,7 +76,7 @@ mod tests {
     fn a_file_gives_the_whole_buffer_matches_across_chunk_edges() {
         // Matches straddle every 256 KiB chunk edge: "needle" repeated with an odd period.
         let mut text = Vec::new();
-        while text.len() < 3 * super::CHUNK + 17 {
+        while text.len() < 3 * crate::job::CHUNK + 17 {
             text.extend_from_slice(b"xx needle y\xC3\xA9 NEEDLE ");
         }
         let path = temp("edges.txt", &text);
