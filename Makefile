@@ -55,11 +55,13 @@ test-c: lib | $(BUILD)
 	gcc $(CFLAGS) $(CTESTS)/test_vectors.c -o $(BUILD)/test_vectors -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	gcc $(CFLAGS) -pthread $(CTESTS)/test_handles.c -o $(BUILD)/test_handles -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	gcc $(CFLAGS) $(CTESTS)/test_faults.c -o $(BUILD)/test_faults -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
+	gcc $(CFLAGS) -pthread $(CTESTS)/test_jobs.c -o $(BUILD)/test_jobs -L$(LIB_DIR) -lhayscan -Wl,-rpath,$(LIB_DIR)
 	python3 $(CTESTS)/flatten_vectors.py tests/vectors > $(BUILD)/vectors.txt
 	$(VALGRIND) $(BUILD)/test_api
 	$(VALGRIND) $(BUILD)/test_vectors $(BUILD)/vectors.txt
 	$(VALGRIND) $(BUILD)/test_handles
 	$(VALGRIND) $(BUILD)/test_faults
+	$(VALGRIND) $(BUILD)/test_jobs
 	$(CTESTS)/check_exports.sh $(LIB_DIR)/libhayscan.so $(INCLUDE)/hayscan.h
 	python3 $(CTESTS)/doc_example.py docs/c-api.md $(INCLUDE) $(LIB_DIR) $(BUILD)
 	php -d ffi.enable=1 -r 'FFI::cdef(file_get_contents("$(INCLUDE)/hayscan_php.h"), getenv("HAYSCAN_LIB")); echo "FFI::cdef accepts hayscan_php.h\n";'
@@ -72,7 +74,7 @@ ASAN_CFLAGS := $(CFLAGS) -fsanitize=address -fno-omit-frame-pointer
 test-c-asan: | $(BUILD)
 	@cargo +nightly --version >/dev/null 2>&1 || { echo "test-c-asan needs Rust nightly: rustup toolchain install nightly" >&2; exit 1; }
 	RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR=target/asan cargo +nightly build --release -p hayscan-ffi --target x86_64-unknown-linux-gnu
-	for t in test_api test_handles test_faults; do \
+	for t in test_api test_handles test_faults test_jobs; do \
 	  gcc $(ASAN_CFLAGS) -pthread $(CTESTS)/$$t.c -o $(BUILD)/$${t}_asan -L$(ASAN_DIR) -lhayscan -Wl,-rpath,$(ASAN_DIR); \
 	  ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 $(BUILD)/$${t}_asan; \
 	done
