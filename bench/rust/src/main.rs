@@ -8,6 +8,7 @@
 //! ```text
 //! hayscan-bench --data bench/data/quick [--reps 3] [--calls 200000]
 //! hayscan-bench --data bench/data/quick --memory dense-10000
+//! hayscan-bench --files --data bench/data/quick [--mb 100]                           (files.rs)
 //! hayscan-bench --rulesets bench/data/rulesets --data bench/data/quick --state DIR   (rulesets.rs)
 //! ```
 
@@ -15,11 +16,13 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod files;
 #[cfg(feature = "hyperscan")]
 mod hs;
 #[cfg(not(feature = "hyperscan"))]
 #[path = "hs_stub.rs"]
 mod hs;
+mod method;
 mod rulesets;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
@@ -199,6 +202,10 @@ fn build_or_report(pats: &[Vec<u8>], opts: &Options, base: &Value) -> Option<Mat
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--files") {
+        files::main();
+        return;
+    }
     if std::env::args().any(|a| a == "--rulesets") {
         rulesets::main();
         return;
