@@ -14,6 +14,8 @@ require_relative "hayscan/match"
 require_relative "hayscan/captures"
 require_relative "hayscan/callbacks"
 require_relative "hayscan/offsets"
+require_relative "hayscan/file_job"
+require_relative "hayscan/matcher_files"
 require_relative "hayscan/matcher"
 require_relative "hayscan/stream"
 

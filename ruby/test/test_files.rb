@@ -5,9 +5,9 @@ require "pathname"
 require "tmpdir"
 require "fileutils"
 
-# Matcher#count_file and #scan_file: a file by path, read in chunks (the library reads
-# for count_file, without the GVL; scan_file feeds a Stream from Ruby), the same matches
-# as a scan of the file's bytes, and Ruby's own errors for files that cannot be read.
+# Matcher#count_file and #scan_file: a file by path, read in chunks by the library without
+# the GVL (scan_file on a job: see test_file_jobs.rb), the same matches as a scan of the
+# file's bytes, and Ruby's own errors for files that cannot be read.
 class TestFiles < Minitest::Test
   def setup
     @live = [Hayscan.live_objects, Hayscan.live_handlers]

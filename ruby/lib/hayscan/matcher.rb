@@ -8,6 +8,8 @@ module Hayscan
   #   m = Hayscan::Matcher.new(%w[fox dog])
   #   m.find_all("the fox and the dog").map(&:text) #=> ["fox", "dog"]
   class Matcher
+    include MatcherFiles # count_file, scan_file, replace_file
+
     SYNTAXES = { literal: 0, regex: 1 }.freeze
     MATCH_KINDS = { leftmost_first: 0, leftmost_longest: 1, overlapping: 2 }.freeze
 
@@ -74,6 +76,7 @@ module Hayscan
       @whole_words = whole_words ? true : false
       data, lens, @longest_pattern = pack_patterns(patterns)
       @pattern_count = lens.size
+      @packed_patterns = [data.freeze, lens.freeze] # for #pattern_texts
 
       opts = Native::Options.new
       Status.check!(Native.hayscan_options_init(opts))
@@ -154,15 +157,29 @@ module Hayscan
       groups_of(nil, text, len, text, match)
     end
 
-    # Number of matches in `text`.
-    def count(text)
+    # Number of matches in `text`. With `threads: n`, the text is split between up to n
+    # native threads (0: the available cores, at most 8), with the GVL released from
+    # 64 KiB; the answer is the same. Sets that cannot be split (regex sets, whole words,
+    # empty patterns, non-ASCII case folding) and short texts are counted on one thread.
+    def count(text, threads: nil)
       text = haystack(text)
       out = Native::Scratch.get.out_len
       len = text.bytesize
-      if len < NOGVL_BYTES
-        check(Native.hayscan_matcher_count(@handle, text, len, out))
+      if threads.nil?
+        if len < NOGVL_BYTES
+          check(Native.hayscan_matcher_count(@handle, text, len, out))
+        else
+          without_gvl(text) { |ptr, hay| Native.hayscan_matcher_count_nogvl(ptr, hay, hay.bytesize, out) }
+        end
       else
-        without_gvl(text) { |ptr, hay| Native.hayscan_matcher_count_nogvl(ptr, hay, hay.bytesize, out) }
+        n = limit(:threads, threads, SIZE_MAX)
+        if len < NOGVL_BYTES
+          check(Native.hayscan_matcher_count_parallel(@handle, text, len, n, out))
+        else
+          without_gvl(text) do |ptr, hay|
+            Native.hayscan_matcher_count_parallel_nogvl(ptr, hay, hay.bytesize, n, out)
+          end
+        end
       end
       out.read(:size_t)
     end
@@ -359,49 +376,6 @@ module Hayscan
       each_pulled(text, FIRST_BATCH, captures, &block)
     end
 
-    # The number of matches in the file at +path+ (a String or Pathname), read by the
-    # library in chunks: the file never becomes a Ruby String, so memory stays bounded,
-    # and the GVL is released for the whole call (threads count files in parallel).
-    # Literal sets give #count of the file's bytes; regex sets scan each line alone, as a
-    # Stream does. A file that cannot be read raises the Errno error File.open would
-    # (Errno::ENOENT, Errno::EISDIR, ...).
-    def count_file(path)
-      path = file_path(path)
-      out = FFI::MemoryPointer.new(:size_t)
-      handle = enter_unlocked
-      begin
-        status = Native.hayscan_matcher_count_file(handle, path, path.bytesize, out)
-      ensure
-        leave_unlocked
-      end
-      file_error!(path) if status == Status::FILE
-      check(status)
-      out.read(:size_t)
-    end
-
-    # Yields each match in the file at +path+ as a Stream would (byte offsets, absolute
-    # in the file; see Matcher#stream), reading it in chunks of 256 KiB; returns the
-    # number of matches yielded. `break` stops the reading. Without a block, an
-    # Enumerator.
-    def scan_file(path, &block)
-      path = file_path(path)
-      return enum_for(__method__, path) { count_file(path) } unless block
-
-      n = 0
-      File.open(path, "rb") do |f|
-        stream do |s|
-          s.on do |m|
-            n += 1
-            yield m
-          end
-          while (chunk = f.read(FILE_CHUNK))
-            s << chunk
-          end
-        end
-      end
-      n
-    end
-
     # Like #scan, but returns the matcher, as `each` methods do.
     def each_match(text, captures: false, &block)
       return enum_for(__method__, haystack(text), captures: captures) { count(text) } unless block
@@ -442,19 +416,7 @@ module Hayscan
     def replace_all(text, replacements)
       text = haystack(text)
       list = replacement_list(replacements)
-      # The C ABI takes the replacements as an array of (pointer, length) structs. Ruby
-      # cannot put a String's own address in a struct safely (GC compaction may move a
-      # short String's bytes), so the replacements — small, unlike the haystack — are
-      # copied once into one native buffer that the table points into.
-      pool = FFI::MemoryPointer.new(:char, list.sum(&:bytesize) + 1)
-      table = FFI::MemoryPointer.new(:pointer, 2 * [list.size, 1].max)
-      at = 0
-      list.each_with_index do |r, i|
-        pool.put_bytes(at, r)
-        table.put_pointer(2 * i * FFI::Pointer.size, pool + at)
-        table.put_pointer((2 * i + 1) * FFI::Pointer.size, FFI::Pointer.new(r.bytesize))
-        at += r.bytesize
-      end
+      table = replacement_table(list)
       scratch = Native::Scratch.get
       out_ptr = scratch.out_ptr
       out_len = scratch.out_len
@@ -615,25 +577,6 @@ module Hayscan
       [data, lens, longest]
     end
 
-    FILE_CHUNK = 256 << 10
-
-    def file_path(path)
-      path = path.to_path if path.respond_to?(:to_path)
-      s = String.try_convert(path)
-      raise TypeError, "expected a path (String or Pathname), got #{path.class}" unless s
-      raise ArgumentError, "path contains a null byte" if s.include?("\0")
-      raise ArgumentError, "path is empty" if s.empty?
-
-      s.b.freeze
-    end
-
-    # The library could not read the file: the Errno error Ruby's own open or read gives,
-    # else the library's FileError.
-    def file_error!(path)
-      File.open(path, "rb") { |f| f.read(1) }
-      raise Status.error_for(Status::FILE)
-    end
-
     def haystack(text)
       s = String.try_convert(text)
       raise TypeError, "expected a String, got #{text.class}" unless s
@@ -724,6 +667,24 @@ module Hayscan
       list.each_with_index.map do |r, i|
         String.try_convert(r) or raise TypeError, "replacement #{i} is a #{r.class}, not a String"
       end
+    end
+
+    # The C ABI takes the replacements as an array of (pointer, length) structs. Ruby
+    # cannot put a String's own address in a struct safely (GC compaction may move a
+    # short String's bytes), so the replacements — small, unlike the haystack — are
+    # copied once into one native buffer that the table points into (and keeps alive).
+    def replacement_table(list)
+      pool = FFI::MemoryPointer.new(:char, list.sum(&:bytesize) + 1)
+      table = FFI::MemoryPointer.new(:pointer, 2 * [list.size, 1].max)
+      at = 0
+      list.each_with_index do |r, i|
+        pool.put_bytes(at, r)
+        table.put_pointer(2 * i * FFI::Pointer.size, pool + at)
+        table.put_pointer((2 * i + 1) * FFI::Pointer.size, FFI::Pointer.new(r.bytesize))
+        at += r.bytesize
+      end
+      table.instance_variable_set(:@pool, pool)
+      table
     end
 
     # Runs a native call with the GVL released (other Ruby threads run meanwhile) on a

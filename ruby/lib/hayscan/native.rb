@@ -290,6 +290,43 @@ module Hayscan
     attach_function :hayscan_matcher_count_file, %i[pointer pointer size_t pointer], :int32,
                     blocking: true
 
+    # count on several threads: the GVL twin for short inputs (counted on the calling
+    # thread anyway), the _nogvl one from 64 KiB.
+    attach_function :hayscan_matcher_count_parallel, %i[pointer pointer size_t size_t pointer], :int32
+    attach_function :hayscan_matcher_count_parallel_nogvl, :hayscan_matcher_count_parallel,
+                    %i[pointer pointer size_t size_t pointer], :int32, blocking: true
+    # A file copied with its matches replaced: as long as the file, so without the GVL.
+    attach_function :hayscan_matcher_replace_file,
+                    %i[pointer pointer size_t pointer size_t pointer size_t pointer], :int32, blocking: true
+
+    # Jobs: a file scanned on a worker thread of the library, its matches drained in
+    # batches (Hayscan::FileJob). next_batch, wait and free wait for that thread, so
+    # they release the GVL; start and cancel return at once.
+    # struct hayscan_job_options (versioned: filled by hayscan_job_options_init).
+    class JobOptions < FFI::Struct
+      layout :version, :uint32,
+             :delivery, :uint32,
+             :batch, :size_t,
+             :max_queued, :size_t,
+             :on_batch, :pointer,
+             :release, :pointer,
+             :user_data, :pointer
+    end
+    JOB_OPTIONS_VERSION = 1
+    JOB_COLLECT = 2
+
+    # struct hayscan_job_outcome
+    class JobOutcome < FFI::Struct
+      layout :matches, :size_t, :stopped, :uint32, :cancelled, :uint32
+    end
+
+    attach_function :hayscan_job_options_init, [JobOptions.by_ref], :int32
+    attach_function :hayscan_matcher_start_file_job, %i[pointer pointer size_t pointer pointer], :int32
+    attach_function :hayscan_job_cancel, [:pointer], :int32
+    attach_function :hayscan_job_next_batch, %i[pointer pointer size_t pointer], :int32, blocking: true
+    attach_function :hayscan_job_wait, [:pointer, JobOutcome.by_ref], :int32, blocking: true
+    attach_function :hayscan_job_free, [:pointer], :void, blocking: true
+
     # Calls that run Ruby callbacks keep the GVL: the callbacks need it.
     attach_function :hayscan_matcher_replace_with,
                     %i[pointer pointer size_t on_replace pointer pointer pointer pointer], :int32
