@@ -41,6 +41,17 @@ extern "C" {
         db: *mut *mut RawDatabase,
         error: *mut *mut CompileError,
     ) -> c_int;
+    fn hs_compile_lit_multi(
+        expressions: *const *const c_char,
+        flags: *const c_uint,
+        ids: *const c_uint,
+        lens: *const usize,
+        elements: c_uint,
+        mode: c_uint,
+        platform: *const c_void,
+        db: *mut *mut RawDatabase,
+        error: *mut *mut CompileError,
+    ) -> c_int;
     fn hs_free_compile_error(error: *mut CompileError) -> c_int;
     fn hs_free_database(db: *mut RawDatabase) -> c_int;
     fn hs_database_size(db: *const RawDatabase, size: *mut usize) -> c_int;
@@ -94,6 +105,32 @@ pub struct CompileFailure {
 }
 
 impl Database {
+    /// `hs_compile_lit_multi` (pure literals: any bytes, lengths given) in block mode, ids
+    /// 0..n, every pattern with `flags`, then `hs_alloc_scratch`.
+    pub fn compile_literals(pats: &[&[u8]], flags: c_uint) -> Result<Database, CompileFailure> {
+        let ptrs: Vec<*const c_char> = pats.iter().map(|p| p.as_ptr() as *const c_char).collect();
+        let lens: Vec<usize> = pats.iter().map(|p| p.len()).collect();
+        let all_flags = vec![flags; pats.len()];
+        let ids: Vec<c_uint> = (0..pats.len() as c_uint).collect();
+        let mut db = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // SAFETY: the arrays hold `pats.len()` elements and outlive the call.
+        let rc = unsafe {
+            hs_compile_lit_multi(
+                ptrs.as_ptr(),
+                all_flags.as_ptr(),
+                ids.as_ptr(),
+                lens.as_ptr(),
+                pats.len() as c_uint,
+                HS_MODE_BLOCK,
+                ptr::null(),
+                &mut db,
+                &mut err,
+            )
+        };
+        Database::finish(rc, db, err, "hs_compile_lit_multi")
+    }
+
     /// `hs_compile_multi` in block mode, ids 0..n, then `hs_alloc_scratch`.
     pub fn compile(exprs: &[&[u8]], flags: &[c_uint]) -> Result<Database, CompileFailure> {
         assert_eq!(exprs.len(), flags.len());
@@ -124,10 +161,20 @@ impl Database {
                 &mut err,
             )
         };
+        Database::finish(rc, db, err, "hs_compile_multi")
+    }
+
+    /// The error of a compile, or its database with scratch allocated.
+    fn finish(
+        rc: c_int,
+        db: *mut RawDatabase,
+        err: *mut CompileError,
+        what: &str,
+    ) -> Result<Database, CompileFailure> {
         if rc != HS_SUCCESS {
             let failure = if err.is_null() {
                 CompileFailure {
-                    message: format!("hs_compile_multi returned {rc}"),
+                    message: format!("{what} returned {rc}"),
                     expression: None,
                 }
             } else {
@@ -135,7 +182,7 @@ impl Database {
                 unsafe {
                     let e = &*err;
                     let message = if e.message.is_null() {
-                        format!("hs_compile_multi returned {rc}")
+                        format!("{what} returned {rc}")
                     } else {
                         CStr::from_ptr(e.message).to_string_lossy().into_owned()
                     };

@@ -30,6 +30,13 @@ pub struct CompileFailure {
 }
 
 impl Database {
+    pub fn compile_literals(_pats: &[&[u8]], _flags: c_uint) -> Result<Database, CompileFailure> {
+        Err(CompileFailure {
+            message: UNAVAILABLE.into(),
+            expression: None,
+        })
+    }
+
     pub fn compile(_exprs: &[&[u8]], _flags: &[c_uint]) -> Result<Database, CompileFailure> {
         Err(CompileFailure {
             message: UNAVAILABLE.into(),

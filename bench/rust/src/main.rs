@@ -8,6 +8,7 @@
 //! ```text
 //! hayscan-bench --data bench/data/quick [--reps 3] [--calls 200000]
 //! hayscan-bench --data bench/data/quick --memory dense-10000
+//! hayscan-bench --literals --data bench/data/quick [--verify]                         (literals.rs)
 //! hayscan-bench --files --data bench/data/quick [--mb 100]                           (files.rs)
 //! hayscan-bench --rulesets bench/data/rulesets --data bench/data/quick --state DIR   (rulesets.rs)
 //! ```
@@ -22,6 +23,7 @@ mod hs;
 #[cfg(not(feature = "hyperscan"))]
 #[path = "hs_stub.rs"]
 mod hs;
+mod literals;
 mod method;
 mod rulesets;
 
@@ -202,6 +204,10 @@ fn build_or_report(pats: &[Vec<u8>], opts: &Options, base: &Value) -> Option<Mat
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--literals") {
+        literals::main();
+        return;
+    }
     if std::env::args().any(|a| a == "--files") {
         files::main();
         return;
