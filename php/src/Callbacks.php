@@ -113,6 +113,18 @@ final class Callbacks
         }
     }
 
+    /**
+     * Forgets every frame: the native calls they belong to were left by a fatal error and
+     * will never return (RequestCleanup, at the end of such a request).
+     */
+    public static function forgetAll(): void
+    {
+        self::$frames = [];
+        self::$top = null;
+        self::$depth = 0;
+        self::$idle = [];
+    }
+
     /** Number of counted native calls in progress (0 outside of any callback). */
     public static function depth(): int
     {

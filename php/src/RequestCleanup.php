@@ -15,7 +15,10 @@ use FFI\CData;
  * iterators of that request stayed alive in the worker forever. This class tracks them per
  * request; a shutdown function (shutdown functions still run after a fatal error) detects
  * the fatal with a canary object whose destructor did not run, and frees what is left.
- * After a normal request it does nothing: destructors free everything as usual.
+ * The native calls the fatal error jumped out of never returned, so what they held (a stream
+ * being fed, kept alive by its own feed() call) is freed by the library's
+ * hayscan_abandoned_calls_free(), called last. After a normal request it does nothing:
+ * destructors free everything as usual.
  *
  * @internal
  */
@@ -74,6 +77,9 @@ final class RequestCleanup
             return;
         }
         $ffi = Library::ffi();
+        // The calls the fatal error jumped out of never returned: forget their frames here
+        // too, so that releases and closes below run as top-level calls.
+        Callbacks::forgetAll();
         foreach (self::$held as $token => [$free, $ptr, $len]) {
             unset(self::$held[$token]);
             $free === 'hayscan_bytes_free' ? $ffi->hayscan_bytes_free($ptr, $len) : $ffi->$free($ptr);
@@ -89,6 +95,14 @@ final class RequestCleanup
             } catch (\Throwable $e) {
                 error_log('hayscan: closing a ' . $owner::class . ' after a fatal error: ' . $e->getMessage());
             }
+        }
+        // What the interrupted native calls themselves kept alive (a stream fed by the call
+        // the fatal error interrupted, with its matcher and handlers): no hayscan call is in
+        // progress any more, so the library may drop it now. Its handlers are released here,
+        // while this request's callbacks still exist.
+        $status = $ffi->hayscan_abandoned_calls_free(null);
+        if ($status !== Status::OK) {
+            error_log('hayscan: freeing the native calls a fatal error interrupted: ' . Library::fail($status)->getMessage());
         }
     }
 

@@ -64,23 +64,6 @@
  */
 
 /** \brief
- *  The ABI version of the loaded library (`HAYSCAN_ABI_VERSION` of its header).
- */
-uint32_t
-hayscan_abi_version (void);
-
-/** \brief
- *  Frees a buffer returned through `(char **out, size_t *out_len)` by hayscan, passing the
- *  same pointer and length. NULL is a no-op, and so is a pointer and length hayscan did not
- *  hand out or that were freed already (unless hayscan has since returned a new buffer of
- *  that length at that address). Never use `free()` on hayscan's buffers.
- */
-void
-hayscan_bytes_free (
-    char * ptr,
-    size_t len);
-
-/** \brief
  *  Result of every fallible hayscan function. Values are explicit and never reused.
  */
 /** \remark Has the same ABI as `int32_t` **/
@@ -132,6 +115,41 @@ enum hayscan_status {
 }
 ; typedef int32_t
 hayscan_status_t;
+
+/** \brief
+ *  Frees what the hayscan calls that were left without returning on the calling thread
+ *  held, and forgets those calls. A host whose callbacks can leave a hayscan call by a
+ *  long jump (PHP: `exit` or a fatal error inside a callback) calls this once it knows no
+ *  hayscan call is in progress on this thread; PHP calls it at the end of a request that
+ *  died of a fatal error. Until then such a call keeps alive what it used: a stream fed or
+ *  finished by an interrupted call (and its matcher and handlers), which
+ *  `hayscan_stream_free` alone cannot free. Handlers of streams freed here are released
+ *  now, on this thread.
+ *
+ *  Every call of this thread that runs callbacks is treated as gone: calling this from
+ *  inside a callback, while the call that runs it is in progress, frees what that call is
+ *  using. `*freed` (may be NULL) receives how many calls were forgotten.
+ */
+hayscan_status_t
+hayscan_abandoned_calls_free (
+    size_t * freed);
+
+/** \brief
+ *  The ABI version of the loaded library (`HAYSCAN_ABI_VERSION` of its header).
+ */
+uint32_t
+hayscan_abi_version (void);
+
+/** \brief
+ *  Frees a buffer returned through `(char **out, size_t *out_len)` by hayscan, passing the
+ *  same pointer and length. NULL is a no-op, and so is a pointer and length hayscan did not
+ *  hand out or that were freed already (unless hayscan has since returned a new buffer of
+ *  that length at that address). Never use `free()` on hayscan's buffers.
+ */
+void
+hayscan_bytes_free (
+    char * ptr,
+    size_t len);
 
 /** \brief
  *  Test support: panics inside an export so tests can prove panics become

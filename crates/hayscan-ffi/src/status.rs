@@ -5,7 +5,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use safer_ffi::prelude::*;
 
@@ -147,10 +147,36 @@ thread_local! {
 /// stack overflow.
 pub(crate) const MAX_NESTING: usize = 1000;
 
+/// One call that runs host callbacks, as `CallingBack` records it: where its frame is on
+/// the stack, and what the call keeps alive while it runs (`held`, see
+/// `CallingBack::enter_holding`).
+struct CallRecord {
+    id: u64,
+    at: usize,
+    held: Option<Arc<dyn Any>>,
+}
+
+/// The calls that run callbacks on this thread, as `CallingBack` records them.
+#[derive(Default)]
+struct CallRecords {
+    /// Calls in progress, outermost first.
+    live: Vec<CallRecord>,
+    /// Calls known to have been left without returning (see `CallingBack`), with what they
+    /// hold, until `hayscan_abandoned_calls_free` frees it.
+    abandoned: Vec<CallRecord>,
+    last_id: u64,
+}
+
+impl CallRecords {
+    /// Moves the live records from index `from` on to the abandoned ones.
+    fn abandon_from(&mut self, from: usize) {
+        let gone = self.live.split_off(from);
+        self.abandoned.extend(gone);
+    }
+}
+
 thread_local! {
-    /// Stack addresses of the calls that run callbacks in progress on this thread, outermost
-    /// first (see `CallingBack::enter`).
-    static CALLBACK_FRAMES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    static CALLS: RefCell<CallRecords> = RefCell::new(CallRecords::default());
 }
 
 /// Marks a call that runs host callbacks, for the nesting limit; leaves on drop.
@@ -159,46 +185,138 @@ thread_local! {
 /// inside a callback long-jumps over hayscan's frames, and the guard is never dropped. A
 /// plain counter then leaked one level per such request until every call of a php-fpm
 /// worker got `BUSY`. So each call records where its frame is on the stack, and `enter`
-/// first forgets the recorded frames at or below its own (the stack grows down: a frame
+/// first sets aside the recorded calls at or below its own (the stack grows down: a frame
 /// still in progress is above every call it makes, so those are gone).
+///
+/// What such a call holds on its own frame is lost with the frame (a reference skipped by a
+/// long jump is never dropped), so a call that keeps an object alive hands its reference
+/// to its record instead (`enter_holding`). The record drops it when the call returns;
+/// for a call left without returning, `hayscan_abandoned_calls_free` drops it, called by
+/// the host once it knows no call is in progress on the thread (PHP: at the end of a
+/// request that died of a fatal error). Until then it stays alive: dropping it earlier,
+/// when `enter` finds the call gone, could run the host's release callbacks at a moment
+/// the host does not expect them (PHP frees its callbacks at the end of each request).
 #[derive(Debug)]
-pub(crate) struct CallingBack(usize);
+pub(crate) struct CallingBack {
+    id: u64,
+}
 
 impl CallingBack {
     pub(crate) fn enter() -> Result<CallingBack, Fail> {
+        Self::record(None)
+    }
+
+    /// As `enter`, and keeps `held` alive until the call returns (or, if it never does,
+    /// until `hayscan_abandoned_calls_free`). Returns a reference to it that is valid for
+    /// the call (see the safety note).
+    ///
+    /// # Safety
+    ///
+    /// The reference is valid until this `CallingBack` is dropped, provided
+    /// `hayscan_abandoned_calls_free` is not called while the call is in progress (its
+    /// contract). Use it only inside the call and drop it before the guard.
+    pub(crate) unsafe fn enter_holding<T: 'static>(
+        held: Arc<T>,
+    ) -> Result<(CallingBack, &'static T), Fail> {
+        let at = Arc::as_ptr(&held);
+        let guard = Self::record(Some(held))?;
+        // SAFETY: the record keeps the `Arc` until `guard` drops it (or the host declares
+        // the call gone); see the function's contract.
+        Ok((guard, unsafe { &*at }))
+    }
+
+    fn record(held: Option<Arc<dyn Any>>) -> Result<CallingBack, Fail> {
         let marker = 0u8;
         let here = std::hint::black_box(&marker) as *const u8 as usize;
-        CALLBACK_FRAMES.with(|frames| {
-            let mut frames = frames.borrow_mut();
-            while frames.last().is_some_and(|&top| top <= here) {
-                frames.pop();
+        let refused = CALLS.with(|calls| {
+            let mut calls = calls.borrow_mut();
+            let gone =
+                calls.live.len() - calls.live.iter().rev().take_while(|r| r.at <= here).count();
+            calls.abandon_from(gone);
+            if calls.live.len() >= MAX_NESTING {
+                return Err(held);
             }
-            if frames.len() >= MAX_NESTING {
-                return Err(Fail {
+            calls.last_id += 1;
+            let id = calls.last_id;
+            calls.live.push(CallRecord { id, at: here, held });
+            Ok(id)
+        });
+        match refused {
+            Ok(id) => Ok(CallingBack { id }),
+            // Dropped here, outside the borrow: a drop may call the host back.
+            Err(held) => {
+                drop(held);
+                Err(Fail {
                     status: hayscan_status::Busy,
                     message: format!(
                         "callbacks are nested too deeply: {MAX_NESTING} hayscan calls that run \
                          callbacks are already in progress on this thread"
                     ),
                     pattern_index: -1,
-                });
+                })
             }
-            frames.push(here);
-            Ok(CallingBack(here))
-        })
+        }
     }
 }
 
 impl Drop for CallingBack {
     fn drop(&mut self) {
-        // Frames recorded below this one were left without returning (see above).
-        CALLBACK_FRAMES.with(|frames| {
-            let mut frames = frames.borrow_mut();
-            while frames.last().is_some_and(|&top| top <= self.0) {
-                frames.pop();
+        let held = CALLS.with(|calls| {
+            let mut calls = calls.borrow_mut();
+            match calls.live.iter().rposition(|r| r.id == self.id) {
+                Some(i) => {
+                    // Calls recorded after this one and still live were left without
+                    // returning (this one returns after every call it made).
+                    calls.abandon_from(i + 1);
+                    calls.live.pop().and_then(|r| r.held)
+                }
+                // Set aside by a later call's `enter` (a host that switches stacks, such as
+                // a coroutine library, can make a live call look gone); it returned after all.
+                None => {
+                    let i = calls.abandoned.iter().rposition(|r| r.id == self.id)?;
+                    calls.abandoned.remove(i).held
+                }
             }
         });
+        // Outside the borrow: dropping what the call held may call the host back (a
+        // stream's handler releases), and the host may call hayscan from there.
+        drop(held);
     }
+}
+
+/// Frees what the hayscan calls that were left without returning on the calling thread
+/// held, and forgets those calls. A host whose callbacks can leave a hayscan call by a
+/// long jump (PHP: `exit` or a fatal error inside a callback) calls this once it knows no
+/// hayscan call is in progress on this thread; PHP calls it at the end of a request that
+/// died of a fatal error. Until then such a call keeps alive what it used: a stream fed or
+/// finished by an interrupted call (and its matcher and handlers), which
+/// `hayscan_stream_free` alone cannot free. Handlers of streams freed here are released
+/// now, on this thread.
+///
+/// Every call of this thread that runs callbacks is treated as gone: calling this from
+/// inside a callback, while the call that runs it is in progress, frees what that call is
+/// using. `*freed` (may be NULL) receives how many calls were forgotten.
+#[ffi_export]
+pub fn hayscan_abandoned_calls_free(freed: *mut usize) -> hayscan_status {
+    guard(|| {
+        let gone = CALLS.with(|calls| {
+            let mut calls = calls.borrow_mut();
+            let mut gone = std::mem::take(&mut calls.abandoned);
+            gone.append(&mut calls.live);
+            gone
+        });
+        let count = gone.len();
+        // Exports the host left by a long jump never counted themselves out: this one is
+        // the only one in progress now.
+        GUARD_DEPTH.with(|d| d.set(1));
+        // Outside the borrow: the drops may call the host back.
+        drop(gone);
+        if !freed.is_null() {
+            // SAFETY: the caller passes NULL or a writable size_t.
+            unsafe { freed.write(count) };
+        }
+        Ok(())
+    })
 }
 
 static HOOK: Once = Once::new();
@@ -253,5 +371,132 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Fail>) -> hayscan_status {
             set_last_error(&panic_message(&*payload), -1);
             hayscan_status::Panic
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Debug)]
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn counter() -> Arc<AtomicUsize> {
+        Arc::new(AtomicUsize::new(0))
+    }
+
+    fn count(c: &AtomicUsize) -> usize {
+        c.load(Ordering::Relaxed)
+    }
+
+    fn records() -> (usize, usize) {
+        CALLS.with(|c| {
+            let c = c.borrow();
+            (c.live.len(), c.abandoned.len())
+        })
+    }
+
+    fn free_abandoned() -> usize {
+        let mut n = usize::MAX;
+        assert_eq!(hayscan_abandoned_calls_free(&mut n), hayscan_status::Ok);
+        n
+    }
+
+    #[test]
+    fn a_call_that_returns_drops_what_it_holds() {
+        let drops = counter();
+        {
+            // SAFETY: the reference is used inside the call only.
+            let (_call, held) =
+                unsafe { CallingBack::enter_holding(Arc::new(Counted(Arc::clone(&drops)))) }
+                    .unwrap();
+            assert!(Arc::ptr_eq(&held.0, &drops));
+            assert_eq!(count(&drops), 0);
+        }
+        assert_eq!(count(&drops), 1);
+        assert_eq!(records(), (0, 0));
+        assert_eq!(free_abandoned(), 0);
+    }
+
+    #[test]
+    fn a_call_left_without_returning_keeps_its_object_until_the_host_frees_abandoned_calls() {
+        let drops = counter();
+        for _ in 0..3 {
+            // What a long jump over the call does: its guard is never dropped.
+            // SAFETY: the reference is not used.
+            let (call, _) =
+                unsafe { CallingBack::enter_holding(Arc::new(Counted(Arc::clone(&drops)))) }
+                    .unwrap();
+            std::mem::forget(call);
+        }
+        // A later call at the same depth sets the earlier ones aside without dropping them.
+        let probe = CallingBack::enter().unwrap();
+        drop(probe);
+        assert_eq!(
+            count(&drops),
+            0,
+            "nothing is dropped before the host says the calls are gone"
+        );
+        assert_eq!(
+            records().0,
+            0,
+            "the abandoned calls do not count towards the nesting limit"
+        );
+        assert_eq!(free_abandoned(), 3);
+        assert_eq!(count(&drops), 3);
+        assert_eq!(records(), (0, 0));
+        assert_eq!(free_abandoned(), 0, "freed once");
+    }
+
+    #[test]
+    fn a_returning_call_sets_aside_the_calls_it_made_that_never_returned() {
+        let drops = counter();
+        let outer = CallingBack::enter().unwrap();
+        inner_left_by_long_jump(&drops);
+        assert_eq!(records(), (2, 0));
+        drop(outer);
+        assert_eq!(records(), (0, 1));
+        assert_eq!(count(&drops), 0);
+        assert_eq!(free_abandoned(), 1);
+        assert_eq!(count(&drops), 1);
+    }
+
+    #[inline(never)]
+    fn inner_left_by_long_jump(drops: &Arc<AtomicUsize>) {
+        // SAFETY: the reference is not used.
+        let (call, _) =
+            unsafe { CallingBack::enter_holding(Arc::new(Counted(Arc::clone(drops)))) }.unwrap();
+        std::mem::forget(std::hint::black_box(call));
+    }
+
+    #[test]
+    fn the_nesting_limit_refuses_a_call_and_drops_what_it_would_have_held() {
+        let drops = counter();
+        let calls: Vec<CallingBack> = (0..MAX_NESTING).map(|_| nested_record()).collect();
+        // SAFETY: the call is refused: there is no reference to use.
+        let refused = unsafe { CallingBack::enter_holding(Arc::new(Counted(Arc::clone(&drops)))) };
+        assert_eq!(refused.unwrap_err().status, hayscan_status::Busy);
+        assert_eq!(count(&drops), 1);
+        drop(calls);
+        assert_eq!(records(), (0, 0));
+    }
+
+    /// A record as if made by a deeper frame: the same-frame records would set each other
+    /// aside, so this one is made at a fake depth below every other.
+    fn nested_record() -> CallingBack {
+        CALLS.with(|calls| {
+            let mut calls = calls.borrow_mut();
+            let at = calls.live.last().map_or(usize::MAX, |r| r.at - 1);
+            calls.last_id += 1;
+            let id = calls.last_id;
+            calls.live.push(CallRecord { id, at, held: None });
+            CallingBack { id }
+        })
     }
 }

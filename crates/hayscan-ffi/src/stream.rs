@@ -174,10 +174,13 @@ fn drive(
     report: *mut hayscan_scan_report,
 ) -> Result<(), Fail> {
     // Our own `Arc`: if a handler frees the stream, the registry lets go of it and the
-    // stream (with its handlers' releases) goes when this call drops `s`, at its end.
-    let s = stream_of(stream)?;
+    // stream (with its handlers' releases) goes when this call ends. The call's record
+    // keeps it, not this frame: a host that leaves this call by a long jump (PHP's `exit`
+    // in a handler) skips this frame, and `hayscan_abandoned_calls_free` can still drop it.
+    // SAFETY: `s` and what borrows from it are dropped before `nesting` (declared first,
+    // dropped last, also when unwinding).
+    let (nesting, s) = unsafe { CallingBack::enter_holding(stream_of(stream)?) }?;
     let inside = s.owner.enter("stream")?;
-    let nesting = CallingBack::enter()?;
     let mut scanner = s.scanner.try_borrow_mut().map_err(|_| Fail::busy())?;
     let mut stop_value = 0;
     let on_match = |m: hayscan_core::Match| {
@@ -197,8 +200,8 @@ fn drive(
         Feed::Finish => scanner.finish(on_match),
     };
     drop(scanner);
-    drop(nesting);
     drop(inside);
+    drop(nesting);
     write_report(report, r?, stop_value)
 }
 
