@@ -5,6 +5,18 @@
 export type MatcherHandle = object & { readonly __hayscanHandle: 'matcher' }
 /** An opaque iteration handle, from `cursor`; released when exhausted, by `cursorClose` or the GC. */
 export type CursorHandle = object & { readonly __hayscanHandle: 'cursor' }
+/** An opaque cancel token, from `createCancel`; set by `cancel`. */
+export type CancelHandle = object & { readonly __hayscanHandle: 'cancel' }
+/** What an async task resolves with: its answer and how the scan ended. */
+export interface TaskReport<T> {
+  value: T
+  /** Matches found (counted, delivered or replaced) before the scan ended. */
+  matches: number
+  /** True if the token was set before the input's end. */
+  cancelled: boolean
+  /** True if a callback stopped the scan. */
+  stopped: boolean
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -47,6 +59,9 @@ export declare class NativeStream {
   close(): void
 }
 
+/** Sets `token`: the task it was given to stops at its next check. Idempotent. */
+export declare function cancel(token: CancelHandle): void
+
 /**
  * The capture groups of the match `pattern, start, end` of `haystack` (offsets in the
  * caller's units, as this addon reported them; `utf8Text` as for `find`), as a flat
@@ -67,13 +82,25 @@ export declare function close(matcher: MatcherHandle): void
 export declare function count(matcher: MatcherHandle, haystack: string | Uint8Array): number
 
 /**
+ * Counts on the libuv pool. `threads` other than 1 (0: the available cores, at most 8)
+ * uses a parallel count, which sees `token` only before it starts.
+ */
+export declare function countAsync(matcher: MatcherHandle, haystack: string | Uint8Array, threads: number, token: CancelHandle): Promise<TaskReport<undefined>>
+
+/**
  * Per pattern, its number of matches (`Float64Array`: a Buffer over 4 GiB may hold more
  * than 2^32 matches of one pattern).
  */
 export declare function countByPattern(matcher: MatcherHandle, haystack: string | Uint8Array): Float64Array
 
+/** Counts the matches of the file at `path` on the libuv pool, reading it in chunks. */
+export declare function countFile(matcher: MatcherHandle, path: string | Uint8Array, token: CancelHandle): Promise<TaskReport<undefined>>
+
 /** Per input of `inputs`, its number of matches. */
 export declare function countMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array
+
+/** A new cancel token for one async call, not set. */
+export declare function createCancel(): CancelHandle
 
 /**
  * Compiles `patterns` (strings or `Uint8Array`s; pattern id = index) with `options` and
@@ -107,6 +134,9 @@ export declare function find(matcher: MatcherHandle, haystack: string | Uint8Arr
 
 /** Every match, as a flat `[pattern, start, end, ...]` array, or null if there is none. */
 export declare function findAll(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text?: boolean): Float64Array | null
+
+/** Every match on the libuv pool, as a flat `[pattern, start, end, ...]` Float64Array. */
+export declare function findAllAsync(matcher: MatcherHandle, haystack: string | Uint8Array, utf8Text: boolean, token: CancelHandle): Promise<TaskReport<Float64Array>>
 
 /**
  * Every match as columns: `{ pattern: Uint32Array, start: Float64Array, end:
@@ -210,11 +240,31 @@ export declare function patternCount(matcher: MatcherHandle): number
 export declare function replaceAll(matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>, utf8Text?: boolean): string | Buffer
 
 /**
+ * `replaceAll` on the libuv pool: a string for string input (or `utf8Text`), a Buffer
+ * for bytes.
+ */
+export declare function replaceAllAsync(matcher: MatcherHandle, haystack: string | Uint8Array, replacements: Array<string | Uint8Array>, utf8Text: boolean, token: CancelHandle): Promise<TaskReport<string | Buffer>>
+
+/**
+ * Writes the file at `input` with every match replaced to `output` (created or
+ * truncated), on the libuv pool.
+ */
+export declare function replaceFile(matcher: MatcherHandle, input: string | Uint8Array, output: string | Uint8Array, replacements: Array<string | Uint8Array>, token: CancelHandle): Promise<TaskReport<undefined>>
+
+/**
  * Replaces each match by what `replace(pattern, start, end)` returns (a string or a
  * `Uint8Array`); `false` stops: that match and the rest are kept unchanged. A throw
  * stops the scan and is rethrown as is.
  */
 export declare function replaceWith(matcher: MatcherHandle, haystack: string | Uint8Array, replace: (pattern: number, start: number, end: number) => string | Uint8Array | false, utf8Text?: boolean): string | Buffer
+
+/**
+ * Scans the file at `path` on the libuv pool; `onBatch(flat)` receives the matches on
+ * the JavaScript thread, `batch` at a time, as flat `[pattern, start, end, ...]` byte
+ * offsets. The Promise settles after the last `onBatch`. `onBatch` must not throw; to
+ * stop, set `token`.
+ */
+export declare function scanFile(matcher: MatcherHandle, path: string | Uint8Array, batch: number, token: CancelHandle, onBatch: (flat: Float64Array) => void): Promise<TaskReport<undefined>>
 
 /** What a push scan did. */
 export interface ScanReport {

@@ -4,5 +4,5 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const hayscan = require('./index.js')
 
-export const { Matcher, MatchStream, HayscanError, ErrorCode, liveObjects, version } = hayscan
+export const { Matcher, MatchStream, HayscanError, AbortError, ErrorCode, liveObjects, version } = hayscan
 export default hayscan

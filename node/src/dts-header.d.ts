@@ -5,3 +5,15 @@
 export type MatcherHandle = object & { readonly __hayscanHandle: 'matcher' }
 /** An opaque iteration handle, from `cursor`; released when exhausted, by `cursorClose` or the GC. */
 export type CursorHandle = object & { readonly __hayscanHandle: 'cursor' }
+/** An opaque cancel token, from `createCancel`; set by `cancel`. */
+export type CancelHandle = object & { readonly __hayscanHandle: 'cancel' }
+/** What an async task resolves with: its answer and how the scan ended. */
+export interface TaskReport<T> {
+  value: T
+  /** Matches found (counted, delivered or replaced) before the scan ended. */
+  matches: number
+  /** True if the token was set before the input's end. */
+  cancelled: boolean
+  /** True if a callback stopped the scan. */
+  stopped: boolean
+}

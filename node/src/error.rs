@@ -105,17 +105,45 @@ pub(crate) fn throw<T>(
 /// Maps a core error to its code and throws it.
 pub(crate) fn throw_core<T>(env: &Env, err: hayscan::Error) -> Result<T> {
     let message = err.to_string();
-    match err {
-        hayscan::Error::InvalidPattern { index, .. } => {
-            throw(env, Code::InvalidPattern, message, Some(index))
+    match core_error(env, err) {
+        Ok(value) => {
+            // SAFETY: `value` is a value of this env created just above.
+            check_status!(unsafe { sys::napi_throw(env.raw(), value) })?;
+            Err(Error::new(Status::PendingException, message))
         }
-        hayscan::Error::InvalidArgument(_) => throw(env, Code::InvalidArgument, message, None),
-        hayscan::Error::Unsupported(_) => throw(env, Code::Unsupported, message, None),
-        hayscan::Error::Build(_) => throw(env, Code::Build, message, None),
-        hayscan::Error::StreamFinished => throw(env, Code::StreamFinished, message, None),
-        hayscan::Error::Io { .. } => throw(env, Code::Io, message, None),
-        hayscan::Error::Panicked(_) => throw(env, Code::Panic, message, None),
+        Err(_) => Err(Error::new(Status::GenericFailure, message)),
     }
+}
+
+/// The error value for a core error (its code, `patternIndex`, and for `IO` the OS error
+/// number as `errno` where the OS gave one), without throwing it: async tasks reject
+/// their Promise with it.
+pub(crate) fn core_error(env: &Env, err: hayscan::Error) -> Result<sys::napi_value> {
+    let message = err.to_string();
+    let (code, index, errno) = match err {
+        hayscan::Error::InvalidPattern { index, .. } => (Code::InvalidPattern, Some(index), None),
+        hayscan::Error::InvalidArgument(_) => (Code::InvalidArgument, None, None),
+        hayscan::Error::Unsupported(_) => (Code::Unsupported, None, None),
+        hayscan::Error::Build(_) => (Code::Build, None, None),
+        hayscan::Error::StreamFinished => (Code::StreamFinished, None, None),
+        hayscan::Error::Io { os_code, .. } => (Code::Io, None, os_code),
+        hayscan::Error::Panicked(_) => (Code::Panic, None, None),
+    };
+    let value = build_error(env, code, &message, index)?;
+    if let Some(errno) = errno {
+        let mut n = ptr::null_mut();
+        // SAFETY: plain value creation and a property write on an object of this env.
+        unsafe {
+            check_status!(sys::napi_create_int32(env.raw(), errno, &mut n))?;
+            check_status!(sys::napi_set_named_property(
+                env.raw(),
+                value,
+                c"errno".as_ptr(),
+                n
+            ))?;
+        }
+    }
+    Ok(value)
 }
 
 fn build_error(

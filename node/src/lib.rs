@@ -13,17 +13,21 @@
 //! [`haystack`] for the conversion.
 
 mod call;
+mod delivery;
 mod error;
 mod handle;
 mod haystack;
 mod live;
+mod pinned;
 mod report;
 mod typed_array;
 // Public so that the exported functions count as used in every build (napi-derive does not
 // register exports in `cfg(test)` builds).
 pub mod answers;
+pub mod cancel;
 pub mod matcher;
 pub mod stream;
+pub mod task;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;

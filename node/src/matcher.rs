@@ -94,7 +94,7 @@ impl MatcherSlot {
     }
 
     /// A counted reference to the matcher, for operations that run JavaScript.
-    fn matcher(&self, env: &Env) -> Result<Arc<Matcher>> {
+    pub(crate) fn matcher(&self, env: &Env) -> Result<Arc<Matcher>> {
         self.with(env, |_| Ok(()))?;
         let inner = self.0.borrow();
         Ok(Arc::clone(
