@@ -216,6 +216,33 @@ class TestFileJobs < Minitest::Test
     m.close
   end
 
+  # An Enumerator stepped with `next` and dropped never runs its fiber's `ensure`: the
+  # FileJob's finalizer cancels and frees the job. In a subprocess, since it relies on GC.
+  def test_abandoned_external_enumerators_are_freed_by_the_gc
+    code = <<~RUBY
+      path = #{@path.inspect}
+      File.binwrite(path, "ab " * 200_000)
+      m = Hayscan::Matcher.new(["ab"])
+      threads = Thread.list.size
+      def step(m, path)
+        e = m.scan_file(path)
+        [e.next.byte_start, e.next.byte_start]
+      end
+      firsts = Array.new(5) { step(m, path) }
+      live = [Hayscan.live_objects, Thread.list.size - threads]
+      200.times do
+        GC.start
+        break if Hayscan.live_objects == 1 && Thread.list.size == threads
+        sleep 0.02
+      end
+      m.close
+      p [firsts.uniq, live, [Hayscan.live_objects, Thread.list.size - threads]]
+    RUBY
+    out, status = ruby_subprocess("require 'hayscan'\n#{code}")
+    assert status.success?, out
+    assert_equal "[[[0, 3]], [6, 5], [0, 0]]\n", out
+  end
+
   def test_a_matcher_closed_during_the_scan_lets_it_finish
     File.binwrite(@path, "ab " * 100_000)
     m = Hayscan::Matcher.new(["ab"])

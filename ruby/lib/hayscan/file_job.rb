@@ -61,9 +61,38 @@ module Hayscan
     def initialize(job)
       @job = job
       @queue = SizedQueue.new(QUEUED)
-      @pump = Thread.new(job, @queue) { |j, q| FileJob.pump(j, q) }
-      @pump.report_on_exception = false
-      @pump.name = "hayscan-file-job"
+      @pump = FileJob.spawn_pump(job, @queue)
+      ObjectSpace.define_finalizer(self, FileJob.reaper(job, @queue, @pump))
+    end
+
+    # The pump thread. Made here, in a class method, so that its block holds no reference
+    # to the FileJob: an abandoned FileJob can be collected while its pump waits.
+    def self.spawn_pump(job, queue)
+      pump = Thread.new { FileJob.pump(job, queue) }
+      pump.report_on_exception = false
+      pump.name = "hayscan-file-job"
+      pump
+    end
+
+    # The finalizer of a FileJob collected without #close: the fiber of an Enumerator
+    # stepped with `next` and dropped before its end never runs its `ensure`. It cancels
+    # the job and frees it from a thread of its own (a finalizer must not wait for the
+    # pump).
+    def self.reaper(job, queue, pump)
+      proc do
+        Native.hayscan_job_cancel(job)
+        queue.close
+        Thread.new do
+          begin
+            pump.join
+          rescue StandardError
+            nil
+          end
+          Native.hayscan_job_free(job)
+        end
+      rescue ThreadError
+        nil # the process is exiting: it ends the job with it
+      end
     end
 
     # The pump's body: takes batches without the GVL until the scan ends or the queue is
@@ -105,6 +134,7 @@ module Hayscan
       return unless job
 
       @job = nil
+      ObjectSpace.undefine_finalizer(self)
       Native.hayscan_job_cancel(job)
       @queue.close
       begin
