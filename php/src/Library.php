@@ -41,6 +41,14 @@ final class Library
     public const MATCH_LEFTMOST_LONGEST = 1;
     /** `HAYSCAN_MATCH_OVERLAPPING` */
     public const MATCH_OVERLAPPING = 2;
+    /** `HAYSCAN_JOB_COUNT`: a job that only counts */
+    public const JOB_COUNT = 0;
+    /** `HAYSCAN_JOB_CALLBACK`: a job's batches go to a callback on its worker thread (never used by PHP) */
+    public const JOB_CALLBACK = 1;
+    /** `HAYSCAN_JOB_COLLECT`: a job's batches are queued for the caller to drain ({@see Job}) */
+    public const JOB_COLLECT = 2;
+    /** `HAYSCAN_JOB_OPTIONS_VERSION` */
+    public const JOB_OPTIONS_VERSION = 1;
 
     /** Name of the FFI scope the preload header declares. */
     public const SCOPE = 'HAYSCAN';
@@ -320,6 +328,21 @@ final class Library
             Status::IO => new IoException($message),
             default => new PanicException("hayscan returned unknown status $status: $message"),
         };
+    }
+
+    /**
+     * As fail(), and an IoException's message names $file (the path, or the files
+     * involved) when the library's does not.
+     *
+     * @internal
+     */
+    public static function failFile(int $status, string $file): Exception
+    {
+        $e = self::fail($status);
+        if ($e instanceof IoException && !str_contains($e->getMessage(), $file)) {
+            return new IoException("$file: " . $e->getMessage());
+        }
+        return $e;
     }
 
     /**

@@ -40,11 +40,10 @@ use FFI\CData;
  */
 final class Matcher
 {
+    use Answers;
+
     /** Matches fetched per native call by findAll() and matches(). */
     public const BATCH = 256;
-
-    private const OPTIONS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'max_line_len', 'whole_words',
-        'max_repetition', 'max_regex_states'];
 
     /** Matches fetched per native call by findAllColumns(). */
     private const COLUMN_BATCH = 512;
@@ -102,7 +101,7 @@ final class Matcher
             }
         }
         $ffi = Library::ffi();
-        $opts = self::options($ffi, $options);
+        $opts = Options::native($ffi, $options);
         // One packed string plus one length array: no per-pattern allocation or call,
         // which is what makes 100,000-pattern sets cheap to build.
         $count = count($patterns);
@@ -227,15 +226,28 @@ final class Matcher
         return $hits;
     }
 
-    /** Number of matches in $text (no Hit objects are made). */
-    public function count(string $text): int
+    /**
+     * Number of matches in $text (no Hit objects are made). With $threads other than 1 the
+     * library splits a large text across that many native threads (0: the available
+     * cores, at most 8) and gives exactly the one-thread answer; sets that cannot be split
+     * (regex sets, empty patterns, whole words, non-ASCII case folding) and short texts
+     * are counted on this thread.
+     *
+     * @throws InvalidArgumentException $threads is negative
+     */
+    public function count(string $text, int $threads = 1): int
     {
         $handle = $this->handle ?? throw self::closed();
         $ffi = Library::ffi();
         if (self::$flag === null) {
             self::cells();
         }
-        $status = $ffi->hayscan_matcher_count($handle, $text, strlen($text), self::$sizePtr);
+        if ($threads < 0) {
+            throw new InvalidArgumentException("threads must be 0 (the available cores) or more, $threads given");
+        }
+        $status = $threads === 1
+            ? $ffi->hayscan_matcher_count($handle, $text, strlen($text), self::$sizePtr)
+            : $ffi->hayscan_matcher_count_parallel($handle, $text, strlen($text), $threads, self::$sizePtr);
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }
@@ -315,23 +327,79 @@ final class Matcher
      * returns false (the file is then not read further); returns the number of matches
      * delivered. The matches are {@see countFile()}'s; the file never becomes a PHP string,
      * so a Hit's text is the pattern for case-sensitive literal sets and null otherwise.
-     * The callback runs on this thread, as in scan(); a Throwable it throws stops the scan
-     * and is rethrown.
+     *
+     * The file is read and scanned on a native worker thread while the callback runs on
+     * this thread, between native calls: the worker queues matches in batches (a few
+     * batches ahead at most) and this call drains them. No native frame is below the
+     * callback, so it may throw (the scan stops and the Throwable is rethrown), exit(),
+     * Fiber::suspend() (the scan waits for the Fiber), or scan again, without limits.
      *
      * @param callable(Hit): (bool|null|void) $callback
      *
-     * @throws IoException the file cannot be opened or read, or is a directory
+     * @throws IoException the file cannot be opened or read, or is a directory (after the
+     *         matches found before the error are delivered)
+     * @throws InvalidArgumentException $path is empty or contains a NUL byte
      */
     public function scanFile(string $path, callable $callback): int
     {
         $handle = $this->handle ?? throw self::closed();
-        $texts = $this->texts;
-        $callback = $callback(...);
-        return self::pushScan(
-            static fn (Hit $hit): mixed => $callback(new Hit($hit->pattern, $hit->start, $hit->end, $texts[$hit->pattern] ?? null)),
-            '',
-            static fn (CData $trampoline, CData $report): int => Library::ffi()->hayscan_matcher_scan_file($handle, $path, strlen($path), $trampoline, null, $report),
-        );
+        $job = Job::file($handle, $path);
+        try {
+            return $job->each($callback(...), $this->texts);
+        } finally {
+            $job->free();
+        }
+    }
+
+    /**
+     * scan() on a native worker thread: $text is scanned there while $callback(Hit $hit)
+     * runs on this thread, on the matches the worker queues in batches, as in
+     * {@see scanFile()}. Same matches, Hits and return value as scan(); the callback may
+     * throw, exit(), Fiber::suspend() or scan again without the limits of scan()'s
+     * callbacks (no native frame is below it). Starting the thread costs some tens of
+     * microseconds, and the job scans a C copy of $text: worth it for large texts, or when
+     * the callback needs that freedom.
+     *
+     * @param callable(Hit): (bool|null|void) $callback
+     */
+    public function scanInBackground(string $text, callable $callback): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $job = Job::text($handle, $text);
+        try {
+            return $job->each($callback(...), null, $text);
+        } finally {
+            $job->free();
+        }
+    }
+
+    /**
+     * Writes the file at $input to the file at $output (created or truncated) with every
+     * match replaced, as replaceAll() does, and returns the number of replacements. Both
+     * files are read and written in chunks by the library: neither becomes a PHP string,
+     * so files far larger than memory_limit can be rewritten.
+     *
+     * @param list<string>|string $replacement one string for every pattern, or one per pattern (indexed by pattern id)
+     *
+     * @throws IoException a file cannot be read or written (a missing input creates no
+     *         output; a failure midway leaves a partial output)
+     * @throws InvalidArgumentException $output is $input (the same file by any path), a
+     *         path is empty or contains a NUL byte, or the replacement list is wrong
+     * @throws UnsupportedException with the overlapping match kind
+     */
+    public function replaceFile(string $input, string $output, array|string $replacement): int
+    {
+        $handle = $this->handle ?? throw self::closed();
+        $ffi = Library::ffi();
+        $replacements = new Replacements($ffi, $replacement, 'replaceFile');
+        if (self::$flag === null) {
+            self::cells();
+        }
+        $status = $ffi->hayscan_matcher_replace_file($handle, $input, strlen($input), $output, strlen($output), $replacements->list, $replacements->count, self::$sizePtr);
+        if ($status !== Status::OK) {
+            throw Library::failFile($status, "$input -> $output");
+        }
+        return self::$size->cdata;
     }
 
     /**
@@ -359,42 +427,10 @@ final class Matcher
     {
         $handle = $this->handle ?? throw self::closed();
         $ffi = Library::ffi();
-        if (is_string($replacement)) {
-            $replacement = [$replacement];
-        } elseif (!array_is_list($replacement)) {
-            throw new InvalidArgumentException('replacements must be one string, or a list with one string per pattern id');
-        }
-        $count = count($replacement);
-        $list = null;
-        if ($count > 0) {
-            foreach ($replacement as $i => $r) {
-                if (!is_string($r)) {
-                    throw new \TypeError(sprintf('Hayscan\Matcher::replaceAll(): replacement %d must be a string, %s given', $i, get_debug_type($r)));
-                }
-            }
-            // A struct field cannot point into a PHP string, so the replacements are copied
-            // once into one C buffer that the (pointer, length) list points into.
-            $list = $ffi->new("hayscan_bytes_t[$count]");
-            $joined = implode('', $replacement);
-            $total = strlen($joined);
-            $buf = null;
-            if ($total > 0) {
-                $buf = $ffi->new("char[$total]");
-                FFI::memcpy($buf, $joined, $total);
-            }
-            $at = 0;
-            foreach ($replacement as $i => $r) {
-                $len = strlen($r);
-                if ($len > 0) {
-                    $list[$i]->ptr = FFI::addr($buf[$at]);
-                    $list[$i]->len = $len;
-                    $at += $len;
-                }
-            }
-        }
+        $replacements = new Replacements($ffi, $replacement, 'replaceAll');
         $out = Library::new('char *');
         $outLen = Library::new('size_t');
-        $status = $ffi->hayscan_matcher_replace_all($handle, $text, strlen($text), $list, $count, FFI::addr($out), FFI::addr($outLen));
+        $status = $ffi->hayscan_matcher_replace_all($handle, $text, strlen($text), $replacements->list, $replacements->count, FFI::addr($out), FFI::addr($outLen));
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }
@@ -525,267 +561,6 @@ final class Matcher
             $names[] = FFI::isNull($name) ? null : FFI::string($name, $nameLen->cdata);
         }
         return $this->groupNames[$pattern] = $names;
-    }
-
-    /**
-     * How many times each pattern matches in $text: a list indexed by pattern id (0 for a
-     * pattern that does not occur), counting the matches findAll() reports in this
-     * matcher's match kind. No Hit objects are made.
-     *
-     * ```php
-     * (new Matcher(['a', 'b', 'z']))->countByPattern('abab');   // [2, 2, 0]
-     * ```
-     *
-     * @return list<int>
-     */
-    public function countByPattern(string $text): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $n = $this->patternCount;
-        if ($n === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        $counts = $ffi->new(Library::type("size_t[$n]"));
-        $status = $ffi->hayscan_matcher_count_by_pattern($handle, $text, strlen($text), $counts, $n);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        return self::words($counts, $n);
-    }
-
-    /**
-     * The ids of the patterns that occur in $text, ascending, each once. The search stops
-     * as soon as every pattern has been seen.
-     *
-     * @return list<int>
-     */
-    public function matchingPatterns(string $text): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $n = $this->patternCount;
-        if ($n === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        $ids = $ffi->new(Library::type("uint32_t[$n]"));
-        $found = Library::new('size_t');
-        $status = $ffi->hayscan_matcher_matching_patterns($handle, $text, strlen($text), $ids, $n, FFI::addr($found));
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        $k = $found->cdata;
-        return $k === 0 ? [] : array_values(unpack('V*', FFI::string($ids, 4 * $k)));
-    }
-
-    /**
-     * The first match of each pattern: a list indexed by pattern id, holding the pattern's
-     * first Hit in $text (the first findAll() reports for it) or null when it does not
-     * occur. The search stops as soon as every pattern has been seen.
-     *
-     * @return list<?Hit>
-     */
-    public function firstMatchPerPattern(string $text): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $n = $this->patternCount;
-        if ($n === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        $firsts = $ffi->new(Library::type("hayscan_match_t[$n]"));
-        $status = $ffi->hayscan_matcher_first_match_per_pattern($handle, $text, strlen($text), $firsts, $n);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        // hayscan_match_t is {uint32_t pattern; size_t start; size_t end}: three 8-byte words.
-        $w = self::words($firsts, 3 * $n);
-        $texts = $this->texts;
-        $out = [];
-        for ($i = 0, $k = 0; $i < $n; $i++, $k += 3) {
-            $pattern = $w[$k] & 0xFFFFFFFF;
-            if ($pattern === Library::NO_PATTERN) {
-                $out[] = null;
-                continue;
-            }
-            $start = $w[$k + 1];
-            $end = $w[$k + 2];
-            $out[] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
-        }
-        return $out;
-    }
-
-    /**
-     * Every match, in order, as three parallel lists instead of Hit objects: the fast path
-     * for bulk consumers. Match $i is pattern `$c['pattern'][$i]` at byte offsets
-     * `[$c['start'][$i], $c['end'][$i])`.
-     *
-     * ```php
-     * $c = (new Matcher(['ab', 'c']))->findAllColumns('abcab');
-     * // ['pattern' => [0, 1, 0], 'start' => [0, 2, 3], 'end' => [2, 3, 5]]
-     * ```
-     *
-     * @return array{pattern: list<int>, start: list<int>, end: list<int>}
-     */
-    public function findAllColumns(string $text): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
-        $iter = Library::new('hayscan_iter_t *');
-        $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        $patterns = [];
-        $starts = [];
-        $ends = [];
-        $token = RequestCleanup::hold('hayscan_iter_free', $iter);
-        try {
-            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::COLUMN_BATCH . ']'));
-            $count = Library::new('size_t');
-            $countPtr = FFI::addr($count);
-            while (true) {
-                $status = $ffi->hayscan_iter_next($iter, $buf, self::COLUMN_BATCH, $countPtr);
-                if ($status !== Status::OK) {
-                    throw Library::fail($status);
-                }
-                $n = $count->cdata;
-                if ($n === 0) {
-                    break;
-                }
-                // One copy and one unpack per batch: {pattern (+ padding), start, end} words.
-                $w = unpack('Q*', FFI::string($buf, 24 * $n));
-                for ($k = 1, $last = 3 * $n; $k <= $last; $k += 3) {
-                    $patterns[] = $w[$k] & 0xFFFFFFFF;
-                    $starts[] = $w[$k + 1];
-                    $ends[] = $w[$k + 2];
-                }
-            }
-        } finally {
-            RequestCleanup::release($token);
-            $ffi->hayscan_iter_free($iter);
-        }
-        return ['pattern' => $patterns, 'start' => $starts, 'end' => $ends];
-    }
-
-    /**
-     * isMatch() of each input, in one native call: a list of bools, one per input.
-     *
-     * @param list<string> $inputs
-     * @return list<bool>
-     *
-     * @throws InvalidArgumentException $inputs is not a list
-     * @throws \TypeError an input is not a string
-     */
-    public function isMatchMany(array $inputs): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $count = self::checkInputs($inputs, 'isMatchMany');
-        if ($count === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        [$list, $keep] = self::inputList($ffi, $inputs, $count);
-        $found = $ffi->new(Library::type("uint8_t[$count]"));
-        $status = $ffi->hayscan_matcher_is_match_many($handle, $list, $count, $found);
-        unset($keep);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        // One copy of the flags, then a string loop: cheaper than unpack() + array_map().
-        $flags = FFI::string($found, $count);
-        $out = [];
-        for ($i = 0; $i < $count; $i++) {
-            $out[] = $flags[$i] !== "\0";
-        }
-        return $out;
-    }
-
-    /**
-     * count() of each input, in one native call: a list of ints, one per input.
-     *
-     * @param list<string> $inputs
-     * @return list<int>
-     *
-     * @throws InvalidArgumentException $inputs is not a list
-     * @throws \TypeError an input is not a string
-     */
-    public function countMany(array $inputs): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $count = self::checkInputs($inputs, 'countMany');
-        if ($count === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        [$list, $keep] = self::inputList($ffi, $inputs, $count);
-        $counts = $ffi->new(Library::type("size_t[$count]"));
-        $status = $ffi->hayscan_matcher_count_many($handle, $list, $count, $counts);
-        unset($keep);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        return self::words($counts, $count);
-    }
-
-    /**
-     * findAll() of each input, fetched in batches that span inputs: a list with one entry
-     * per input (in the order of $inputs), each the list of that input's Hits, offsets
-     * relative to that input. An input without matches gets [].
-     *
-     * ```php
-     * (new Matcher(['a']))->findMany(['xa', '', 'aa']);   // [[Hit(0, 1, 2)], [], [Hit(0, 0, 1), Hit(0, 1, 2)]]
-     * ```
-     *
-     * @param list<string> $inputs
-     * @return list<list<Hit>>
-     *
-     * @throws InvalidArgumentException $inputs is not a list
-     * @throws \TypeError an input is not a string
-     */
-    public function findMany(array $inputs): array
-    {
-        $handle = $this->handle ?? throw self::closed();
-        $count = self::checkInputs($inputs, 'findMany');
-        if ($count === 0) {
-            return [];
-        }
-        $ffi = Library::ffi();
-        [$list, $keep] = self::inputList($ffi, $inputs, $count);
-        $out = array_fill(0, $count, []);
-        $texts = $this->texts;
-        $cursor = Library::new('hayscan_many_cursor_t');
-        $cursorPtr = FFI::addr($cursor);
-        $got = Library::new('size_t');
-        $gotPtr = FFI::addr($got);
-        $cap = self::MANY_BATCH;
-        $buf = $ffi->new(Library::type("hayscan_input_match_t[$cap]"));
-        while ($cursor->input < $count) {
-            $status = $ffi->hayscan_matcher_find_many($handle, $list, $count, $cursorPtr, $buf, $cap, $gotPtr);
-            if ($status !== Status::OK) {
-                throw Library::fail($status);
-            }
-            $n = $got->cdata;
-            if ($n > 0) {
-                // hayscan_input_match_t is {size_t input; {uint32_t pattern; size_t start; size_t end}}.
-                $w = unpack('Q*', FFI::string($buf, 32 * $n));
-                for ($k = 1, $last = 4 * $n; $k <= $last; $k += 4) {
-                    $input = $w[$k];
-                    $pattern = $w[$k + 1] & 0xFFFFFFFF;
-                    $start = $w[$k + 2];
-                    $end = $w[$k + 3];
-                    $out[$input][] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($inputs[$input], $start, $end - $start));
-                }
-            }
-            // A batch that ended inside an input resumes by searching that input again up to
-            // where it stopped: grow the batch so a long input is re-searched O(log) times.
-            if ($cursor->skip > 0 && $cap < self::MANY_BATCH_MAX) {
-                $cap *= 2;
-                $buf = $ffi->new(Library::type("hayscan_input_match_t[$cap]"));
-            }
-        }
-        unset($keep);
-        return $out;
     }
 
     /** A new stream over this matcher's patterns, for input that arrives in chunks. */
@@ -930,68 +705,6 @@ final class Matcher
         }
     }
 
-    /**
-     * Reads $n native 8-byte words (size_t, or a struct of them) in one copy and one unpack.
-     *
-     * @return list<int>
-     */
-    private static function words(CData $buf, int $n): array
-    {
-        return array_values(unpack('Q*', FFI::string($buf, 8 * $n)));
-    }
-
-    /**
-     * Checks the inputs of the _many methods the way the constructor checks patterns.
-     *
-     * @param array<mixed> $inputs
-     */
-    private static function checkInputs(array $inputs, string $method): int
-    {
-        if (!array_is_list($inputs)) {
-            throw new InvalidArgumentException("Hayscan\\Matcher::$method(): inputs must be a list: the answer for an input is at its index in the list");
-        }
-        foreach ($inputs as $i => $input) {
-            if (!is_string($input)) {
-                throw new \TypeError(sprintf('Hayscan\\Matcher::%s(): input %d must be a string, %s given', $method, $i, get_debug_type($input)));
-            }
-        }
-        return count($inputs);
-    }
-
-    /**
-     * A hayscan_bytes_t[$count] over $inputs: the inputs are copied once into one C buffer
-     * (a struct field cannot point into a PHP string) and the (pointer, length) pairs are
-     * written in one memcpy from a pack()ed string. Keep the second element alive while
-     * the list is in use.
-     *
-     * @param list<string> $inputs
-     * @return array{CData, ?CData}
-     */
-    private static function inputList(FFI $ffi, array $inputs, int $count): array
-    {
-        $joined = implode('', $inputs);
-        $total = strlen($joined);
-        $buf = null;
-        $base = 0;
-        if ($total > 0) {
-            $buf = $ffi->new("char[$total]");
-            FFI::memcpy($buf, $joined, $total);
-            $base = FFI::cast('uintptr_t', FFI::addr($buf[0]))->cdata;
-        }
-        $words = [];
-        $at = $base;
-        foreach ($inputs as $input) {
-            $len = strlen($input);
-            $words[] = $len === 0 ? 0 : $at;
-            $words[] = $len;
-            $at += $len;
-        }
-        $list = $ffi->new(Library::type("hayscan_bytes_t[$count]"));
-        $packed = pack('Q*', ...$words);
-        FFI::memcpy($list, $packed, strlen($packed));
-        return [$list, $buf];
-    }
-
     private static function cells(): void
     {
         self::$size = Library::new('size_t');
@@ -1005,84 +718,5 @@ final class Matcher
     private static function closed(): ClosedException
     {
         return new ClosedException('this Hayscan\Matcher is closed');
-    }
-
-    /** @param array<mixed> $options */
-    private static function options(FFI $ffi, array $options): CData
-    {
-        foreach (array_keys($options) as $key) {
-            if (!in_array($key, self::OPTIONS, true)) {
-                throw new InvalidArgumentException("unknown option '$key' (known: " . implode(', ', self::OPTIONS) . ')');
-            }
-        }
-        $opts = Library::new('hayscan_options_t');
-        $status = $ffi->hayscan_options_init(FFI::addr($opts));
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        if (array_key_exists('syntax', $options)) {
-            $opts->syntax = match (self::enum(Syntax::class, 'syntax', $options['syntax'])) {
-                Syntax::Literal => Library::SYNTAX_LITERAL,
-                Syntax::Regex => Library::SYNTAX_REGEX,
-            };
-        }
-        if (array_key_exists('match_kind', $options)) {
-            $opts->match_kind = match (self::enum(MatchKind::class, 'match_kind', $options['match_kind'])) {
-                MatchKind::LeftmostFirst => Library::MATCH_LEFTMOST_FIRST,
-                MatchKind::LeftmostLongest => Library::MATCH_LEFTMOST_LONGEST,
-                MatchKind::Overlapping => Library::MATCH_OVERLAPPING,
-            };
-        }
-        if ($opts->version !== Library::OPTIONS_VERSION) {
-            throw new LibraryException('the library fills hayscan_options_t version ' . $opts->version . ', this package is written for version ' . Library::OPTIONS_VERSION);
-        }
-        foreach (['case_insensitive', 'ascii_classes', 'whole_words'] as $flag) {
-            if (array_key_exists($flag, $options)) {
-                if (!is_bool($options[$flag])) {
-                    throw new InvalidArgumentException("option $flag must be a bool, " . get_debug_type($options[$flag]) . ' given');
-                }
-                $opts->$flag = $options[$flag] ? 1 : 0;
-            }
-        }
-        if (array_key_exists('max_line_len', $options)) {
-            $max = $options['max_line_len'];
-            if (!is_int($max) || $max < 0) {
-                throw new InvalidArgumentException('option max_line_len must be a non-negative int, ' . var_export($max, true) . ' given');
-            }
-            $opts->max_line_len = $max;
-        }
-        if (array_key_exists('max_repetition', $options)) {
-            $max = $options['max_repetition'];
-            if (!is_int($max) || $max < 0 || $max > 0xFFFFFFFF) {
-                throw new InvalidArgumentException('option max_repetition must be an int from 0 to 4294967295, ' . var_export($max, true) . ' given');
-            }
-            $opts->max_repetition = $max;
-        }
-        if (array_key_exists('max_regex_states', $options)) {
-            $max = $options['max_regex_states'];
-            if (!is_int($max) || $max < 0) {
-                throw new InvalidArgumentException('option max_regex_states must be a non-negative int, ' . var_export($max, true) . ' given');
-            }
-            $opts->max_regex_states = $max;
-        }
-        return $opts;
-    }
-
-    /**
-     * @template T of \BackedEnum
-     * @param class-string<T> $enum
-     * @return T
-     */
-    private static function enum(string $enum, string $option, mixed $value): \BackedEnum
-    {
-        if ($value instanceof $enum) {
-            return $value;
-        }
-        $found = is_string($value) ? $enum::tryFrom($value) : null;
-        if ($found === null) {
-            $valid = implode("', '", array_map(static fn (\BackedEnum $c): string => (string) $c->value, $enum::cases()));
-            throw new InvalidArgumentException("option $option must be a $enum or one of '$valid', " . var_export($value, true) . ' given');
-        }
-        return $found;
     }
 }

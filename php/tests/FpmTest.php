@@ -167,6 +167,41 @@ final class FpmTest extends TestCase
         @file_put_contents(self::$dir . '/php.log', '');
     }
 
+    /** @return iterable<string, array{string, bool}> kind, whether it is a fatal error */
+    public static function jobDeaths(): iterable
+    {
+        yield 'exit() in a scanFile callback' => ['exit-scanfile', false];
+        yield 'memory limit in a scanFile callback' => ['memory-scanfile', true];
+        yield 'exit() in a scanInBackground callback' => ['exit-background', false];
+    }
+
+    /**
+     * Issue 13 item 5: scanFile() and scanInBackground() drain a native job between native
+     * calls, so a callback that exits skips no native frame (exit is an ordinary exit, not
+     * "Throwing from FFI callbacks"); the job (and its worker thread) is freed by its
+     * destructor, or after a fatal error by RequestCleanup.
+     *
+     * @dataProvider jobDeaths
+     */
+    public function testAJobScanWhoseCallbackEndsTheRequestLeavesNothing(string $kind, bool $fatal): void
+    {
+        [$baseline, $pid, $rssBefore] = $this->live();
+        for ($i = 0; $i < 100; $i++) {
+            [$out] = FastCgi::request('unix://' . self::$socket, $this->params($kind));
+            self::assertStringNotContainsString('not reached', $out);
+        }
+        [$after, $samePid, $rssAfter] = $this->live();
+        self::assertSame($pid, $samePid, 'the same worker served every request');
+        self::assertSame($baseline, $after, "live native objects in the worker after 100 '$kind' requests (RSS $rssBefore -> $rssAfter kB)");
+        $log = (string) @file_get_contents(self::$dir . '/php.log');
+        if ($fatal) {
+            self::assertStringContainsString('Allowed memory size', $log);
+        } else {
+            self::assertStringNotContainsString('Fatal', $log, 'exit in a job callback is not a fatal error');
+        }
+        @file_put_contents(self::$dir . '/php.log', '');
+    }
+
     public function testNormalRequestsAreUnaffected(): void
     {
         [$baseline] = $this->live();

@@ -85,6 +85,19 @@ switch ($kind) {
         $stream->on(static fn () => $hog());
         $stream->feed('x a b a b ');
         break;
+    case 'exit-scanfile':                   // not a fatal error any more: no native frame is below the callback
+        $m->scanFile(__FILE__, static function (Hit $h): void {
+            exit(0);
+        });
+        break;
+    case 'memory-scanfile':
+        $m->scanFile(__FILE__, static fn () => $hog());
+        break;
+    case 'exit-background':
+        $m->scanInBackground(str_repeat('a b ', 100000), static function (Hit $h): void {
+            exit(0);
+        });
+        break;
     case 'ok':
         echo count($m->findAll('a b')), ' ', $m->replaceAll('ab', 'x');
         break;
