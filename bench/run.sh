@@ -53,7 +53,7 @@ say() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - START)); }
 
 # ---- prerequisites -----------------------------------------------------------------------
 say "prerequisites"
-PACKAGES=(gcc git python3 python3-venv python3-yaml wamerican libhyperscan-dev php-cli ruby ruby-ffi time)
+PACKAGES=(gcc git python3 python3-venv python3-yaml wamerican libhyperscan-dev php-cli ruby ruby-ffi time ripgrep)
 missing=()
 if command -v dpkg-query >/dev/null; then
     for pkg in "${PACKAGES[@]}"; do
@@ -245,6 +245,17 @@ if section hosts; then
 : >"$OUT/core-ref.jsonl"
 
 run_driver rust "$LONG" target/release/hayscan-bench "${COMMON[@]}"
+# Literal sets against Hyperscan and the raw crate, interleaved in one process (CPU time;
+# --verify reruns a set whose spread is over 10%).
+LIT_VERIFY=()
+[ "$VERIFY" = "1" ] && LIT_VERIFY=(--verify)
+run_driver rust-literals "$LONG" target/release/hayscan-bench --literals --data "$DATA" --reps "$((REPS + 2))" \
+    --min-rep-ms "$MIN_REP_MS" "${LIT_VERIFY[@]}"
+# One large file by path and in memory (1 and 2 threads) against rg and grep.
+FILE_MB=$([ "$MODE" = quick ] && echo 32 || echo 100)
+run_driver rust-files "$LONG" target/release/hayscan-bench --files --data "$DATA" --mb "$FILE_MB" \
+    --reps "$REPS" --min-rep-ms "$MIN_REP_MS" --dir "$OUT"
+rm -f "$OUT"/hayscan-bench-english-*mb.txt
 core_ref before-c
 run_driver c-hayscan "$LONG" "$BIN/hayscan_driver" "${COMMON[@]}" --min-rep-ms "$MIN_REP_MS"
 if [ -z "$HYPERSCAN_BUILD_ERROR" ]; then

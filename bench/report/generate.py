@@ -644,6 +644,92 @@ def section_answers(R):
     return out
 
 
+LITERAL_SIDES = ["hayscan overlapping", "hayscan leftmost-first", "aho-corasick overlapping",
+                 "aho-corasick leftmost-first", "Hyperscan", "Hyperscan SOM"]
+
+
+def cpu_cell(r):
+    """Median CPU time of a row, its spread, and *noisy* when over the row's threshold."""
+    if not r:
+        return "—"
+    if r.get("status") != "ok":
+        return f"*{r.get('status')}*"
+    out = fmt_time(r["cpu_median_s"])
+    if r.get("noisy"):
+        return out + " *noisy*"
+    if r.get("cpu_median_s") and r.get("cpu_max_s") is not None:
+        out += f" ±{50 * (r['cpu_max_s'] - r['cpu_min_s']) / r['cpu_median_s']:.0f}%"
+    return out
+
+
+def cpu_ratio(a, b):
+    """How many times faster `a` is than `b` by median CPU time."""
+    if not a or not b or a.get("status") != "ok" or b.get("status") != "ok" or not a.get("cpu_median_s"):
+        return "—"
+    v = b["cpu_median_s"] / a["cpu_median_s"]
+    return f"{v:.2f}x" if v < 10 else fmt_ratio(v)
+
+
+def section_literals(R):
+    """Literal sets against Hyperscan and the raw crate, every side in one process,
+    interleaved (hayscan-bench --literals): the comparison issue 12 asked to be redone."""
+    rows = R.find(host="rust", workload="literals")
+    if not rows:
+        return []
+    out = ["## Literal sets against Hyperscan (interleaved, CPU time)", "",
+           "Every side in one process, the order rotated each repetition, CPU time per pass over the English text "
+           "(median; ± half the spread; *noisy* when the spread of CPU times exceeds 10%, after the reruns of "
+           "`--verify`). Hyperscan compiles the same literals with `hs_compile_lit_multi`; it reports every match "
+           "end, like hayscan's overlapping kind, so *overlapping vs Hyperscan* compares the same work (*SOM*: "
+           "Hyperscan also computing start offsets, which hayscan always reports). Leftmost-first is shown beside "
+           "it: fewer matches, different work.", ""]
+    header = ["set"] + LITERAL_SIDES + ["overlapping vs Hyperscan", "vs Hyperscan SOM", "leftmost-first vs Hyperscan",
+                                        "overlapping vs raw crate"]
+    body = []
+    for d in ("sparse", "dense"):
+        for n in SIZES:
+            st = f"{d}-{n}"
+            side = {name: R.one(host="rust", workload="literals", set=st, impl=name) for name in LITERAL_SIDES}
+            if not any(side.values()):
+                continue
+            body.append([st] + [cpu_cell(side[name]) for name in LITERAL_SIDES] + [
+                cpu_ratio(side["hayscan overlapping"], side["Hyperscan"]),
+                cpu_ratio(side["hayscan overlapping"], side["Hyperscan SOM"]),
+                cpu_ratio(side["hayscan leftmost-first"], side["Hyperscan"]),
+                cpu_ratio(side["hayscan overlapping"], side["aho-corasick overlapping"])])
+    out += [table(header, body), ""]
+    return out
+
+
+def section_files(R):
+    """A large file counted by path, in memory on 1 and 2 threads, and by rg and grep
+    (hayscan-bench --files)."""
+    rows = R.find(host="rust", workload="files")
+    if not rows:
+        return []
+    out = ["## Files and threads", "",
+           "One file of English text counted by path (`count_file`: 256 KiB reads, memory bounded), the same bytes "
+           "counted in memory on one thread (`count`) and on two (`count_parallel`), and the command-line tools on "
+           "the same file and patterns, interleaved. `rg -c` and `grep -c` count matching lines and stop at a line's "
+           "first match, a smaller job than counting every match; `rg --count-matches` counts every match, the "
+           "same job as `count_file`. CPU time includes the tools' (child processes).", ""]
+    header = ["set", "side", "result", "wall median", "CPU median", "MB/s (wall)", "vs count_file (wall)"]
+    body = []
+    for st in sorted({r.get("set") for r in rows}, key=str):
+        grp = [r for r in rows if r.get("set") == st]
+        base = next((r for r in grp if r.get("api") == "count_file" and r.get("status") == "ok"), None)
+        for r in grp:
+            if r.get("status") != "ok":
+                body.append([st, r.get("api", ""), "", f"*{r.get('status')}*", "", "", ""])
+                continue
+            vs = fmt_ratio(r["median_s"] / base["median_s"]) if base else "—"
+            body.append([st, r.get("api", ""), f"{r.get('result', 0):,}", fmt_time(r["median_s"]) + spread(r),
+                         fmt_time(r["cpu_median_s"]), fmt_rate(r.get("mbps")), vs])
+    out += [table(header, body), "",
+            "*vs count_file* above 1 means the side took longer than `count_file` by that factor.", ""]
+    return out
+
+
 def section_build(R):
     lines = ["## Building the matcher", ""]
     header = ["set", "Rust core", "C ABI", "Hyperscan", "PHP hayscan", "PCRE compile", "pure-PHP AC", "Ruby hayscan",
@@ -1175,6 +1261,8 @@ def main():
     doc += section_machine(machine, R)
     doc += section_data(machine, R)
     doc += section_rust(R)
+    doc += section_literals(R)
+    doc += section_files(R)
     doc += section_c(R)
     for host in ("php", "ruby", "node"):
         doc += section_host(R, host)
