@@ -121,20 +121,51 @@ class TestFileJobs < Minitest::Test
       assert_raises(TypeError) { x.scan_file(nil) { nil } }
       assert_equal 0, x.scan_file("/dev/null") { flunk }
     end
-    if Process.uid.zero?
-      # root reads any file: unreadable files cannot be made here
-    else
-      File.binwrite(@path, "a")
-      File.chmod(0o000, @path)
-      assert_raises(Errno::EACCES) { m.scan_file(@path) { nil } }
-      assert_raises(Errno::EACCES) { r.scan_file(@path) { nil } }
+    # Opened, then the first read fails (EIO): the worker's error, reported as Ruby's own.
+    if File.exist?("/proc/self/mem")
+      assert_raises(Errno::EIO) { m.scan_file("/proc/self/mem") { flunk } }
+      assert_raises(Errno::EIO) { r.scan_file("/proc/self/mem") { flunk } }
+      assert_raises(Errno::EIO) { m.count_file("/proc/self/mem") }
     end
+    assert_equal [["EACCES"] * 3, 2], unreadable_as_nobody { |path| [m, r].each { |x| x.scan_file(path) { nil } } }
     m.close
     r.close
     File.binwrite(@path, "a")
     assert_raises(Hayscan::ClosedError) { m.scan_file(@path) { nil } }
     assert_raises(Hayscan::ClosedError) { m.replace_file(@path, "#{@path}.out", "b") }
     assert_raises(Hayscan::ClosedError) { m.count("a" * 100_000, threads: 2) }
+  end
+
+  # Runs the block on an unreadable file, as nobody when this is root (root reads any
+  # file), in a forked child; returns [the Errno names raised by the block, by
+  # scan_file on a job and by the Stream path, the child's live objects (its 2 matchers)].
+  def unreadable_as_nobody
+    File.chmod(0o755, @dir)
+    File.binwrite(@path, "a")
+    File.chmod(0o000, @path)
+    reader, writer = IO.pipe
+    pid = fork do
+      reader.close
+      Process::Sys.setuid(65_534) if Process.uid.zero?
+      base = Hayscan.live_objects
+      m = Hayscan::Matcher.new(["a"])
+      r = Hayscan::Matcher.regex(["a"], case_insensitive: true)
+      names = [-> { yield @path }, -> { m.scan_file(@path) { nil } }, -> { r.send(:scan_file_streamed, @path) { nil } }].map do |call|
+        call.call
+        "none"
+      rescue SystemCallError => e
+        e.class.name.split("::").last
+      end
+      writer.write(JSON.generate([names, Hayscan.live_objects - base]))
+      m.close
+      r.close
+      writer.close
+      exit!(0)
+    end
+    writer.close
+    out = reader.read
+    Process.wait(pid)
+    JSON.parse(out)
   end
 
   def test_a_file_removed_during_the_scan_is_read_to_its_end
