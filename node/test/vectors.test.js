@@ -1,13 +1,17 @@
 'use strict'
 // Runs every case of tests/vectors/*.json (format: tests/vectors/README.md) through the
 // public API, twice: with Buffer input (byte offsets, compared as is) and, when the
-// haystack is valid UTF-8, with string input (offsets converted to UTF-16 here).
+// haystack is valid UTF-8, with string input (offsets converted to UTF-16 here). Each run
+// has an async pass: countAsync (one and two threads), findAllAsync and replaceAllAsync
+// give the sync answers, and for literal sets over Buffers so do countFile and scanFile on
+// the haystack written to a file.
 
 const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { Matcher, HayscanError } = require('..')
+const os = require('node:os')
+const { Matcher, HayscanError, liveObjects } = require('..')
 
 const VECTORS = path.join(__dirname, '..', '..', 'tests', 'vectors')
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -197,7 +201,43 @@ function checkStream (m, input, sizesList, want) {
   }
 }
 
-function runCase (c, mode) {
+let fileSeq = 0
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'hayscan-vectors-'))
+process.on('exit', () => fs.rmSync(TMP, { recursive: true, force: true }))
+
+async function checkAsync (m, hay, c, want, text) {
+  if (want !== undefined) {
+    const found = await m.findAllAsync(hay)
+    assert.deepEqual(triples(found), want, 'findAllAsync')
+    if (text !== undefined) {
+      for (const x of found) assert.equal(x.text, text.slice(x.start, x.end), 'findAllAsync text')
+    }
+    assert.equal(await m.countAsync(hay), want.length, 'countAsync')
+    assert.equal(await m.countAsync(hay, { threads: 2 }), want.length, 'countAsync, 2 threads')
+    if (text === undefined && (c.options?.syntax ?? 'literal') === 'literal') {
+      const file = path.join(TMP, `case-${fileSeq++}`)
+      fs.writeFileSync(file, hay)
+      assert.equal(await m.countFile(file), want.length, 'countFile')
+      const scanned = []
+      const report = await m.scanFile(file, (x) => { scanned.push(x) }, { batch: 2 })
+      assert.deepEqual(triples(scanned), want, 'scanFile')
+      assert.deepEqual(report, { matches: want.length, stopped: false }, 'scanFile report')
+      fs.rmSync(file)
+    }
+  }
+  const rep = c.expect.replace
+  if (rep) {
+    const withList = rep.with.map(bytes)
+    const withArg = text !== undefined ? withList.map((b) => asText(b) ?? b) : withList
+    if (rep.error) {
+      await assert.rejects(m.replaceAllAsync(hay, withArg), (e) => { checkError(e, rep.error); return true })
+    } else {
+      assert.deepEqual(await m.replaceAllAsync(hay, withArg), m.replaceAll(hay, withArg), 'replaceAllAsync')
+    }
+  }
+}
+
+async function runCase (c, mode) {
   const patternBytes = c.patterns.map(bytes)
   // Patterns as JS strings where they are text (as users write them), else Buffers;
   // the `buffer-patterns` mode passes every pattern as a Buffer.
@@ -237,9 +277,12 @@ function runCase (c, mode) {
       const want = text === null ? wantBytes : toUnits(wantBytes)
       checkStream(m, hay, expect.stream.chunks, want)
     }
+    const want = expect.matches && (text === null ? expect.matches : toUnits(expect.matches))
+    await checkAsync(m, hay, c, want, text ?? undefined)
   } finally {
     m.close()
   }
+  assert.equal(liveObjects(), 0, 'no task or matcher left')
 }
 
 const files = fs.readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort()
