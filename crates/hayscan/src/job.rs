@@ -36,6 +36,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 
+use aho_corasick::AhoCorasick;
+
 use crate::{Error, Match, MatchKind, Matcher, Result, Stream, Syntax};
 
 /// Bytes handed to the stream per step, and read from a file per read.
@@ -371,6 +373,10 @@ impl Matcher {
                     }
                 }
             }
+            Source::Bytes(bytes) if self.plain_automaton().is_some() => {
+                let ac = self.plain_automaton().expect("checked");
+                run.plain(ac, (**bytes).as_ref(), chunk, self.options().match_kind);
+            }
             Source::Bytes(bytes) => {
                 let mut stream = Stream::new(Arc::clone(self));
                 for chunk in (**bytes).as_ref().chunks(chunk) {
@@ -448,6 +454,68 @@ impl Run<'_> {
         }
         self.sink.settled(self.fed - stream.buffered());
         true
+    }
+
+    /// A plain literal set over bytes in memory: the automaton searched in place, one
+    /// chunk of match starts (leftmost) or ends (overlapping) at a time, with the search
+    /// span reaching `longest - 1` bytes past the chunk, so each chunk's matches are exactly
+    /// the whole-buffer ones (the argument of `parallel.rs`), without the copy a stream makes.
+    fn plain(&mut self, ac: &AhoCorasick, hay: &[u8], chunk: usize, kind: MatchKind) {
+        let longest = ac.max_pattern_len();
+        let (mut pos, mut read) = (0, 0);
+        let mut at = 0;
+        while at < hay.len() {
+            if !self.check_cancel() {
+                return;
+            }
+            let end = (at + chunk.max(1)).min(hay.len());
+            let mut extend = |sink: &mut dyn Sink, to: usize, read: &mut usize| {
+                if to > *read {
+                    sink.read(&hay[*read..to]);
+                    *read = to;
+                }
+            };
+            let flow = if kind == MatchKind::Overlapping {
+                let from = at.saturating_sub(longest.saturating_sub(1));
+                let mut flow = ControlFlow::Continue(());
+                for m in ac.find_overlapping_iter(aho_corasick::Input::new(hay).span(from..end)) {
+                    if at > 0 && m.end() <= at {
+                        continue;
+                    }
+                    extend(&mut *self.sink, m.end(), &mut read);
+                    flow = self.found(crate::parallel::convert(m));
+                    if flow.is_break() {
+                        break;
+                    }
+                }
+                flow
+            } else {
+                let mut flow = ControlFlow::Continue(());
+                for m in ac.find_iter(crate::parallel::starting_before(ac, hay, pos, end)) {
+                    if m.start() >= end {
+                        break;
+                    }
+                    extend(&mut *self.sink, m.end(), &mut read);
+                    pos = m.end();
+                    flow = self.found(crate::parallel::convert(m));
+                    if flow.is_break() {
+                        break;
+                    }
+                }
+                pos = pos.max(end);
+                flow
+            };
+            if flow.is_break() {
+                return;
+            }
+            extend(&mut *self.sink, end, &mut read);
+            self.sink.settled(if kind == MatchKind::Overlapping {
+                end.saturating_sub(longest.saturating_sub(1))
+            } else {
+                pos.min(read)
+            });
+            at = end;
+        }
     }
 
     fn finish(&mut self, stream: &mut Stream) {
@@ -786,6 +854,64 @@ mod tests {
                         stopped: false,
                         cancelled: false
                     }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn random_sets_over_a_small_alphabet_give_the_whole_buffer_answer() {
+        // A tiny deterministic generator (xorshift): sets and haystacks over "ab" make
+        // matches straddle every chunk edge in every kind.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let no = AtomicBool::new(false);
+        for round in 0..300 {
+            let word = |next: &mut dyn FnMut(u64) -> u64, max: u64| -> Vec<u8> {
+                (0..1 + next(max))
+                    .map(|_| b"ab"[next(2) as usize])
+                    .collect()
+            };
+            let pats: Vec<Vec<u8>> = (0..1 + next(4)).map(|_| word(&mut next, 4)).collect();
+            let hay = word(&mut next, 40);
+            let kind = [
+                MatchKind::LeftmostFirst,
+                MatchKind::LeftmostLongest,
+                MatchKind::Overlapping,
+            ][round % 3];
+            let m = Arc::new(
+                Matcher::new(
+                    &pats,
+                    &Options {
+                        match_kind: kind,
+                        ..Options::default()
+                    },
+                )
+                .unwrap(),
+            );
+            let want: Vec<Match> = m.find_iter(&hay).collect();
+            let chunk = 1 + next(6) as usize;
+            let (got, _) = collect(&m, &Source::bytes(hay.clone()), 1 + next(3) as usize, chunk);
+            assert_eq!(got, want, "{pats:?} over {hay:?}, {kind:?}, chunk {chunk}");
+            if kind != MatchKind::Overlapping {
+                let mut out = Vec::new();
+                m.replace_source_chunked(
+                    &Source::bytes(hay.clone()),
+                    &["<>"],
+                    &mut out,
+                    &no,
+                    chunk,
+                )
+                .unwrap();
+                assert_eq!(
+                    out,
+                    m.replace_all(&hay, &["<>"]).unwrap(),
+                    "{pats:?} over {hay:?}"
                 );
             }
         }

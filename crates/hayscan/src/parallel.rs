@@ -292,7 +292,7 @@ fn join_leftmost(
 /// not searched to the end of the haystack. Leftmost matches starting before `before` are
 /// the same in it as in the whole haystack (each lies inside it, and so does every
 /// candidate that competes with it at its start).
-fn starting_before<'h>(
+pub(crate) fn starting_before<'h>(
     ac: &AhoCorasick,
     hay: &'h [u8],
     from: usize,
@@ -306,7 +306,7 @@ fn starting_before<'h>(
     ac::Input::new(hay).span(from.min(hay.len())..end)
 }
 
-fn convert(m: ac::Match) -> Match {
+pub(crate) fn convert(m: ac::Match) -> Match {
     Match {
         pattern: m.pattern().as_u32(),
         start: m.start(),
