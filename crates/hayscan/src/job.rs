@@ -469,7 +469,7 @@ impl Run<'_> {
                 return;
             }
             let end = (at + chunk.max(1)).min(hay.len());
-            let mut extend = |sink: &mut dyn Sink, to: usize, read: &mut usize| {
+            let extend = |sink: &mut dyn Sink, to: usize, read: &mut usize| {
                 if to > *read {
                     sink.read(&hay[*read..to]);
                     *read = to;
