@@ -225,6 +225,25 @@ class TestFileJobs < Minitest::Test
     m.close
   end
 
+  # scan_file defers interrupts only around starting and freeing its job: a caller's own
+  # Thread.handle_interrupt still decides for the block and the waits.
+  def test_the_callers_interrupt_handling_is_kept
+    File.binwrite(@path, "ab " * 100_000)
+    m = Hayscan::Matcher.new(["ab"])
+    me = Thread.current
+    seen = 0
+    error = assert_raises(RuntimeError) do
+      Thread.handle_interrupt(RuntimeError => :never) do
+        m.scan_file(@path) do
+          seen += 1
+          Thread.new { me.raise("deferred") }.join if seen == 1
+        end
+      end
+    end
+    assert_equal ["deferred", 100_000], [error.message, seen]
+    m.close
+  end
+
   # A pipe whose writer is silent: the worker waits in read(2), which cancelling cannot
   # interrupt. A kill ends the block at once (the thread waits in SizedQueue#pop), but
   # freeing the job waits for that read: the thread ends once the writer writes or

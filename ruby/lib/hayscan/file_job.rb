@@ -32,30 +32,36 @@ module Hayscan
     # failure status and its Hayscan::Error (a file error is left to the caller to turn
     # into Ruby's own Errno error). A failure to start is [status, nil]: the caller reads
     # the error on this thread. The job is started and closed with interrupts deferred,
-    # so an interrupt can neither leave it unfreed nor land between its calls; the block
-    # and the waits for batches run with interrupts as usual.
+    # so an interrupt can neither leave it unfreed nor land between those calls; the
+    # block and the waits for batches run with interrupts as the caller has them.
     def self.scan(handle, path)
-      Thread.handle_interrupt(Object => :never) do
-        opts = Native::JobOptions.new
-        Status.check!(Native.hayscan_job_options_init(opts))
-        opts[:batch] = BATCH
-        out = FFI::MemoryPointer.new(:pointer)
-        status = Native.hayscan_matcher_start_file_job(handle, path, path.bytesize, opts, out)
-        return [status, nil] unless status == Status::OK
+      job = nil
+      begin
+        # Started with interrupts deferred, so none lands between the start and `job =`;
+        # the drain (block and waits) runs under the caller's own interrupt handling.
+        status = Thread.handle_interrupt(Object => :never) do
+          opts = Native::JobOptions.new
+          Status.check!(Native.hayscan_job_options_init(opts))
+          opts[:batch] = BATCH
+          out = FFI::MemoryPointer.new(:pointer)
+          started = Native.hayscan_matcher_start_file_job(handle, path, path.bytesize, opts, out)
+          job = adopt(out.read_pointer) if started == Status::OK
+          started
+        end
+        return [status, nil] unless job
 
-        ptr = out.read_pointer
-        job = begin
-          new(ptr)
-        rescue Exception # rubocop:disable Lint/RescueException -- free what cannot be handed over
-          Native.hayscan_job_free(ptr)
-          raise
-        end
-        begin
-          Thread.handle_interrupt(Object => :immediate) { job.drain { |batch| yield batch } }
-        ensure
-          job.close
-        end
+        job.drain { |batch| yield batch }
+      ensure
+        Thread.handle_interrupt(Object => :never) { job&.close }
       end
+    end
+
+    # The FileJob of a started native job; frees the job if that fails.
+    def self.adopt(ptr)
+      new(ptr)
+    rescue Exception # rubocop:disable Lint/RescueException -- free what cannot be handed over
+      Native.hayscan_job_free(ptr)
+      raise
     end
 
     def initialize(job)
