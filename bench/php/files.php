@@ -6,8 +6,9 @@
 //       scanFile($path, $callback) counting hits, MB/s, CPU and wall time, best and median.
 //       Contenders, interleaved in one process and rotated each round:
 //         scanFile   Matcher::scanFile as it is now
-//         sync-push  the synchronous scanFile of before the job API: hayscan_matcher_scan_file
-//                    calling PHP back from the scanning Rust frame (Matcher::pushScan)
+//         sync-old   the synchronous scanFile of before the job API, as it was: hayscan_matcher_scan_file
+//                    calling PHP back from the scanning Rust frame (Matcher::pushScan), two Hits a match
+//         sync-push  the same with one Hit a match
 //         countFile  no callbacks: the native scan alone, for reference
 //       Every contender's hit count is checked against countFile's.
 //   php -d memory_limit=16M bench/php/files.php replace FILE PATTERNS OUT
@@ -88,6 +89,20 @@ $contenders = [
         $m->scanFile($file, static function (Hit $h) use (&$hits): void {
             $hits++;
         });
+        return $hits;
+    },
+    'sync-old' => static function () use ($pushScan, $handle, $file, $m): int {
+        // Exactly the old Matcher::scanFile: a second Hit with the pattern's text per match.
+        $hits = 0;
+        $texts = (new \ReflectionProperty(Matcher::class, 'texts'))->getValue($m);
+        $callback = static function (Hit $h) use (&$hits): void {
+            $hits++;
+        };
+        $pushScan(
+            static fn (Hit $hit): mixed => $callback(new Hit($hit->pattern, $hit->start, $hit->end, $texts[$hit->pattern] ?? null)),
+            '',
+            static fn ($trampoline, $report): int => \Hayscan\Library::ffi()->hayscan_matcher_scan_file($handle, $file, strlen($file), $trampoline, null, $report),
+        );
         return $hits;
     },
     'sync-push' => static function () use ($pushScan, $handle, $file): int {
