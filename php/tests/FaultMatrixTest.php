@@ -20,9 +20,11 @@ use PHPUnit\Framework\TestCase;
  * that code can misbehave → the outcome docs/php.md documents, and the live-object count
  * back to its baseline after each (ChecksLiveObjects; in a child process for exit).
  *
- * Kinds: the scan() callback, the replaceWith() callback, a stream handler, and the body of
+ * Kinds: the scan() callback, the replaceWith() callback, a stream handler, the body of
  * a foreach over the matches() generator (the pull API: no native call is in progress
- * while it runs). Each runs over 'a a a' (three matches).
+ * while it runs), and the callbacks of scanFile() and scanInBackground() (a native job's
+ * queued matches, drained between native calls: no native call in progress either).
+ * Each runs over 'a a a' (three matches).
  */
 final class FaultMatrixTest extends TestCase
 {
@@ -30,7 +32,9 @@ final class FaultMatrixTest extends TestCase
         tearDown as checkLiveObjects;
     }
 
-    private const KINDS = ['scan', 'replace', 'stream', 'generator'];
+    private const KINDS = ['scan', 'replace', 'stream', 'generator', 'file', 'background'];
+    /** The kinds whose code runs while no native call is in progress. */
+    private const PULLED = ['generator', 'file', 'background'];
 
     /**
      * Expected outcome per fault and kind. "N calls" is how often the code ran.
@@ -44,6 +48,8 @@ final class FaultMatrixTest extends TestCase
             'replace' => 'threw the same DomainException, 2 calls',
             'stream' => 'threw the same DomainException, 2 calls, stream finished',
             'generator' => 'threw the same DomainException, 2 calls',
+            'file' => 'threw the same DomainException, 2 calls',
+            'background' => 'threw the same DomainException, 2 calls',
         ],
         // return false (break for the generator) stops after that match.
         'stop' => [
@@ -51,14 +57,19 @@ final class FaultMatrixTest extends TestCase
             'replace' => "returned 'b a a', 2 calls",
             'stream' => 'returned 2, 2 calls, stream finished',
             'generator' => 'returned NULL, 2 calls',
+            'file' => 'returned 2, 2 calls',
+            'background' => 'returned 2, 2 calls',
         ],
         // Suspending the Fiber that made the call is refused from inside a native call;
-        // a generator's body is plain PHP code and suspends (and resumes) normally.
+        // a generator's body and a job's callbacks are plain PHP code between native calls
+        // and suspend (and resume) normally.
         'suspend' => [
             'scan' => 'threw FiberSuspendException, 1 calls, fiber not suspended',
             'replace' => 'threw FiberSuspendException, 1 calls, fiber not suspended',
             'stream' => 'threw FiberSuspendException, 1 calls, fiber not suspended, stream finished',
             'generator' => 'returned NULL, 3 calls, fiber suspended 3 times',
+            'file' => 'returned 3, 3 calls, fiber suspended 3 times',
+            'background' => 'returned 3, 3 calls, fiber suspended 3 times',
         ],
         // Closing the matcher (the stream, for handlers) inside: the running call completes.
         'close' => [
@@ -66,6 +77,8 @@ final class FaultMatrixTest extends TestCase
             'replace' => "returned 'b b b', 3 calls, owner closed",
             'stream' => 'returned 3, 3 calls, owner closed',
             'generator' => 'returned NULL, 3 calls, owner closed',
+            'file' => 'returned 3, 3 calls, owner closed',
+            'background' => 'returned 3, 3 calls, owner closed',
         ],
         // The same operation on the same matcher (stream) from inside: works, except
         // feeding a stream from its own handler, which throws StreamBusyException there.
@@ -74,6 +87,8 @@ final class FaultMatrixTest extends TestCase
             'replace' => "returned 'b b b', 3 calls, inner: c c c",
             'stream' => 'returned 3, 3 calls, inner: StreamBusyException StreamBusyException StreamBusyException',
             'generator' => 'returned NULL, 3 calls, inner: 1 1 1',
+            'file' => 'returned 3, 3 calls, inner: 3 3 3',
+            'background' => 'returned 3, 3 calls, inner: 1 1 1',
         ],
         // Recursing through the same kind of call until the depth limit (set to 50 here).
         'nest' => [
@@ -81,6 +96,8 @@ final class FaultMatrixTest extends TestCase
             'replace' => 'threw CallbackDepthException, 50 calls',
             'stream' => 'threw CallbackDepthException, 50 calls, stream finished',
             'generator' => 'returned NULL, 600 calls', // 200 nested iterations, no limit: no native call is in progress
+            'file' => 'returned 3, 600 calls', // 200 nested jobs, likewise
+            'background' => 'returned 3, 600 calls',
         ],
     ];
 
@@ -157,10 +174,12 @@ final class FaultMatrixTest extends TestCase
                         'replace' => $m->replaceWith('a', static fn (): string => 'c'),
                         'stream' => self::feedOwnStream($stream),
                         'generator' => (string) iterator_count($m->matches('a')),
+                        'file' => (string) $m->scanFile(self::file(), static fn () => null),
+                        'background' => (string) $m->scanInBackground('a', static fn () => null),
                     };
                     break;
                 case 'nest':
-                    if ($calls === 1 && ($kind !== 'generator' || $level < 199)) {
+                    if ($calls === 1 && (!in_array($kind, self::PULLED, true) || $level < 199)) {
                         $this->cell($kind, $fault, $level + 1);
                     }
                     break;
@@ -173,6 +192,8 @@ final class FaultMatrixTest extends TestCase
                 'replace' => $m->replaceWith('a a a', static fn (Hit $h) => $body($h) === false ? false : 'b'),
                 'stream' => self::feed($stream, $body),
                 'generator' => self::iterate($m, $body),
+                'file' => $m->scanFile(self::file(), $body),
+                'background' => $m->scanInBackground('a a a', $body),
             };
             $outcome = 'returned ' . var_export($result, true);
         } catch (\Throwable $e) {
@@ -208,6 +229,25 @@ final class FaultMatrixTest extends TestCase
     }
 
     private static int $nestCalls = 0;
+    private static string $file = '';
+
+    /** A file holding 'a a a', for the scanFile() kind. */
+    private static function file(): string
+    {
+        if (self::$file === '') {
+            self::$file = (string) tempnam(sys_get_temp_dir(), 'hayscan-faults-');
+            file_put_contents(self::$file, 'a a a');
+        }
+        return self::$file;
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        if (self::$file !== '') {
+            @unlink(self::$file);
+            self::$file = '';
+        }
+    }
 
     private static function feed(Stream $stream, \Closure $body): int
     {
@@ -256,6 +296,10 @@ final class FaultMatrixTest extends TestCase
         // Not a fatal error: destructors run as usual, after the shutdown functions (hence
         // native objects are still alive when this one reports, and are freed afterwards).
         yield 'generator × exit' => ['foreach ($m->matches("a a") as $h) { exit(3); }', '3 live=2'];
+        // A job's callback exits like a generator's body: an ordinary exit, and the job is
+        // freed with the other objects (here: before the report, as the frame unwinds).
+        yield 'file × exit' => ['$m->scanFile(__FILE__, function () { exit(3); });', '3 live=2'];
+        yield 'background × exit' => ['$m->scanInBackground("a a", function () { exit(3); });', '3 live=2'];
     }
 
     /** @dataProvider exitCases */
