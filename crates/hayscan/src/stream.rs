@@ -265,43 +265,56 @@ impl Stream {
         emit: &mut impl FnMut(Match) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let max_line = self.matcher.options().max_line_len;
-        loop {
-            let frame_len = match self.buf[self.searched..].iter().position(|&b| b == b'\n') {
+        // Frames are taken from `buf[at..]`; what they used is dropped once at the end
+        // (dropping per line moved the rest of the buffer once per line: quadratic in the
+        // lines of a chunk).
+        let mut at = 0;
+        let flow = loop {
+            let rest = &self.buf[at..];
+            let frame_len = match memchr::memchr(b'\n', &rest[self.searched.min(rest.len())..]) {
                 Some(i) if self.searched + i <= max_line => {
                     let line = self.searched + i;
-                    self.scan_frame(line, emit)?;
-                    self.discard(line + 1);
+                    if let ControlFlow::Break(()) = self.scan_frame(at, line, emit) {
+                        break ControlFlow::Break(());
+                    }
+                    at += line + 1;
                     self.searched = 0;
                     continue;
                 }
                 _ => {
-                    if self.buf.len() > max_line {
+                    if rest.len() > max_line {
                         max_line
-                    } else if at_end && !self.buf.is_empty() {
-                        self.buf.len()
+                    } else if at_end && !rest.is_empty() {
+                        rest.len()
                     } else {
-                        self.searched = self.buf.len();
-                        return ControlFlow::Continue(());
+                        self.searched = rest.len();
+                        break ControlFlow::Continue(());
                     }
                 }
             };
-            self.scan_frame(frame_len, emit)?;
-            self.discard(frame_len);
+            if let ControlFlow::Break(()) = self.scan_frame(at, frame_len, emit) {
+                break ControlFlow::Break(());
+            }
+            at += frame_len;
             self.searched = 0;
-        }
+        };
+        self.discard(at);
+        flow
     }
 
-    /// Scans `buf[..len]` as one whole haystack.
+    /// Scans `buf[at..at + len]` as one whole haystack.
     fn scan_frame(
         &self,
+        at: usize,
         len: usize,
         emit: &mut impl FnMut(Match) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        for m in self.matcher.find_iter(&self.buf[..len]) {
+        let base = self.base + at;
+        for m in self.matcher.find_iter(&self.buf[at..at + len]) {
             emit(Match {
                 pattern: m.pattern,
-                start: m.start + self.base,
-                end: m.end + self.base,
+                start: m.start + base,
+                end: m.end + base,
             })?;
         }
         ControlFlow::Continue(())
