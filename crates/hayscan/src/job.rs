@@ -260,7 +260,7 @@ impl Matcher {
         out: &mut dyn Write,
         cancel: &AtomicBool,
     ) -> Result<Outcome> {
-        self.replace_source_chunked(source, replacements, out, cancel, CHUNK)
+        self.replace_source_chunked(source, replacements, out, cancel, CHUNK, None)
     }
 
     fn replace_source_chunked<R: AsRef<[u8]>>(
@@ -270,6 +270,7 @@ impl Matcher {
         out: &mut dyn Write,
         cancel: &AtomicBool,
         chunk: usize,
+        out_name: Option<&Path>,
     ) -> Result<Outcome> {
         let per_pattern = self.check_replacements(replacements.len())?;
         if self.options().match_kind == MatchKind::Overlapping {
@@ -291,9 +292,10 @@ impl Matcher {
             let end = sink.pending_start + sink.pending.len();
             sink.write(end, None, end);
         }
-        match sink.error {
-            Some(e) => Err(e.into()),
-            None => Ok(outcome),
+        match (sink.error, out_name) {
+            (Some(e), Some(name)) => Err(io_at(name, e)),
+            (Some(e), None) => Err(e.into()),
+            (None, _) => Ok(outcome),
         }
     }
 
@@ -308,6 +310,14 @@ impl Matcher {
         cancel: &AtomicBool,
     ) -> Result<Outcome> {
         let (input, output) = (input.as_ref(), output.as_ref());
+        // Every refusal comes before the output is created: an argument error must not
+        // truncate an existing file.
+        self.check_replacements(replacements.len())?;
+        if self.options().match_kind == MatchKind::Overlapping {
+            return Err(Error::Unsupported(
+                "replacement with the overlapping match kind".into(),
+            ));
+        }
         if same_file(input, output) {
             return Err(Error::InvalidArgument(format!(
                 "the output {} is the input file",
@@ -316,11 +326,18 @@ impl Matcher {
         }
         // Open the input first: a missing input must not leave an empty output behind.
         let source = Source::File(input.into());
-        let reader = open_input(input)?;
-        drop(reader);
-        let mut out = std::io::BufWriter::with_capacity(CHUNK, File::create(output)?);
-        let outcome = self.replace_source(&source, replacements, &mut out, cancel)?;
-        out.flush()?;
+        drop(open_input(input)?);
+        let created = File::create(output).map_err(|e| io_at(output, e))?;
+        let mut out = std::io::BufWriter::with_capacity(CHUNK, created);
+        let outcome = self.replace_source_chunked(
+            &source,
+            replacements,
+            &mut out,
+            cancel,
+            CHUNK,
+            Some(output),
+        )?;
+        out.flush().map_err(|e| io_at(output, e))?;
         Ok(outcome)
     }
 
@@ -395,7 +412,7 @@ impl Matcher {
                         Ok(0) => break,
                         Ok(n) => n,
                         Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e.into()),
+                        Err(e) => return Err(io_at(path, e)),
                     };
                     if !run.feed(&mut stream, &buf[..n]) {
                         break;
@@ -530,15 +547,25 @@ impl Run<'_> {
 
 /// Opens a file for reading, refusing directories (reading one fails only later, and
 /// with a less clear error).
-fn open_input(path: &Path) -> std::io::Result<File> {
-    let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
-        return Err(std::io::Error::new(
-            ErrorKind::InvalidInput,
-            format!("{} is a directory", path.display()),
-        ));
+fn open_input(path: &Path) -> Result<File> {
+    let file = File::open(path).map_err(|e| io_at(path, e))?;
+    if file.metadata().map_err(|e| io_at(path, e))?.is_dir() {
+        return Err(Error::Io {
+            kind: ErrorKind::InvalidInput,
+            os_code: None,
+            message: format!("{} is a directory", path.display()),
+        });
     }
     Ok(file)
+}
+
+/// An I/O error on `path`, its message naming the file.
+fn io_at(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        kind: e.kind(),
+        os_code: e.raw_os_error(),
+        message: format!("{}: {e}", path.display()),
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -906,6 +933,7 @@ mod tests {
                     &mut out,
                     &no,
                     chunk,
+                    None,
                 )
                 .unwrap();
                 assert_eq!(
@@ -951,8 +979,15 @@ mod tests {
             let want = m.replace_all(&text, &per).unwrap();
             for chunk in [1, 2, 7, 4096, CHUNK] {
                 let mut out = Vec::new();
-                m.replace_source_chunked(&Source::bytes(text.clone()), &per, &mut out, &no, chunk)
-                    .unwrap();
+                m.replace_source_chunked(
+                    &Source::bytes(text.clone()),
+                    &per,
+                    &mut out,
+                    &no,
+                    chunk,
+                    None,
+                )
+                .unwrap();
                 if m.options().syntax == Syntax::Literal {
                     assert_eq!(out, want, "chunk {chunk}");
                 }
@@ -964,6 +999,7 @@ mod tests {
                     &mut file_out,
                     &no,
                     chunk,
+                    None,
                 )
                 .unwrap();
                 let mut spliced = Vec::new();
@@ -1026,6 +1062,45 @@ mod tests {
             "{err:?}"
         );
         assert!(!never.exists(), "no output for a missing input");
+    }
+
+    #[test]
+    fn argument_errors_leave_an_existing_output_alone_and_io_errors_name_the_file() {
+        let input = temp("args-in.txt", b"a needle");
+        let output = temp("args-out.txt", b"keep me");
+        let no = AtomicBool::new(false);
+        let m = Arc::new(Matcher::new(&["needle", "pin"], &Options::default()).unwrap());
+        let err = m
+            .replace_file(&input, &output, &["a", "b", "c"], &no)
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+        let ov = Arc::new(
+            Matcher::new(
+                &["needle"],
+                &Options {
+                    match_kind: MatchKind::Overlapping,
+                    ..Options::default()
+                },
+            )
+            .unwrap(),
+        );
+        let err = ov.replace_file(&input, &output, &["x"], &no).unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
+        assert_eq!(std::fs::read(&output).unwrap(), b"keep me");
+        let missing = input.with_file_name("no-such-input.txt");
+        let err = m
+            .count_source(&Source::File(missing.clone()), &no)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(&*missing.to_string_lossy()),
+            "{err}"
+        );
+        let dir_out = input.with_file_name("no-such-dir").join("out.txt");
+        let err = m.replace_file(&input, &dir_out, &["x"], &no).unwrap_err();
+        assert!(
+            err.to_string().contains(&*dir_out.to_string_lossy()),
+            "{err}"
+        );
     }
 
     #[test]
