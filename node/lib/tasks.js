@@ -40,9 +40,10 @@ function abortError (signal) {
 /**
  * Runs `start(token)`, a native call returning the Promise of a task report, with a new
  * cancel token that `signal` sets when it aborts. An already-aborted signal rejects at
- * once. Resolves with the report once the task has stopped (so nothing of it runs any
- * more): a task the signal cancelled rejects with an AbortError, unless `own(report)`
- * says the cancel was the caller's own (a callback that stopped the scan).
+ * once. Settles once the task has stopped (so nothing of it runs any more): if the signal
+ * aborted before that, with an AbortError (as `fetch` does, even if the scan happened to
+ * finish first), unless `own(report)` says the scan ended by the caller's own doing (a
+ * callback that stopped it); otherwise with the report.
  */
 async function run (signal, start, own) {
   if (signal !== undefined && signal.aborted) throw abortError(signal)
@@ -51,7 +52,7 @@ async function run (signal, start, own) {
   if (signal !== undefined) signal.addEventListener('abort', onAbort, { once: true })
   try {
     const report = await start(token)
-    if (report.cancelled && signal !== undefined && signal.aborted && !(own && own(report))) {
+    if (signal !== undefined && signal.aborted && !(own && own(report))) {
       throw abortError(signal)
     }
     return report
