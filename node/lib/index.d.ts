@@ -84,6 +84,8 @@ export declare const ErrorCode: Readonly<{
   STREAM_FINISHED: 'STREAM_FINISHED'
   CLOSED: 'CLOSED'
   BUSY: 'BUSY'
+  IO: 'IO'
+  PANIC: 'PANIC'
 }>
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -96,6 +98,45 @@ export declare class HayscanError extends Error {
   code: ErrorCodeValue
   /** For `'INVALID_PATTERN'`: the index of the pattern at fault; otherwise undefined. */
   patternIndex: number | undefined
+  /** For `'IO'`: the OS error number (e.g. 2 for a missing file), where the OS gave one. */
+  errno?: number
+  /** For `'IO'` from `countFile`/`scanFile`: the path that failed. */
+  path?: string
+}
+
+/**
+ * The rejection of an async method whose `signal` aborted, as Node's own: `name`
+ * `'AbortError'`, `code` `'ABORT_ERR'`, the signal's `reason` as `cause`.
+ */
+export declare class AbortError extends Error {
+  constructor(message?: string, options?: { cause?: unknown })
+  readonly name: 'AbortError'
+  readonly code: 'ABORT_ERR'
+}
+
+/** A file path: a string, a Buffer / Uint8Array of its bytes, or a `file:` URL. */
+export type FilePath = string | Uint8Array | URL
+
+/** Options of every async method. Other keys reject with an INVALID_ARGUMENT HayscanError. */
+export interface AsyncOptions {
+  /** Aborting it cancels the scan; the Promise then rejects with an AbortError. */
+  signal?: AbortSignal
+}
+
+/** Options of `countAsync`. */
+export interface CountAsyncOptions extends AsyncOptions {
+  /**
+   * Threads for one count (default 1; 0: the available cores, at most 8). Above 1, a large
+   * literal count runs in parallel segments (same answer); the signal is then checked once,
+   * before it starts.
+   */
+  threads?: number
+}
+
+/** Options of `scanFile`. */
+export interface ScanFileOptions extends AsyncOptions {
+  /** Matches delivered per turn of the event loop (default 1024). */
+  batch?: number
 }
 
 /**
@@ -214,6 +255,32 @@ export declare class Matcher {
     source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
     options?: HandlerOptions,
   ): AsyncGenerator<Match | TextMatch, void, undefined>
+  /**
+   * `count` on the libuv pool. The haystack is held, not copied: do not write to a Buffer
+   * or transfer its ArrayBuffer until the Promise settles.
+   */
+  countAsync(haystack: Haystack, options?: CountAsyncOptions): Promise<number>
+  /** `findAll` on the libuv pool: the same matches, offsets and texts. */
+  findAllAsync(haystack: string, options?: AsyncOptions): Promise<TextMatch[]>
+  findAllAsync(haystack: Uint8Array, options?: AsyncOptions): Promise<Match[]>
+  findAllAsync(haystack: Haystack, options?: AsyncOptions): Promise<Array<Match | TextMatch>>
+  /** `replaceAll` on the libuv pool: a string for string input, a Buffer otherwise. */
+  replaceAllAsync(haystack: string, replacement: string | Uint8Array | ReadonlyArray<string | Uint8Array>, options?: AsyncOptions): Promise<string>
+  replaceAllAsync(haystack: Uint8Array, replacement: string | Uint8Array | ReadonlyArray<string | Uint8Array>, options?: AsyncOptions): Promise<Buffer>
+  /** Number of matches in the file at `path`, read in chunks on the libuv pool. IO errors reject. */
+  countFile(path: FilePath, options?: AsyncOptions): Promise<number>
+  /**
+   * Scans the file at `path` on the libuv pool; `onMatch` runs on this thread, in order,
+   * with byte offsets. Returning `false` stops the scan; a throw rejects with the thrown
+   * value. Resolves after the last call.
+   */
+  scanFile(path: FilePath, onMatch: (match: Match) => unknown, options?: ScanFileOptions): Promise<ScanReport>
+  /**
+   * Writes the file at `input` with every match replaced to `output` (created or
+   * truncated), in chunks, on the libuv pool. Resolves with the number of replacements;
+   * after an abort, `output` holds a replaced prefix.
+   */
+  replaceFile(input: FilePath, output: FilePath, replacement: string | Uint8Array | ReadonlyArray<string | Uint8Array>, options?: AsyncOptions): Promise<number>
   /** Releases the native resources now. Idempotent; other methods then throw `CLOSED`. */
   close(): void
 }
@@ -247,7 +314,7 @@ export declare class MatchStream {
   close(): void
 }
 
-/** Live native objects in this process (open matchers, iterators, streams, handlers). */
+/** Live native objects in this process (open matchers, iterators, streams, handlers, running async tasks). */
 export declare function liveObjects(): number
 /** The hayscan version. */
 export declare function version(): string
