@@ -4,6 +4,7 @@
 
 use std::ffi::c_void;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use safer_ffi::c_char;
 use safer_ffi::prelude::*;
@@ -79,7 +80,11 @@ pub fn hayscan_matcher_scan_file(
         let m = matcher_of(matcher)?;
         let path = path_of(path, path_len)?;
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
-        let _nesting = CallingBack::enter()?;
+        // The call's record holds the matcher, not this frame: a host that leaves by a long
+        // jump (PHP's `exit` in a callback) skips this frame, and
+        // `hayscan_abandoned_calls_free` still drops it (stream.rs does the same).
+        // SAFETY: `m` is used only inside this call, before `_nesting` drops.
+        let (_nesting, m) = unsafe { CallingBack::enter_holding(Arc::new(m)) }?;
         let mut stop_value = 0;
         let r = m
             .scan_file(&path, deliver(on_match, user_data, &mut stop_value))

@@ -218,7 +218,11 @@ pub fn hayscan_matcher_scan(
         let m = matcher_of(matcher)?;
         let hay = bytes(hay, len, "hay")?;
         let on_match = on_match.ok_or_else(|| Fail::arg("on_match is NULL"))?;
-        let _nesting = CallingBack::enter()?;
+        // The call's record holds the matcher, not this frame: a host that leaves by a long
+        // jump (PHP's `exit` in a callback) skips this frame, and
+        // `hayscan_abandoned_calls_free` still drops it (stream.rs does the same).
+        // SAFETY: `m` is used only inside this call, before `_nesting` drops.
+        let (_nesting, m) = unsafe { CallingBack::enter_holding(m) }?;
         let mut stop_value = 0;
         let r = m.scan(hay, deliver(on_match, user_data, &mut stop_value));
         write_report(report, r, stop_value)

@@ -81,7 +81,11 @@ pub fn hayscan_matcher_replace_with(
         if out_ptr.is_null() || out_len.is_null() {
             return Err(Fail::arg("out or out_len is NULL"));
         }
-        let _nesting = CallingBack::enter()?;
+        // The call's record holds the matcher, not this frame: a host that leaves by a long
+        // jump (PHP's `exit` in a callback) skips this frame, and
+        // `hayscan_abandoned_calls_free` still drops it (stream.rs does the same).
+        // SAFETY: `m` is used only inside this call, before `_nesting` drops.
+        let (_nesting, m) = unsafe { CallingBack::enter_holding(m) }?;
         let mut stop_value = 0;
         let mut open_failed = None;
         let (result, r) = m.replace_with(hay, |found, dst| {

@@ -380,7 +380,7 @@ static void test_count_parallel_and_replace_file(void) {
     char outp[64];
     snprintf(outp, sizeof outp, "%s.out", in);
     hayscan_matcher_t *m = literal(w, 2, HAYSCAN_MATCH_LEFTMOST_FIRST);
-    hayscan_bytes_t with[2] = {bytes_of("pin", 3), bytes_of("E", 1)};
+    hayscan_bytes_t with[3] = {bytes_of("pin", 3), bytes_of("E", 1), bytes_of("x", 1)};
     size_t n = 0;
     OK(hayscan_matcher_replace_file(m, in, strlen(in), outp, strlen(outp), with, 2, &n));
     CHECK(n == 100000);
