@@ -31,7 +31,7 @@ describe('module', () => {
     assert.equal(typeof liveObjects, 'function')
     assert.equal(version(), require('../package.json').version)
     assert.deepEqual(Object.keys(ErrorCode).sort(), [
-      'BUILD', 'BUSY', 'CLOSED', 'INVALID_ARGUMENT', 'INVALID_PATTERN', 'STREAM_FINISHED', 'UNSUPPORTED',
+      'BUILD', 'BUSY', 'CLOSED', 'INVALID_ARGUMENT', 'INVALID_PATTERN', 'IO', 'PANIC', 'STREAM_FINISHED', 'UNSUPPORTED',
     ])
   })
 
@@ -39,6 +39,7 @@ describe('module', () => {
     const esm = await import('../lib/index.mjs')
     assert.equal(esm.Matcher, Matcher)
     assert.equal(esm.HayscanError, HayscanError)
+    assert.equal(esm.AbortError, hayscan.AbortError)
     assert.equal(esm.default, hayscan)
   })
 })
