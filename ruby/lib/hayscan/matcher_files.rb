@@ -53,7 +53,8 @@ module Hayscan
 
       texts = pattern_texts
       return scan_file_job(path, texts, nil, &block) if texts
-      return scan_file_streamed(path, &block) unless File.stat(path).file? || File.directory?(path)
+      stat = File.stat(path)
+      return scan_file_streamed(path, &block) unless stat.file? || stat.directory? # read once
 
       File.open(path, "rb") { |io| scan_file_job(path, nil, io, &block) }
     end
