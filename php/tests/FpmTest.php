@@ -129,6 +129,11 @@ final class FpmTest extends TestCase
     {
         yield 'exit() in a stream handler during feed()' => ['exit-stream'];
         yield 'memory limit in a stream handler during feed()' => ['memory-stream'];
+        // The same for scan() and replaceWith(): their Rust frame held the matcher (a
+        // 5,002-keyword automaton here, about 22 KB per request) until the call's record
+        // took it over.
+        yield 'exit() in a scan callback' => ['exit-scan'];
+        yield 'die() in a replaceWith callback' => ['die-replace'];
     }
 
     /**
