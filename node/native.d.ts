@@ -5,6 +5,8 @@
 export type MatcherHandle = object & { readonly __hayscanHandle: 'matcher' }
 /** An opaque iteration handle, from `cursor`; released when exhausted, by `cursorClose` or the GC. */
 export type CursorHandle = object & { readonly __hayscanHandle: 'cursor' }
+/** An opaque stream handle, from `stream`; freed by `streamEnd`, `streamClose` or the GC. */
+export type StreamHandle = object & { readonly __hayscanHandle: 'stream' }
 /** An opaque cancel token, from `createCancel`; set by `cancel`. */
 export type CancelHandle = object & { readonly __hayscanHandle: 'cancel' }
 /** What an async task resolves with: its answer and how the scan ended. */
@@ -25,39 +27,6 @@ export interface TaskReport<T> {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
-/** A push scanner with registered handlers (the native half of `MatchStream`). */
-export declare class NativeStream {
-  /**
-   * Registers `handler(pattern, start, end, text?)` for matches of `patterns` (all if
-   * omitted); `text` is given for string streams. Returns the handler's id. Returning
-   * `false` from a handler stops the stream.
-   */
-  on(handler: (pattern: number, start: number, end: number, text?: string) => unknown, patterns?: number[] | undefined | null): number
-  /** Unregisters a handler; it is not called again. Returns false for an unknown id. */
-  off(id: number): boolean
-  /** Number of registered handlers. */
-  get handlerCount(): number
-  /** Units written so far: bytes, or UTF-16 code units for a string stream. */
-  get position(): number
-  /** True after `end()`, after a handler stopped the stream, or after `close()`. */
-  get finished(): boolean
-  /**
-   * Scans the next chunk; handlers receive every match that is now final. With
-   * `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
-   */
-  write(chunk: string | Uint8Array, utf8Text?: boolean): ScanReport
-  /**
-   * Ends the input: handlers receive the pending matches, then the stream and its
-   * handlers are released.
-   */
-  end(): ScanReport
-  /**
-   * Releases the stream and its handlers now, without reporting pending matches.
-   * Idempotent; may be called from a handler (the current `write` stops).
-   */
-  close(): void
-}
 
 /** Sets `token`: the task it was given to stops at its next check. Idempotent. */
 export declare function cancel(token: CancelHandle): void
@@ -281,8 +250,48 @@ export interface ScanReport {
  */
 export declare function setErrorClass(errorClass: Function): void
 
-/** A new push stream over the matcher (it keeps the compiled set alive). */
-export declare function stream(matcher: MatcherHandle): NativeStream
+/** A new push stream over the matcher (it keeps the compiled set alive): a stream handle. */
+export declare function stream(matcher: MatcherHandle): StreamHandle
+
+/**
+ * Frees the stream and its handlers now, without reporting pending matches. Idempotent;
+ * may be called from a handler (the current `write` stops and frees it).
+ */
+export declare function streamClose(stream: StreamHandle): void
+
+/**
+ * Ends the input: handlers receive the pending matches, then the stream and its
+ * handlers are freed.
+ */
+export declare function streamEnd(stream: StreamHandle): ScanReport
+
+/** True after `end()`, after a handler stopped the stream, or after `close()`. */
+export declare function streamFinished(stream: StreamHandle): boolean
+
+/** Number of registered handlers (0 once freed). */
+export declare function streamHandlerCount(stream: StreamHandle): number
+
+/** Unregisters a handler; it is not called again. Returns false for an unknown id. */
+export declare function streamOff(stream: StreamHandle, id: number): boolean
+
+/**
+ * Registers `handler(pattern, start, end, text?)` for matches of `patterns` (all if
+ * omitted); `text` is given for string streams. Returns the handler's id. Returning
+ * `false` from a handler stops the stream.
+ */
+export declare function streamOn(stream: StreamHandle, handler: (pattern: number, start: number, end: number, text?: string) => unknown, patterns?: number[] | undefined | null): number
+
+/**
+ * Units written so far: bytes, or UTF-16 code units for a string stream (`-1` once
+ * freed: the wrapper keeps the last position).
+ */
+export declare function streamPosition(stream: StreamHandle): number
+
+/**
+ * Scans the next chunk; handlers receive every match that is now final. With
+ * `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
+ */
+export declare function streamWrite(stream: StreamHandle, chunk: string | Uint8Array, utf8Text?: boolean): ScanReport
 
 /** The hayscan version this addon was built from. */
 export declare function version(): string

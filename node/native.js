@@ -835,7 +835,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeStream = nativeBinding.NativeStream
 module.exports.cancel = nativeBinding.cancel
 module.exports.captures = nativeBinding.captures
 module.exports.close = nativeBinding.close
@@ -870,4 +869,12 @@ module.exports.replaceWith = nativeBinding.replaceWith
 module.exports.scanFile = nativeBinding.scanFile
 module.exports.setErrorClass = nativeBinding.setErrorClass
 module.exports.stream = nativeBinding.stream
+module.exports.streamClose = nativeBinding.streamClose
+module.exports.streamEnd = nativeBinding.streamEnd
+module.exports.streamFinished = nativeBinding.streamFinished
+module.exports.streamHandlerCount = nativeBinding.streamHandlerCount
+module.exports.streamOff = nativeBinding.streamOff
+module.exports.streamOn = nativeBinding.streamOn
+module.exports.streamPosition = nativeBinding.streamPosition
+module.exports.streamWrite = nativeBinding.streamWrite
 module.exports.version = nativeBinding.version

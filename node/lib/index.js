@@ -661,9 +661,21 @@ const HIGH_SURROGATE = /[\uD800-\uDBFF]$/
  * Buffer chunks, UTF-16 code units for string chunks (a stream takes one or the other).
  */
 class MatchStream {
+  // The native stream handle; every operation is a native function taking it. `end()` and
+  // `close()` free the native stream at once (src/stream.rs).
   #stream
   // A string chunk ending in the first half of a surrogate pair waits for the second half.
   #highSurrogate = ''
+  // The position once the native stream is freed.
+  #lastPosition = 0
+  // `end()` freed the native stream: input is refused as STREAM_FINISHED (not CLOSED,
+  // unless `close()` follows).
+  #ended = false
+  #closed = false
+
+  #checkNotEnded () {
+    if (this.#ended && !this.#closed) throw new HayscanError('stream is finished', ErrorCode.STREAM_FINISHED, undefined)
+  }
 
   constructor (nativeStream) {
     this.#stream = nativeStream
@@ -674,34 +686,37 @@ class MatchStream {
    * ids). Returns an id for `off`. A handler returning `false` stops the stream.
    */
   on (handler, options) {
+    this.#checkNotEnded()
     checkCallback(handler, 'handler')
     checkHandlerOptions(options)
     const patterns = options == null ? undefined : options.patterns
-    return this.#stream.on((p, s, e, text) => handler(
+    return native.streamOn(this.#stream, (p, s, e, text) => handler(
       text === undefined ? byteMatch(p, s, e) : { pattern: p, start: s, end: e, text },
     ), patterns)
   }
 
   /** Unregisters a handler (it may be the one running). Returns false for unknown ids. */
   off (id) {
-    return this.#stream.off(id)
+    return native.streamOff(this.#stream, id)
   }
 
   get handlerCount () {
-    return this.#stream.handlerCount
+    return native.streamHandlerCount(this.#stream)
   }
 
   /** Units written so far (bytes, or UTF-16 code units for a string stream). */
   get position () {
-    return this.#stream.position + this.#highSurrogate.length
+    const at = native.streamPosition(this.#stream)
+    return (at < 0 ? this.#lastPosition : at) + this.#highSurrogate.length
   }
 
   get finished () {
-    return this.#stream.finished
+    return native.streamFinished(this.#stream)
   }
 
   /** Scans the next chunk; handlers receive every match that is now final. */
   write (chunk) {
+    this.#checkNotEnded()
     if (typeof chunk === 'string') {
       if (this.#highSurrogate !== '') {
         chunk = this.#highSurrogate + chunk
@@ -711,32 +726,43 @@ class MatchStream {
         this.#highSurrogate = chunk.slice(-1)
         chunk = chunk.slice(0, -1)
       }
-      return this.#stream.write(input(chunk, true), true)
+      return native.streamWrite(this.#stream, input(chunk, true), true)
     }
-    return this.#stream.write(chunk)
+    return native.streamWrite(this.#stream, chunk)
   }
 
   /** Writes `chunk` if given, then ends the input and releases the stream's resources. */
   end (chunk) {
+    this.#checkNotEnded()
     let matches = 0
     let stopped = false
     if (chunk !== undefined) ({ matches, stopped } = this.write(chunk))
     if (this.#highSurrogate !== '' && !stopped) {
       const rest = this.#highSurrogate
       this.#highSurrogate = ''
-      const r = this.#stream.write(rest)
+      const r = native.streamWrite(this.#stream, rest)
       matches += r.matches
       stopped = r.stopped
     }
     if (stopped) return { matches, stopped }
-    const r = this.#stream.end()
+    this.#lastPosition = native.streamPosition(this.#stream)
+    let r
+    try {
+      r = native.streamEnd(this.#stream)
+    } finally {
+      // Freed (ended, even by a handler's throw): later input is STREAM_FINISHED.
+      if (native.streamPosition(this.#stream) < 0) this.#ended = true
+    }
     return { matches: matches + r.matches, stopped: r.stopped }
   }
 
   /** Releases the stream and its handlers without reporting pending matches. Idempotent. */
   close () {
     this.#highSurrogate = ''
-    this.#stream.close()
+    this.#closed = true
+    const at = native.streamPosition(this.#stream)
+    if (at >= 0) this.#lastPosition = at
+    native.streamClose(this.#stream)
   }
 }
 

@@ -5,6 +5,8 @@
 export type MatcherHandle = object & { readonly __hayscanHandle: 'matcher' }
 /** An opaque iteration handle, from `cursor`; released when exhausted, by `cursorClose` or the GC. */
 export type CursorHandle = object & { readonly __hayscanHandle: 'cursor' }
+/** An opaque stream handle, from `stream`; freed by `streamEnd`, `streamClose` or the GC. */
+export type StreamHandle = object & { readonly __hayscanHandle: 'stream' }
 /** An opaque cancel token, from `createCancel`; set by `cancel`. */
 export type CancelHandle = object & { readonly __hayscanHandle: 'cancel' }
 /** What an async task resolves with: its answer and how the scan ended. */

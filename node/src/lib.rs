@@ -1,11 +1,11 @@
-//! The Node.js addon of hayscan: napi-rs classes over the core, converting JavaScript values
+//! The Node.js addon of hayscan: napi-rs functions over the core, converting JavaScript values
 //! to bytes and matches back to numbers, and forwarding everything else to `hayscan`.
 //!
 //! This is the native layer of the npm package; the public API is the JavaScript wrapper in
 //! `lib/`, which builds match objects from the flat number batches produced here (creating
 //! objects in JavaScript is an order of magnitude cheaper than through Node-API) and adds
-//! the idioms (classes, iterables, a `Transform` stream). Matchers and cursors are handles
-//! passed to plain functions ([`handle`]); streams are a class. Every export carries
+//! the idioms (classes, iterables, a `Transform` stream, Promises). Matchers, cursors and
+//! streams are handles passed to plain functions ([`handle`]). Every export carries
 //! `#[napi(catch_unwind)]`, so a Rust panic becomes a JavaScript error instead of an abort.
 //!
 //! Unit of offsets: for string input, UTF-16 code units (what `String.prototype.slice`

@@ -23,7 +23,6 @@ use crate::error::{throw, throw_core, Code};
 use crate::handle::{self, Tagged};
 use crate::haystack::{self, Haystack, Input, Units};
 use crate::live::Live;
-use crate::stream::NativeStream;
 use crate::typed_array::typed_array;
 
 /// How a matcher is built. Every field is optional.
@@ -525,12 +524,6 @@ fn read_index(env: &Env, value: &Unknown<'_>, what: &str) -> Result<usize> {
         format!("{what} must be a non-negative integer"),
         None,
     )
-}
-
-/// A new push stream over the matcher (it keeps the compiled set alive).
-#[napi(catch_unwind, ts_args_type = "matcher: MatcherHandle")]
-pub fn stream(env: Env, matcher: Unknown<'_>) -> Result<NativeStream> {
-    Ok(NativeStream::new(slot(&env, &matcher)?.matcher(&env)?))
 }
 
 /// Releases the compiled set (once running iterations and streams are done with it).

@@ -11,6 +11,16 @@
 //! Handlers run while the core stream is borrowed: they may register or remove handlers
 //! (themselves included) and close the stream, but a `write`/`end` from inside a handler of
 //! the same stream is refused with `BUSY`.
+//!
+//! Streams are handles, as matchers are ([`crate::handle`]), passed to plain `stream*`
+//! functions: `end()` and `close()` take the native stream back from its handle and drop
+//! it at once, finalizer included. (As a napi-rs class, each closed stream kept its wrap and
+//! weak reference until Node ran its finalizer from the event loop, so a loop that never
+//! yields grew by about 0.7 KiB per stream.) A close from a handler of the running
+//! `write` only marks the stream closed; the `write` frees it when it returns.
+//!
+//! This module uses the matcher's `slot`; `matcher` does not use this one (no import
+//! circle).
 
 use std::cell::{Cell, RefCell};
 use std::ptr;
@@ -24,7 +34,9 @@ use napi_derive::napi;
 use crate::call::{self, CallError};
 use crate::error::{throw, throw_core, Code};
 use crate::haystack::{self, char_start, utf16_len, Input, Utf16Map};
+use crate::handle::{self, Tagged};
 use crate::live::Live;
+use crate::matcher::slot;
 use crate::report::ScanReport;
 
 /// What a stream's chunks are.
@@ -99,10 +111,10 @@ struct Open {
     _live: Live,
 }
 
-/// A push scanner with registered handlers (the native half of `MatchStream`).
-#[napi]
+/// A push scanner with registered handlers (the native half of `MatchStream`), behind a
+/// stream handle.
 #[derive(Debug)]
-pub struct NativeStream {
+pub(crate) struct NativeStream {
     open: RefCell<Option<Open>>,
     handlers: Handlers<Handler>,
     pattern_count: usize,
@@ -110,6 +122,17 @@ pub struct NativeStream {
     position: Cell<f64>,
     finished: Cell<bool>,
     closed: Cell<bool>,
+    /// A `write`/`end` is dispatching matches (it holds `&self`: the handle must not be
+    /// freed under it).
+    running: Cell<bool>,
+}
+
+impl Tagged for NativeStream {
+    const TAG: sys::napi_type_tag = sys::napi_type_tag {
+        lower: 0x6861_7973_6361_6e53,
+        upper: 0x5e02_b7c1_93fa_4d6e,
+    };
+    const WHAT: &'static str = "stream";
 }
 
 impl NativeStream {
@@ -128,6 +151,7 @@ impl NativeStream {
             position: Cell::new(0.0),
             finished: Cell::new(false),
             closed: Cell::new(false),
+            running: Cell::new(false),
         }
     }
 
@@ -236,10 +260,12 @@ impl NativeStream {
                 }
             }
         };
+        self.running.set(true);
         let report = match chunk {
             Some(_) => stream.feed(data, on_match),
             None => stream.finish(on_match),
         };
+        self.running.set(false);
         if text_mode {
             mirror.trim(stream.position() - stream.buffered());
         }
@@ -345,126 +371,177 @@ impl NativeStream {
     }
 }
 
-#[napi]
-impl NativeStream {
-    /// Registers `handler(pattern, start, end, text?)` for matches of `patterns` (all if
-    /// omitted); `text` is given for string streams. Returns the handler's id. Returning
-    /// `false` from a handler stops the stream.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "handler: (pattern: number, start: number, end: number, text?: string) => unknown, patterns?: number[] | undefined | null"
-    )]
-    pub fn on(&self, env: Env, handler: Unknown<'_>, patterns: Option<Unknown<'_>>) -> Result<f64> {
-        self.check_usable(&env)?;
-        if handler.get_type()? != ValueType::Function {
-            return throw(
-                &env,
-                Code::InvalidArgument,
-                "handler must be a function",
-                None,
-            );
-        }
-        let filter = match patterns {
-            None => None,
-            Some(list) if matches!(list.get_type()?, ValueType::Undefined | ValueType::Null) => {
-                None
-            }
-            Some(list) => {
-                let list = pattern_ids(&env, &list)?;
-                let mut ids = Vec::with_capacity(list.len());
-                for p in list {
-                    if !(p >= 0.0 && p.fract() == 0.0 && p < self.pattern_count as f64) {
-                        return throw(
-                            &env,
-                            Code::InvalidArgument,
-                            format!(
-                                "pattern id {p} is not an index of the {} patterns",
-                                self.pattern_count
-                            ),
-                            None,
-                        );
-                    }
-                    ids.push(p as u32);
+/// The stream behind `stream`, or `None` once it was freed (by `end()`/`close()`).
+fn get<'a>(env: &Env, stream: &Unknown<'a>) -> Result<Option<&'a NativeStream>> {
+    handle::get::<NativeStream>(env, stream)
+}
+
+/// The stream behind `stream`, or a `CLOSED` / `STREAM_FINISHED` error once freed.
+fn usable<'a>(env: &Env, stream: &Unknown<'a>) -> Result<&'a NativeStream> {
+    match get(env, stream)? {
+        Some(s) => Ok(s),
+        None => throw(env, Code::Closed, "the stream is closed", None),
+    }
+}
+
+/// Frees the stream behind `stream` unless one of its writes is running (that write frees
+/// it when it returns, since it is then closed or finished).
+fn free_if_idle(env: &Env, stream: &Unknown<'_>, s: &NativeStream) -> Result<()> {
+    if s.running.get() || s.open.try_borrow_mut().is_err() {
+        return Ok(());
+    }
+    handle::free::<NativeStream>(env, stream)
+}
+
+/// A new push stream over the matcher (it keeps the compiled set alive): a stream handle.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle",
+    ts_return_type = "StreamHandle"
+)]
+pub fn stream<'e>(env: &'e Env, matcher: Unknown<'_>) -> Result<Unknown<'e>> {
+    let matcher = slot(env, &matcher)?.matcher(env)?;
+    handle::wrap(env, NativeStream::new(matcher))
+}
+
+/// Registers `handler(pattern, start, end, text?)` for matches of `patterns` (all if
+/// omitted); `text` is given for string streams. Returns the handler's id. Returning
+/// `false` from a handler stops the stream.
+#[napi(
+    catch_unwind,
+    ts_args_type = "stream: StreamHandle, handler: (pattern: number, start: number, end: number, text?: string) => unknown, patterns?: number[] | undefined | null"
+)]
+pub fn stream_on(
+    env: Env,
+    stream: Unknown<'_>,
+    handler: Unknown<'_>,
+    patterns: Option<Unknown<'_>>,
+) -> Result<f64> {
+    let s = usable(&env, &stream)?;
+    s.check_usable(&env)?;
+    if handler.get_type()? != ValueType::Function {
+        return throw(
+            &env,
+            Code::InvalidArgument,
+            "handler must be a function",
+            None,
+        );
+    }
+    let filter = match patterns {
+        None => None,
+        Some(list) if matches!(list.get_type()?, ValueType::Undefined | ValueType::Null) => None,
+        Some(list) => {
+            let list = pattern_ids(&env, &list)?;
+            let mut ids = Vec::with_capacity(list.len());
+            for p in list {
+                if !(p >= 0.0 && p.fract() == 0.0 && p < s.pattern_count as f64) {
+                    return throw(
+                        &env,
+                        Code::InvalidArgument,
+                        format!(
+                            "pattern id {p} is not an index of the {} patterns",
+                            s.pattern_count
+                        ),
+                        None,
+                    );
                 }
-                Some(ids)
+                ids.push(p as u32);
             }
-        };
-        let mut func = ptr::null_mut();
-        // SAFETY: `handler` is a live function of this env.
-        check_status!(unsafe {
-            sys::napi_create_reference(env.raw(), handler.value().value, 1, &mut func)
-        })?;
-        let handler = Handler {
-            env: env.raw(),
-            func,
-            _live: Live::new(),
-        };
-        Ok(self.handlers.add(handler, filter) as f64)
-    }
-
-    /// Unregisters a handler; it is not called again. Returns false for an unknown id.
-    #[napi(catch_unwind, ts_args_type = "id: number")]
-    pub fn off(&self, env: Env, id: Unknown<'_>) -> Result<bool> {
-        if id.get_type()? != ValueType::Number {
-            return throw(&env, Code::InvalidArgument, "id must be a number", None);
+            Some(ids)
         }
-        // SAFETY: `id` is a number of this env.
-        let id = unsafe { f64::from_napi_value(env.raw(), id.value().value) }?;
-        Ok(id >= 1.0 && id.fract() == 0.0 && self.handlers.remove(id as u64))
-    }
+    };
+    let mut func = ptr::null_mut();
+    // SAFETY: `handler` is a live function of this env.
+    check_status!(unsafe {
+        sys::napi_create_reference(env.raw(), handler.value().value, 1, &mut func)
+    })?;
+    let handler = Handler {
+        env: env.raw(),
+        func,
+        _live: Live::new(),
+    };
+    Ok(s.handlers.add(handler, filter) as f64)
+}
 
-    /// Number of registered handlers.
-    #[napi(getter, catch_unwind)]
-    pub fn handler_count(&self) -> u32 {
-        self.handlers.len() as u32
+/// Unregisters a handler; it is not called again. Returns false for an unknown id.
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle, id: number")]
+pub fn stream_off(env: Env, stream: Unknown<'_>, id: Unknown<'_>) -> Result<bool> {
+    let s = get(&env, &stream)?;
+    if id.get_type()? != ValueType::Number {
+        return throw(&env, Code::InvalidArgument, "id must be a number", None);
     }
+    // SAFETY: `id` is a number of this env.
+    let id = unsafe { f64::from_napi_value(env.raw(), id.value().value) }?;
+    Ok(s.is_some_and(|s| id >= 1.0 && id.fract() == 0.0 && s.handlers.remove(id as u64)))
+}
 
-    /// Units written so far: bytes, or UTF-16 code units for a string stream.
-    #[napi(getter, catch_unwind)]
-    pub fn position(&self) -> f64 {
-        self.position.get()
-    }
+/// Number of registered handlers (0 once freed).
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle")]
+pub fn stream_handler_count(env: Env, stream: Unknown<'_>) -> Result<u32> {
+    Ok(get(&env, &stream)?.map_or(0, |s| s.handlers.len() as u32))
+}
 
-    /// True after `end()`, after a handler stopped the stream, or after `close()`.
-    #[napi(getter, catch_unwind)]
-    pub fn finished(&self) -> bool {
-        self.finished.get() || self.closed.get()
-    }
+/// Units written so far: bytes, or UTF-16 code units for a string stream (`-1` once
+/// freed: the wrapper keeps the last position).
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle")]
+pub fn stream_position(env: Env, stream: Unknown<'_>) -> Result<f64> {
+    Ok(get(&env, &stream)?.map_or(-1.0, |s| s.position.get()))
+}
 
-    /// Scans the next chunk; handlers receive every match that is now final. With
-    /// `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "chunk: string | Uint8Array, utf8Text?: boolean"
-    )]
-    pub fn write(
-        &self,
-        env: Env,
-        chunk: Unknown<'_>,
-        utf8_text: Option<bool>,
-    ) -> Result<ScanReport> {
-        self.push(&env, Some(chunk), utf8_text)
-    }
+/// True after `end()`, after a handler stopped the stream, or after `close()`.
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle")]
+pub fn stream_finished(env: Env, stream: Unknown<'_>) -> Result<bool> {
+    Ok(get(&env, &stream)?.is_none_or(|s| s.finished.get() || s.closed.get()))
+}
 
-    /// Ends the input: handlers receive the pending matches, then the stream and its
-    /// handlers are released.
-    #[napi(catch_unwind)]
-    pub fn end(&self, env: Env) -> Result<ScanReport> {
-        self.push(&env, None, None)
+/// Scans the next chunk; handlers receive every match that is now final. With
+/// `utf8Text`, a `Uint8Array` chunk is the UTF-8 encoding of a string chunk.
+#[napi(
+    catch_unwind,
+    ts_args_type = "stream: StreamHandle, chunk: string | Uint8Array, utf8Text?: boolean"
+)]
+pub fn stream_write(
+    env: Env,
+    stream: Unknown<'_>,
+    chunk: Unknown<'_>,
+    utf8_text: Option<bool>,
+) -> Result<ScanReport> {
+    let s = usable(&env, &stream)?;
+    let result = s.push(&env, Some(chunk), utf8_text);
+    // A handler closed the stream: it is freed now that no Rust frame uses it.
+    if s.closed.get() {
+        free_if_idle(&env, &stream, s)?;
     }
+    result
+}
 
-    /// Releases the stream and its handlers now, without reporting pending matches.
-    /// Idempotent; may be called from a handler (the current `write` stops).
-    #[napi(catch_unwind)]
-    pub fn close(&self) {
-        self.closed.set(true);
-        self.handlers.clear();
-        // While a write is running, it releases the core stream when it returns.
-        if let Ok(mut open) = self.open.try_borrow_mut() {
-            let open = open.take();
-            drop(open);
-        }
+/// Ends the input: handlers receive the pending matches, then the stream and its
+/// handlers are freed.
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle")]
+pub fn stream_end(env: Env, stream: Unknown<'_>) -> Result<ScanReport> {
+    let s = usable(&env, &stream)?;
+    let result = s.push(&env, None, None);
+    if s.finished.get() || s.closed.get() {
+        free_if_idle(&env, &stream, s)?;
     }
+    result
+}
+
+/// Frees the stream and its handlers now, without reporting pending matches. Idempotent;
+/// may be called from a handler (the current `write` stops and frees it).
+#[napi(catch_unwind, ts_args_type = "stream: StreamHandle")]
+pub fn stream_close(env: Env, stream: Unknown<'_>) -> Result<()> {
+    let Some(s) = get(&env, &stream)? else {
+        return Ok(());
+    };
+    s.closed.set(true);
+    s.handlers.clear();
+    // While a write is running, it releases the core stream when it returns.
+    if let Ok(mut open) = s.open.try_borrow_mut() {
+        let open = open.take();
+        drop(open);
+    }
+    free_if_idle(&env, &stream, s)
 }
 
 /// Reads `options.patterns`: an array of numbers (checked against the pattern count by

@@ -186,6 +186,37 @@ it('100,000 synchronous create/findAll/matches/close cycles without yielding: RS
   assert.ok(after - warm < 12, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
 })
 
+it('100,000 synchronous matcher + stream cycles that never yield: RSS flat, nothing live', (t) => {
+  const baseline = liveObjects()
+  let checksum = 0
+  function streamCycle (i) {
+    const m = new Matcher(['alpha', 'beta'])
+    const s = m.stream()
+    s.on(() => { checksum++ })
+    s.write('alpha be')
+    if (i % 2 === 0) s.end('ta')
+    s.close()
+    if (i % 3 === 0) {
+      // A stream closed by its own handler, in the middle of a write.
+      const c = m.stream()
+      c.on(() => { c.close() })
+      c.write('alpha alpha')
+    }
+    m.close()
+  }
+  for (let i = 0; i < 10000; i++) streamCycle(i)
+  gc()
+  const warm = rssMiB()
+  for (let i = 0; i < 100000; i++) streamCycle(i)
+  gc()
+  const after = rssMiB()
+  t.diagnostic(`synchronous stream loop: RSS after warm-up ${warm.toFixed(1)} MiB, after 100,000 cycles ${after.toFixed(1)} MiB`)
+  assert.equal(liveObjects(), baseline)
+  assert.ok(checksum > 100000)
+  // Before streams were handles freed by end()/close(): +69 MiB (58.9 -> 128.1).
+  assert.ok(after - warm < 12, `RSS grew from ${warm.toFixed(1)} MiB to ${after.toFixed(1)} MiB`)
+})
+
 it('objects that are never closed are released by the garbage collector', async () => {
   const baseline = liveObjects()
   ;(() => {
