@@ -57,6 +57,149 @@ impl Matcher {
     }
 }
 
+/// Files smaller than this per thread are counted on one.
+const MIN_FILE_SEGMENT: u64 = 1 << 20;
+
+impl Matcher {
+    /// `count_file` on up to `threads` threads (0: the available cores, at most 8), with
+    /// exactly its answer. A regular file is split into segments, each read and scanned by
+    /// its own thread through its own stream:
+    ///
+    /// - regex sets at line starts: each line is scanned alone (the stream's frames), so a
+    ///   segment of whole lines has exactly those lines' matches;
+    /// - overlapping literal sets (without empty patterns, whole words or non-ASCII
+    ///   folding) with `longest - 1` bytes of overlap: a match belongs to the segment its
+    ///   end falls in, as in `count_parallel`.
+    ///
+    /// Leftmost literal sets (their chains of matches cross segment edges: use
+    /// `count_parallel` on bytes in memory), pipes and other special files, and files
+    /// under 1 MiB per thread are counted on the calling thread.
+    pub fn count_file_parallel(
+        self: &Arc<Self>,
+        path: impl AsRef<Path>,
+        threads: usize,
+    ) -> std::io::Result<usize> {
+        self.count_file_split(path.as_ref(), threads, MIN_FILE_SEGMENT)
+    }
+
+    fn count_file_split(
+        self: &Arc<Self>,
+        path: &Path,
+        threads: usize,
+        min_segment: u64,
+    ) -> std::io::Result<usize> {
+        let splittable = match self.options().syntax {
+            crate::Syntax::Regex => true,
+            crate::Syntax::Literal => {
+                self.options().match_kind == crate::MatchKind::Overlapping
+                    && self.plain_automaton().is_some()
+            }
+        };
+        let meta = std::fs::metadata(path)?;
+        let threads = match threads {
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8),
+            n => n,
+        };
+        let n = (meta.len() / min_segment.max(1)).min(threads as u64).max(1) as usize;
+        if !splittable || !meta.is_file() || n < 2 {
+            return self.count_file(path);
+        }
+        let file = std::fs::File::open(path)?;
+        let bounds = self.segments(&file, meta.len(), n)?;
+        let counts: Vec<std::io::Result<usize>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .iter()
+                .map(|&(start, end)| {
+                    let file = &file;
+                    scope.spawn(move || self.count_segment(file, start, end))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        counts.into_iter().sum()
+    }
+
+    /// `n` segments of a file of `len` bytes; for regex sets each starts at a line start.
+    fn segments(
+        &self,
+        file: &std::fs::File,
+        len: u64,
+        n: usize,
+    ) -> std::io::Result<Vec<(u64, u64)>> {
+        use std::os::unix::fs::FileExt;
+        let mut cuts = vec![0u64];
+        let mut window = vec![0u8; 64 << 10];
+        for k in 1..n as u64 {
+            let mut at = (len * k / n as u64).max(*cuts.last().expect("starts with 0"));
+            if self.options().syntax == crate::Syntax::Regex {
+                // The byte after the first newline at or after `at`.
+                at = loop {
+                    let got = file.read_at(&mut window, at)?;
+                    if got == 0 {
+                        break len;
+                    }
+                    match memchr::memchr(b'\n', &window[..got]) {
+                        Some(i) => break at + i as u64 + 1,
+                        None => at += got as u64,
+                    }
+                };
+            }
+            if at > *cuts.last().expect("starts with 0") && at < len {
+                cuts.push(at);
+            }
+        }
+        cuts.push(len);
+        Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
+    }
+
+    /// Matches of segment `[start, end)` (see `count_file_parallel`).
+    fn count_segment(
+        self: &Arc<Self>,
+        file: &std::fs::File,
+        start: u64,
+        end: u64,
+    ) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let overlapping = self.options().match_kind == crate::MatchKind::Overlapping
+            && self.options().syntax == crate::Syntax::Literal;
+        let from = if overlapping {
+            start.saturating_sub(self.max_pattern_len().saturating_sub(1) as u64)
+        } else {
+            start
+        };
+        let skip = (start - from) as usize;
+        let mut stream = crate::Stream::new(Arc::clone(self));
+        let mut n = 0usize;
+        let mut count = |m: crate::Match| {
+            // Overlapping: matches ending in the overlap belong to the previous segment.
+            if !overlapping || start == 0 || m.end > skip {
+                n += 1;
+            }
+            ControlFlow::Continue(())
+        };
+        let mut buf = vec![0u8; crate::job::CHUNK];
+        let mut at = from;
+        while at < end {
+            let want = ((end - at) as usize).min(buf.len());
+            let got = match file.read_at(&mut buf[..want], at) {
+                Ok(0) => break, // the file shrank: count what is there
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let _ = stream.feed(&buf[..got], &mut count);
+            at += got as u64;
+        }
+        let _ = stream.finish(&mut count);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::ops::ControlFlow;
@@ -163,5 +306,70 @@ mod tests {
         assert_eq!(m.count_file(&fifo).unwrap(), 200_000);
         writer.join().unwrap();
         std::fs::remove_file(fifo).unwrap();
+    }
+
+    #[test]
+    fn parallel_file_counts_equal_count_file_at_every_split() {
+        let mut text = Vec::new();
+        let mut i = 0u32;
+        while text.len() < 5000 {
+            // Lines of varied length, some long enough for the frame cut, one without "\n".
+            let len = (i * 7919) % 90;
+            text.extend(std::iter::repeat_n(b"ab "[(i % 3) as usize], len as usize));
+            text.extend_from_slice(b"needle\n");
+            if i % 17 == 0 {
+                text.push(b'\n');
+            }
+            i += 1;
+        }
+        text.extend_from_slice(b"tail needle");
+        let path = temp("parallel.txt", &text);
+        let regex = |p: &[&str], max_line_len| {
+            Arc::new(
+                Matcher::new(
+                    p,
+                    &Options {
+                        max_line_len,
+                        ..Options::regex()
+                    },
+                )
+                .unwrap(),
+            )
+        };
+        let literal = |p: &[&str], match_kind| {
+            Arc::new(
+                Matcher::new(
+                    p,
+                    &Options {
+                        match_kind,
+                        ..Options::default()
+                    },
+                )
+                .unwrap(),
+            )
+        };
+        let sets = [
+            regex(&["needle", "^a+", "b*$", r"\bab"], 1 << 20),
+            regex(&["^", "$", "e\\s*n"], 1 << 20),
+            regex(&["a{3}", "^."], 40),
+            literal(&["needle", "e\nb", "ab", "a"], MatchKind::Overlapping),
+            literal(&["needle", "ab"], MatchKind::LeftmostFirst),
+        ];
+        for (k, m) in sets.iter().enumerate() {
+            let want = m.count_file(&path).unwrap();
+            for threads in [2, 3, 7, 16] {
+                for min in [1, 10, 333, 4000] {
+                    let got = m.count_file_split(&path, threads, min).unwrap();
+                    assert_eq!(
+                        got, want,
+                        "set {k}: {threads} threads, segments of at least {min}"
+                    );
+                }
+            }
+            assert_eq!(m.count_file_parallel(&path, 0).unwrap(), want);
+        }
+        assert!(sets[0]
+            .count_file_parallel(path.with_file_name("missing"), 2)
+            .is_err());
     }
 }
