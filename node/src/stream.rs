@@ -33,8 +33,8 @@ use napi_derive::napi;
 
 use crate::call::{self, CallError};
 use crate::error::{throw, throw_core, Code};
-use crate::haystack::{self, char_start, utf16_len, Input, Utf16Map};
 use crate::handle::{self, Tagged};
+use crate::haystack::{self, char_start, utf16_len, Input, Utf16Map};
 use crate::live::Live;
 use crate::matcher::slot;
 use crate::report::ScanReport;

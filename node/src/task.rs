@@ -174,7 +174,9 @@ impl<'task> ScopedTask<'task> for ScanTask {
             Err(e) => {
                 let value = core_error(env, e)?;
                 // SAFETY: `value` was just created in this env.
-                return Err(Error::from(unsafe { Unknown::from_raw_unchecked(env.raw(), value) }));
+                return Err(Error::from(unsafe {
+                    Unknown::from_raw_unchecked(env.raw(), value)
+                }));
             }
         };
         let value = match produced {
@@ -201,8 +203,16 @@ fn report<'e>(env: &'e Env, value: sys::napi_value, outcome: Outcome) -> Result<
     // SAFETY: plain value creation and property writes in this env.
     unsafe {
         check_status!(sys::napi_create_object(raw, &mut object))?;
-        check_status!(sys::napi_create_double(raw, outcome.matches as f64, &mut matches))?;
-        check_status!(sys::napi_get_boolean(raw, outcome.cancelled, &mut cancelled))?;
+        check_status!(sys::napi_create_double(
+            raw,
+            outcome.matches as f64,
+            &mut matches
+        ))?;
+        check_status!(sys::napi_get_boolean(
+            raw,
+            outcome.cancelled,
+            &mut cancelled
+        ))?;
         check_status!(sys::napi_get_boolean(raw, outcome.stopped, &mut stopped))?;
         for (name, v) in [
             (c"value", value),
@@ -245,7 +255,12 @@ fn read_path(env: &Env, value: &Unknown<'_>, what: &str) -> Result<PathBuf> {
     #[cfg(not(unix))]
     match String::from_utf8(bytes) {
         Ok(s) => Ok(PathBuf::from(s)),
-        Err(_) => throw(env, Code::InvalidArgument, format!("{what} is not UTF-8"), None),
+        Err(_) => throw(
+            env,
+            Code::InvalidArgument,
+            format!("{what} is not UTF-8"),
+            None,
+        ),
     }
 }
 
@@ -318,7 +333,13 @@ pub fn replace_all_async(
     let cancel = cancel::flag(&env, &token)?;
     let replacements = haystack::read_list(&env, &replacements, "replacements")?;
     let input = pin(&env, &haystack, Some(utf8_text), "haystack")?;
-    task(&env, &matcher, input, Work::Replace { replacements }, cancel)
+    task(
+        &env,
+        &matcher,
+        input,
+        Work::Replace { replacements },
+        cancel,
+    )
 }
 
 /// Counts the matches of the file at `path` on the libuv pool, reading it in chunks.
@@ -358,13 +379,24 @@ pub fn scan_file(
     let batch = read_count(&env, batch, 1.0, "batch")?;
     let cancel = cancel::flag(&env, &token)?;
     if on_batch.get_type()? != ValueType::Function {
-        return throw(&env, Code::InvalidArgument, "onBatch must be a function", None);
+        return throw(
+            &env,
+            Code::InvalidArgument,
+            "onBatch must be a function",
+            None,
+        );
     }
     let input = Pinned::file(read_path(&env, &path, "path")?);
     // Checked before the delivery exists: a closed matcher must not leave one behind.
     slot(&env, &matcher)?.matcher(&env)?;
     let delivery = Delivery::new(&env, &on_batch, Arc::clone(&cancel))?;
-    task(&env, &matcher, input, Work::Scan { batch, delivery }, cancel)
+    task(
+        &env,
+        &matcher,
+        input,
+        Work::Scan { batch, delivery },
+        cancel,
+    )
 }
 
 /// Writes the file at `input` with every match replaced to `output` (created or
