@@ -100,6 +100,17 @@ it('an unreadable file is an IO error (EACCES)', { skip: process.getuid?.() === 
   m.close()
 })
 
+it('a read that fails after the open (EIO from /proc/self/mem) rejects with IO', { skip: !fs.existsSync('/proc/self/mem') && 'no /proc' }, async () => {
+  const m = new Matcher(['needle'])
+  let calls = 0
+  await assert.rejects(m.countFile('/proc/self/mem'), (e) => isIo(e, 5))
+  await assert.rejects(m.scanFile('/proc/self/mem', () => { calls++ }), (e) => isIo(e, 5) && e.path === '/proc/self/mem')
+  await assert.rejects(m.replaceFile('/proc/self/mem', path.join(dir, 'mem.out'), 'x'), (e) => isIo(e, 5))
+  assert.equal(calls, 0)
+  m.close()
+  assert.equal(liveObjects(), 0)
+})
+
 it('a FIFO and a device are read to their end like files', { skip: process.platform === 'win32' && 'no FIFOs' }, async () => {
   const m = new Matcher(['needle'])
   assert.equal(await m.countFile('/dev/null'), 0)
