@@ -6,6 +6,7 @@ namespace Hayscan\Tests;
 
 use Hayscan\Hit;
 use Hayscan\InvalidArgumentException;
+use Hayscan\IoException;
 use Hayscan\Library;
 use Hayscan\Matcher;
 use Hayscan\Tests\Support\ChecksLiveObjects;
@@ -228,6 +229,42 @@ final class JobTest extends TestCase
             self::assertStringContainsString('threads', $e->getMessage());
         } finally {
             $m->close();
+        }
+    }
+
+    public function testCountFileOnThreadsGivesTheOneThreadCount(): void
+    {
+        $path = tempnam(sys_get_temp_dir(), 'hayscan-par');
+        $lines = '';
+        for ($i = 0; $i < 1000; $i++) {
+            $lines .= str_repeat('ab ', $i % 40) . ($i % 3 ? "the needle\n" : "\n");
+        }
+        file_put_contents($path, str_repeat($lines, 60)); // about 4 MB: split on 2-3 threads
+        try {
+            foreach ([['syntax' => 'regex'], ['match_kind' => 'overlapping'], []] as $options) {
+                $patterns = ($options['syntax'] ?? '') === 'regex' ? ['^ab', 'needle$', '^$', 'b a'] : ['needle', 'b a', 'e\nt'];
+                $m = new Matcher($patterns, $options);
+                $one = $m->countFile($path);
+                self::assertGreaterThan(0, $one);
+                foreach ([0, 2, 3, 8] as $threads) {
+                    self::assertSame($one, $m->countFile($path, $threads), "threads=$threads " . json_encode($options));
+                }
+                try {
+                    $m->countFile($path . '.missing', 2);
+                    self::fail('no exception');
+                } catch (IoException $e) {
+                    self::assertStringContainsString('.missing', $e->getMessage());
+                }
+                try {
+                    $m->countFile($path, -1);
+                    self::fail('no exception');
+                } catch (InvalidArgumentException $e) {
+                    self::assertStringContainsString('threads', $e->getMessage());
+                }
+                $m->close();
+            }
+        } finally {
+            unlink($path);
         }
     }
 }

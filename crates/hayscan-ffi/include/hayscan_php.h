@@ -446,6 +446,22 @@ hayscan_matcher_count_file (
     size_t * out_count);
 
 /** \brief
+ *  `hayscan_matcher_count_file` on up to `threads` threads (0: the available cores, at
+ *  most 8), with exactly its answer. A regular file is split into segments read and
+ *  scanned by one thread each: regex sets at line starts, overlapping literal sets with an
+ *  overlap of the longest pattern. Leftmost literal sets (use
+ *  `hayscan_matcher_count_parallel` on a buffer), pipes and files under 1 MiB per thread
+ *  are counted on the calling thread.
+ */
+hayscan_status_t
+hayscan_matcher_count_file_parallel (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
+    size_t threads,
+    size_t * out_count);
+
+/** \brief
  *  A borrowed byte string: `len` bytes at `ptr` (not NUL-terminated; may contain NUL).
  *  `ptr` may be NULL only when `len` is 0. hayscan never keeps the pointer after the call
  *  that received it returns, unless that function says otherwise.

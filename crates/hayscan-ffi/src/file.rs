@@ -62,6 +62,33 @@ pub fn hayscan_matcher_count_file(
     })
 }
 
+/// `hayscan_matcher_count_file` on up to `threads` threads (0: the available cores, at
+/// most 8), with exactly its answer. A regular file is split into segments read and
+/// scanned by one thread each: regex sets at line starts, overlapping literal sets with an
+/// overlap of the longest pattern. Leftmost literal sets (use
+/// `hayscan_matcher_count_parallel` on a buffer), pipes and files under 1 MiB per thread
+/// are counted on the calling thread.
+#[ffi_export]
+pub fn hayscan_matcher_count_file_parallel(
+    matcher: *const hayscan_matcher,
+    path: *const c_char,
+    path_len: usize,
+    threads: usize,
+    out_count: *mut usize,
+) -> hayscan_status {
+    guard(|| {
+        let m = matcher_of(matcher)?;
+        let path = path_of(path, path_len)?;
+        if out_count.is_null() {
+            return Err(Fail::arg("out is NULL"));
+        }
+        let n = m
+            .count_file_parallel(&path, threads)
+            .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
+        out(out_count, "out", n)
+    })
+}
+
 /// Calls `on_match(user_data, m)` for each match in the file at `path`, in order, on the
 /// calling thread, until it returns non-zero (the file is then not read further). The
 /// matches are those of `hayscan_matcher_count_file`. `report` (may be NULL) is written

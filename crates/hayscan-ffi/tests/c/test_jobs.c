@@ -371,6 +371,31 @@ static void test_count_parallel_and_replace_file(void) {
         hayscan_matcher_free(m);
     }
 
+    /* Files: a regex set split at line starts, on 1, 2 and the default threads. */
+    {
+        char fp[] = "/tmp/hayscan-c-par-XXXXXX";
+        int pfd = mkstemp(fp);
+        CHECK(pfd >= 0);
+        FILE *pf = fdopen(pfd, "w");
+        for (int i = 0; i < 150000; i++) fputs(i % 7 ? "a needle, an eel\n" : "needle\n", pf);
+        fclose(pf);
+        hayscan_bytes_t re[2] = {bytes_of("^needle", 7), bytes_of("e+l$", 4)};
+        hayscan_options_t ro;
+        OK(hayscan_options_init(&ro));
+        ro.syntax = HAYSCAN_SYNTAX_REGEX;
+        hayscan_matcher_t *rm = NULL;
+        OK(hayscan_matcher_new(re, 2, &ro, &rm));
+        size_t seq = 0, par = 0, dflt = 0;
+        OK(hayscan_matcher_count_file(rm, fp, strlen(fp), &seq));
+        OK(hayscan_matcher_count_file_parallel(rm, fp, strlen(fp), 2, &par));
+        OK(hayscan_matcher_count_file_parallel(rm, fp, strlen(fp), 0, &dflt));
+        CHECK(seq == 150000 && par == seq && dflt == seq);
+        FAILS(hayscan_matcher_count_file_parallel(rm, "/no/such/file", 13, 2, &par), HAYSCAN_STATUS_IO);
+        FAILS(hayscan_matcher_count_file_parallel(rm, fp, strlen(fp), 2, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+        remove(fp);
+        hayscan_matcher_free(rm);
+    }
+
     char in[] = "/tmp/hayscan-c-replace-in-XXXXXX";
     int fd = mkstemp(in);
     CHECK(fd >= 0);
