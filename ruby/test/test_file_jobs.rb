@@ -326,6 +326,22 @@ class TestFileJobs < Minitest::Test
     m.close
   end
 
+  def test_count_file_threads_gives_the_one_thread_count
+    lines = (0...1000).map { |i| ("ab " * (i % 40)) + (i % 3 == 0 ? "\n" : "the needle\n") }.join
+    File.binwrite(@path, lines * 60) # about 4 MB: 2 or more segments
+    sets = [Hayscan::Matcher.regex(["^ab", "needle$", "^$", "b a"]),
+            Hayscan::Matcher.new(["needle", "b a", "e\nt"], match_kind: :overlapping),
+            Hayscan::Matcher.new(["needle", "b a"])]
+    sets.each do |m|
+      one = m.count_file(@path)
+      assert_operator one, :>, 0
+      [0, 2, 3, 8].each { |t| assert_equal one, m.count_file(@path, threads: t), "#{m.inspect} threads #{t}" }
+      assert_raises(Errno::ENOENT) { m.count_file("#{@path}.missing", threads: 2) }
+      assert_raises(Hayscan::InvalidArgumentError) { m.count_file(@path, threads: -1) }
+      m.close
+    end
+  end
+
   def test_replace_file
     text = "a cat, a dog, cat\n" * 40_000
     File.binwrite(@path, text)

@@ -289,6 +289,8 @@ module Hayscan
     # A file read by the library: as long as the file, so always without the GVL.
     attach_function :hayscan_matcher_count_file, %i[pointer pointer size_t pointer], :int32,
                     blocking: true
+    attach_function :hayscan_matcher_count_file_parallel, %i[pointer pointer size_t size_t pointer], :int32,
+                    blocking: true
 
     # count on several threads: the GVL twin for short inputs (counted on the calling
     # thread anyway), the _nogvl one from 64 KiB.
