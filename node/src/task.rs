@@ -47,6 +47,9 @@ enum Work {
         output: PathBuf,
         replacements: Vec<Vec<u8>>,
     },
+    /// Panics on the pool thread (the test of the `PANIC` rejection).
+    #[cfg(feature = "test-exports")]
+    Panic(String),
 }
 
 /// A scan waiting for or running on the libuv pool.
@@ -148,6 +151,8 @@ impl ScanTask {
                 let outcome = m.replace_file(input, &*output, replacements, cancel)?;
                 Ok((Produced::Nothing, outcome))
             }
+            #[cfg(feature = "test-exports")]
+            Work::Panic(message) => panic!("{message}"),
         }
     }
 }
@@ -423,4 +428,18 @@ pub fn replace_file(
         replacements,
     };
     task(&env, &matcher, input, work, cancel)
+}
+
+/// A task that panics with `message` on the pool thread, for the test proving that its
+/// Promise rejects with `PANIC`. Only in builds with the `test-exports` feature.
+#[cfg(feature = "test-exports")]
+#[napi(js_name = "__panicInTaskForTest", catch_unwind, skip_typescript)]
+pub fn panic_in_task_for_test(
+    env: Env,
+    matcher: Unknown<'_>,
+    message: String,
+) -> Result<AsyncTask<ScanTask>> {
+    let input = Pinned::file(PathBuf::new());
+    let cancel = Arc::new(AtomicBool::new(false));
+    task(&env, &matcher, input, Work::Panic(message), cancel)
 }
