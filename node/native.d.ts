@@ -62,8 +62,13 @@ export declare function countAsync(matcher: MatcherHandle, haystack: string | Ui
  */
 export declare function countByPattern(matcher: MatcherHandle, haystack: string | Uint8Array): Float64Array
 
-/** Counts the matches of the file at `path` on the libuv pool, reading it in chunks. */
-export declare function countFile(matcher: MatcherHandle, path: string | Uint8Array, token: CancelHandle): Promise<TaskReport<undefined>>
+/**
+ * Counts the matches of the file at `path` on the libuv pool, reading it in chunks.
+ * `threads` other than 1 (0: the available cores, at most 8) splits a regular file
+ * between threads (`Matcher::count_file_parallel`: regex sets at line starts, overlapping
+ * literal sets with an overlap); the answer is the same.
+ */
+export declare function countFile(matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle): Promise<TaskReport<undefined>>
 
 /** Per input of `inputs`, its number of matches. */
 export declare function countMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array

@@ -541,10 +541,11 @@ class Matcher {
 
   /** Number of matches in the file at `path`, read in chunks on the libuv pool. */
   async countFile (path, options) {
-    const { signal } = taskOptions(options, ['signal'])
+    const { signal, threads = 1 } = taskOptions(options, ['signal', 'threads'])
+    integer(threads, 0, 'options.threads')
     const file = filePath(path, 'path')
     try {
-      return (await run(signal, (token) => native.countFile(this.#m, file, token))).matches
+      return (await run(signal, (token) => native.countFile(this.#m, file, threads, token))).matches
     } catch (err) {
       throw withPath(err, file)
     }

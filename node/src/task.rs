@@ -103,6 +103,25 @@ impl ScanTask {
                 };
                 Ok((Produced::Nothing, outcome))
             }
+            Work::Count { threads } if *threads != 1 => {
+                // A file split between threads: no cancel checks inside either.
+                let Source::File(path) = source else {
+                    unreachable!("bytes are counted in parallel above")
+                };
+                if cancel.load(Ordering::Relaxed) {
+                    let cancelled = Outcome {
+                        cancelled: true,
+                        ..Outcome::default()
+                    };
+                    return Ok((Produced::Nothing, cancelled));
+                }
+                let matches = m.count_file_parallel(path, *threads)?;
+                let outcome = Outcome {
+                    matches,
+                    ..Outcome::default()
+                };
+                Ok((Produced::Nothing, outcome))
+            }
             Work::Count { .. } => Ok((Produced::Nothing, m.count_source(source, cancel)?)),
             Work::FindAll => {
                 let bytes = self.input.bytes();
@@ -348,20 +367,25 @@ pub fn replace_all_async(
 }
 
 /// Counts the matches of the file at `path` on the libuv pool, reading it in chunks.
+/// `threads` other than 1 (0: the available cores, at most 8) splits a regular file
+/// between threads (`Matcher::count_file_parallel`: regex sets at line starts, overlapping
+/// literal sets with an overlap); the answer is the same.
 #[napi(
     catch_unwind,
-    ts_args_type = "matcher: MatcherHandle, path: string | Uint8Array, token: CancelHandle",
+    ts_args_type = "matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle",
     ts_return_type = "Promise<TaskReport<undefined>>"
 )]
 pub fn count_file(
     env: Env,
     matcher: Unknown<'_>,
     path: Unknown<'_>,
+    threads: f64,
     token: Unknown<'_>,
 ) -> Result<AsyncTask<ScanTask>> {
+    let threads = read_count(&env, threads, 0.0, "threads")?;
     let cancel = cancel::flag(&env, &token)?;
     let input = Pinned::file(read_path(&env, &path, "path")?);
-    task(&env, &matcher, input, Work::Count { threads: 1 }, cancel)
+    task(&env, &matcher, input, Work::Count { threads }, cancel)
 }
 
 /// Scans the file at `path` on the libuv pool; `onBatch(flat)` receives the matches on

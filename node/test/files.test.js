@@ -247,3 +247,25 @@ it('the process exits on its own after file scans that finish, throw, stop or ar
   assert.equal(r.status, 0, r.stderr)
   assert.deepEqual(JSON.parse(r.stdout), { status: ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'], live: 0 })
 })
+
+it('countFile with threads gives the one-thread count (regex sets split at line starts)', async () => {
+  const lines = []
+  for (let i = 0; i < 1000; i++) lines.push('ab '.repeat(i % 40) + (i % 3 ? 'the needle\n' : '\n'))
+  const big = path.join(dir, 'lines.txt')
+  fs.writeFileSync(big, lines.join('').repeat(60)) // about 4 MB: 2 or more segments
+  const sets = [
+    new Matcher(['^ab', 'needle$', '^$', 'b a'], { syntax: 'regex' }),
+    new Matcher(['needle', 'b a', 'e\nt'], { matchKind: 'overlapping' }),
+    new Matcher(['needle', 'b a'])
+  ]
+  for (const m of sets) {
+    const one = await m.countFile(big)
+    assert.ok(one > 0)
+    for (const threads of [0, 2, 3, 8]) assert.equal(await m.countFile(big, { threads }), one, `threads ${threads}`)
+    await assert.rejects(m.countFile(big + '.missing', { threads: 2 }), (e) => isIo(e))
+    await assert.rejects(m.countFile(big, { threads: -1 }), (e) => e instanceof HayscanError && e.code === 'INVALID_ARGUMENT')
+    await assert.rejects(m.countFile(big, { threads: 2, signal: AbortSignal.abort() }), (e) => e.name === 'AbortError')
+    m.close()
+  }
+  assert.equal(liveObjects(), 0)
+})
