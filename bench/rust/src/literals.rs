@@ -51,7 +51,10 @@ fn parse_args() -> Args {
             a.verify = true;
             continue;
         }
-        let mut value = || it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--data" => a.data = value().into(),
             "--reps" => a.reps = value().parse().unwrap_or_else(|_| usage("--reps N")),
@@ -62,7 +65,11 @@ fn parse_args() -> Args {
                     .unwrap_or_else(|_| usage("--min-rep-ms MS"))
                     / 1e3
             }
-            "--noisy" => a.noisy = value().parse().unwrap_or_else(|_| usage("--noisy FRACTION")),
+            "--noisy" => {
+                a.noisy = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--noisy FRACTION"))
+            }
             "--max-verify" => {
                 a.max_verify = value().parse().unwrap_or_else(|_| usage("--max-verify N"))
             }
@@ -108,8 +115,8 @@ impl Contender for Hyperscan<'_> {
 pub fn main() {
     let a = parse_args();
     let hay_path = a.data.join("english.txt");
-    let hay = std::fs::read(&hay_path)
-        .unwrap_or_else(|e| usage(&format!("{}: {e}", hay_path.display())));
+    let hay =
+        std::fs::read(&hay_path).unwrap_or_else(|e| usage(&format!("{}: {e}", hay_path.display())));
     for set in &a.sets {
         let path = a.data.join("patterns").join(format!("{set}.txt"));
         let pats: Vec<Vec<u8>> = std::fs::read(&path)
@@ -119,8 +126,21 @@ pub fn main() {
             .map(<[u8]>::to_vec)
             .collect();
         let refs: Vec<&[u8]> = pats.iter().map(Vec::as_slice).collect();
-        let build = |kind| Matcher::new(&pats, &Options { match_kind: kind, ..Options::default() });
-        let raw = |kind| AhoCorasick::builder().match_kind(kind).build(&pats).expect("aho-corasick builds");
+        let build = |kind| {
+            Matcher::new(
+                &pats,
+                &Options {
+                    match_kind: kind,
+                    ..Options::default()
+                },
+            )
+        };
+        let raw = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .build(&pats)
+                .expect("aho-corasick builds")
+        };
         let mut names = vec![
             "hayscan overlapping",
             "hayscan leftmost-first",
