@@ -87,7 +87,7 @@ impl ScanTask {
         let cancel = &*self.cancel;
         let source = &self.input.source;
         match &mut self.work {
-            Work::Count { threads } if *threads != 1 && matches!(source, Source::Bytes(_)) => {
+            Work::Count { threads } if *threads != 1 => {
                 // Parallel counts have no cancel checks: look once before starting.
                 if cancel.load(Ordering::Relaxed) {
                     let cancelled = Outcome {
@@ -96,26 +96,11 @@ impl ScanTask {
                     };
                     return Ok((Produced::Nothing, cancelled));
                 }
-                let matches = m.count_parallel(self.input.bytes(), *threads);
-                let outcome = Outcome {
-                    matches,
-                    ..Outcome::default()
+                let matches = match source {
+                    Source::Bytes(_) => m.count_parallel(self.input.bytes(), *threads),
+                    // A file split between threads (regex sets at line starts).
+                    Source::File(path) => m.count_file_parallel(path, *threads)?,
                 };
-                Ok((Produced::Nothing, outcome))
-            }
-            Work::Count { threads } if *threads != 1 => {
-                // A file split between threads: no cancel checks inside either.
-                let Source::File(path) = source else {
-                    unreachable!("bytes are counted in parallel above")
-                };
-                if cancel.load(Ordering::Relaxed) {
-                    let cancelled = Outcome {
-                        cancelled: true,
-                        ..Outcome::default()
-                    };
-                    return Ok((Produced::Nothing, cancelled));
-                }
-                let matches = m.count_file_parallel(path, *threads)?;
                 let outcome = Outcome {
                     matches,
                     ..Outcome::default()

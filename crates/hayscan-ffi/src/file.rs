@@ -49,17 +49,7 @@ pub fn hayscan_matcher_count_file(
     path_len: usize,
     out_count: *mut usize,
 ) -> hayscan_status {
-    guard(|| {
-        let m = matcher_of(matcher)?;
-        let path = path_of(path, path_len)?;
-        if out_count.is_null() {
-            return Err(Fail::arg("out is NULL"));
-        }
-        let n = m
-            .count_file(&path)
-            .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
-        out(out_count, "out", n)
-    })
+    count_file(matcher, path, path_len, None, out_count)
 }
 
 /// `hayscan_matcher_count_file` on up to `threads` threads (0: the available cores, at
@@ -76,15 +66,28 @@ pub fn hayscan_matcher_count_file_parallel(
     threads: usize,
     out_count: *mut usize,
 ) -> hayscan_status {
+    count_file(matcher, path, path_len, Some(threads), out_count)
+}
+
+/// The two file counts: on one thread (`threads` None) or split.
+fn count_file(
+    matcher: *const hayscan_matcher,
+    path: *const c_char,
+    path_len: usize,
+    threads: Option<usize>,
+    out_count: *mut usize,
+) -> hayscan_status {
     guard(|| {
         let m = matcher_of(matcher)?;
         let path = path_of(path, path_len)?;
         if out_count.is_null() {
             return Err(Fail::arg("out is NULL"));
         }
-        let n = m
-            .count_file_parallel(&path, threads)
-            .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
+        let n = match threads {
+            None => m.count_file(&path),
+            Some(t) => m.count_file_parallel(&path, t),
+        }
+        .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
         out(out_count, "out", n)
     })
 }
