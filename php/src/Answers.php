@@ -118,42 +118,18 @@ trait Answers
      */
     public function findAllColumns(string $text): array
     {
-        $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
-        $iter = Library::new('hayscan_iter_t *');
-        $status = $ffi->hayscan_iter_new($handle, $text, strlen($text), FFI::addr($iter));
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
         $patterns = [];
         $starts = [];
         $ends = [];
-        $token = RequestCleanup::hold('hayscan_iter_free', $iter);
-        try {
-            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::COLUMN_BATCH . ']'));
-            $count = Library::new('size_t');
-            $countPtr = FFI::addr($count);
-            while (true) {
-                $status = $ffi->hayscan_iter_next($iter, $buf, self::COLUMN_BATCH, $countPtr);
-                if ($status !== Status::OK) {
-                    throw Library::fail($status);
-                }
-                $n = $count->cdata;
-                if ($n === 0) {
-                    break;
-                }
-                // One copy and one unpack per batch: {pattern (+ padding), start, end} words.
-                $w = unpack('Q*', FFI::string($buf, 24 * $n));
-                for ($k = 1, $last = 3 * $n; $k <= $last; $k += 3) {
-                    $patterns[] = $w[$k] & 0xFFFFFFFF;
-                    $starts[] = $w[$k + 1];
-                    $ends[] = $w[$k + 2];
-                }
+        $this->eachBatch($text, self::COLUMN_BATCH, static function (CData $buf, int $n) use (&$patterns, &$starts, &$ends): void {
+            // One copy and one unpack per batch: {pattern (+ padding), start, end} words.
+            $w = unpack('Q*', FFI::string($buf, 24 * $n));
+            for ($k = 1, $last = 3 * $n; $k <= $last; $k += 3) {
+                $patterns[] = $w[$k] & 0xFFFFFFFF;
+                $starts[] = $w[$k + 1];
+                $ends[] = $w[$k + 2];
             }
-        } finally {
-            RequestCleanup::release($token);
-            $ffi->hayscan_iter_free($iter);
-        }
+        });
         return ['pattern' => $patterns, 'start' => $starts, 'end' => $ends];
     }
 

@@ -185,6 +185,28 @@ final class Matcher
      */
     public function findAll(string $text): array
     {
+        $hits = [];
+        $texts = $this->texts;
+        $this->eachBatch($text, self::BATCH, static function (CData $buf, int $n) use (&$hits, $texts, $text): void {
+            for ($i = 0; $i < $n; $i++) {
+                $m = $buf[$i];
+                $start = $m->start;
+                $end = $m->end;
+                $pattern = $m->pattern;
+                $hits[] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
+            }
+        });
+        return $hits;
+    }
+
+    /**
+     * Runs the library's pull iterator over $text, handing $onBatch($buf, $n) each batch of
+     * up to $batch matches: the loop under findAll() and findAllColumns().
+     *
+     * @param \Closure(CData, int): void $onBatch
+     */
+    private function eachBatch(string $text, int $batch, \Closure $onBatch): void
+    {
         $handle = $this->handle ?? throw self::closed();
         $ffi = Library::ffi();
         $iter = Library::new('hayscan_iter_t *');
@@ -193,17 +215,15 @@ final class Matcher
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }
-        $hits = [];
-        $texts = $this->texts;
         $token = RequestCleanup::hold('hayscan_iter_free', $iter);
         try {
             // Buffers of this call: creating Hits may run the garbage collector, hence
             // destructors, hence another findAll() before this batch is read.
-            $buf = $ffi->new(Library::type('hayscan_match_t[' . self::BATCH . ']'));
+            $buf = $ffi->new(Library::type("hayscan_match_t[$batch]"));
             $count = Library::new('size_t');
             $countPtr = FFI::addr($count);
             while (true) {
-                $status = $ffi->hayscan_iter_next($iter, $buf, self::BATCH, $countPtr);
+                $status = $ffi->hayscan_iter_next($iter, $buf, $batch, $countPtr);
                 if ($status !== Status::OK) {
                     throw Library::fail($status);
                 }
@@ -211,19 +231,12 @@ final class Matcher
                 if ($n === 0) {
                     break;
                 }
-                for ($i = 0; $i < $n; $i++) {
-                    $m = $buf[$i];
-                    $start = $m->start;
-                    $end = $m->end;
-                    $pattern = $m->pattern;
-                    $hits[] = new Hit($pattern, $start, $end, $texts !== null ? $texts[$pattern] : substr($text, $start, $end - $start));
-                }
+                $onBatch($buf, $n);
             }
         } finally {
             RequestCleanup::release($token);
             $ffi->hayscan_iter_free($iter);
         }
-        return $hits;
     }
 
     /**
