@@ -96,12 +96,7 @@ impl Matcher {
             }
         };
         let meta = std::fs::metadata(path)?;
-        let threads = match threads {
-            0 => std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(8),
-            n => n,
-        };
+        let threads = crate::parallel::thread_count(threads);
         let n = (meta.len() / min_segment.max(1)).min(threads as u64).max(1) as usize;
         if !splittable || !meta.is_file() || n < 2 {
             return self.count_file(path);

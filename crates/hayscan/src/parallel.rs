@@ -35,6 +35,17 @@ const MAX_DEFAULT_THREADS: usize = 8;
 /// Matches of a segment's own chain kept for the join.
 const HEAD: usize = 64;
 
+/// The thread count a caller's `threads` means: 0 is the available cores, at most
+/// [`MAX_DEFAULT_THREADS`] (also for the file counts, `file.rs`).
+pub(crate) fn thread_count(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_DEFAULT_THREADS),
+        n => n,
+    }
+}
+
 /// What one segment's thread found.
 struct Segment {
     /// Where the segment starts and ends.
@@ -100,12 +111,7 @@ impl Matcher {
         min_segment: usize,
     ) -> Option<(&'a AhoCorasick, Vec<(usize, usize)>)> {
         let ac = self.plain_automaton()?;
-        let threads = match threads {
-            0 => std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(MAX_DEFAULT_THREADS),
-            n => n,
-        };
+        let threads = thread_count(threads);
         let n = threads.min(haystack.len() / min_segment.max(1)).max(1);
         if n < 2 {
             return None;
