@@ -10,20 +10,6 @@
 
 #define LEN(s) (sizeof(s) - 1)
 
-static hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t kind) {
-    hayscan_bytes_t list[16];
-    for (size_t i = 0; i < n; i++) {
-        list[i].ptr = words[i];
-        list[i].len = strlen(words[i]);
-    }
-    hayscan_options_t opts;
-    OK(hayscan_options_init(&opts));
-    opts.match_kind = kind;
-    hayscan_matcher_t *m = NULL;
-    OK(hayscan_matcher_new(list, n, &opts, &m));
-    return m;
-}
-
 static hayscan_matcher_t *regex_with(const char *const *pats, size_t n, uint32_t ascii_classes) {
     hayscan_bytes_t list[16];
     for (size_t i = 0; i < n; i++) {

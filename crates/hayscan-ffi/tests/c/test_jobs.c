@@ -9,20 +9,6 @@
 
 #include "testutil.h"
 
-static hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t kind) {
-    hayscan_bytes_t list[16];
-    for (size_t i = 0; i < n; i++) {
-        list[i].ptr = words[i];
-        list[i].len = strlen(words[i]);
-    }
-    hayscan_options_t opts;
-    OK(hayscan_options_init(&opts));
-    opts.match_kind = kind;
-    hayscan_matcher_t *m = NULL;
-    OK(hayscan_matcher_new(list, n, &opts, &m));
-    return m;
-}
-
 /* `reps` copies of `unit`, NUL-terminated; the caller frees it. */
 static char *repeat(const char *unit, size_t reps, size_t *len) {
     size_t u = strlen(unit);
