@@ -152,7 +152,37 @@ impl Oracle {
     }
 }
 
+/// Literal patterns enough to pass 64 distinct factors, so that the set's factor pass is
+/// the gram filter (`regex/grams.rs`) rather than Aho-Corasick: substrings of hex runs the
+/// text holds, some `(?i)`, some after `\b`, so they match and compete with the random
+/// patterns.
+fn fillers() -> Vec<String> {
+    let hex = "0123456789abcdefdeadbeef";
+    let mut out = Vec::new();
+    for len in 2..=9 {
+        for at in (0..=hex.len() - len).step_by(2) {
+            let lit = &hex[at..at + len];
+            out.push(match out.len() % 3 {
+                0 => lit.to_string(),
+                1 => format!("(?i){lit}"),
+                _ => format!(r"\b{lit}"),
+            });
+        }
+    }
+    out
+}
+
 fn check(ids: &[Vec<usize>], hay: &[u8], ascii: bool) -> Result<(), TestCaseError> {
+    check_with(ids, &[], hay, ascii)
+}
+
+/// `extra` patterns follow the generated ones (they get the higher ids).
+fn check_with(
+    ids: &[Vec<usize>],
+    extra: &[String],
+    hay: &[u8],
+    ascii: bool,
+) -> Result<(), TestCaseError> {
     // A group name may appear once per pattern: later copies of the named piece are unnamed.
     let spell = |p: &Vec<usize>, oracle: bool| -> String {
         let mut named = false;
@@ -170,8 +200,10 @@ fn check(ids: &[Vec<usize>], hay: &[u8], ascii: bool) -> Result<(), TestCaseErro
             })
             .collect()
     };
-    let ours: Vec<String> = ids.iter().map(|p| spell(p, false)).collect();
-    let theirs: Vec<String> = ids.iter().map(|p| spell(p, true)).collect();
+    let mut ours: Vec<String> = ids.iter().map(|p| spell(p, false)).collect();
+    let mut theirs: Vec<String> = ids.iter().map(|p| spell(p, true)).collect();
+    ours.extend_from_slice(extra);
+    theirs.extend(extra.iter().map(|e| e.replace(r"\b", r"(?-u:\b)")));
     let opts = Options {
         ascii_classes: ascii,
         ..Options::regex()
@@ -220,5 +252,18 @@ proptest! {
         hay in prop::collection::vec(text(), 1..12).prop_map(|v| v.concat()),
     ) {
         check(&ids, &hay, true)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Sets with more than 64 distinct factors: the gram filter finds the factors.
+    #[test]
+    fn large_sets_match_per_pattern_searches(
+        ids in prop::collection::vec(pattern(), 1..5),
+        hay in prop::collection::vec(text(), 1..6).prop_map(|v| v.concat()),
+    ) {
+        check_with(&ids, &fillers(), &hay, true)?;
     }
 }

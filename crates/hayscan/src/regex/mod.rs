@@ -28,6 +28,7 @@
 //! checked per pattern, so an error names the pattern that exceeds them.
 
 mod factors;
+mod grams;
 pub(crate) mod parse;
 mod residual;
 mod runs;
@@ -437,6 +438,11 @@ impl RegexSet {
     }
 
     #[cfg(test)]
+    pub(crate) fn uses_grams(&self) -> bool {
+        self.index.as_ref().is_some_and(FactorIndex::uses_grams)
+    }
+
+    #[cfg(test)]
     pub(crate) fn strategy_counts(&self) -> (usize, usize) {
         (self.windowed.len(), self.residual.len())
     }
@@ -561,7 +567,7 @@ enum SourceKind {
 mod tests {
     use super::*;
 
-    fn set(patterns: &[&str]) -> RegexSet {
+    fn set<P: AsRef<[u8]>>(patterns: &[P]) -> RegexSet {
         let opts = Options {
             ascii_classes: true,
             ..Options::regex()
@@ -591,6 +597,104 @@ mod tests {
             set(&[r"\bcurl\b(?s:.*)", r#"["']?key\s*=\s*\S+"#]).strategy_counts(),
             (2, 0)
         );
+    }
+
+    #[test]
+    fn many_keyword_rules_share_the_gram_filter_and_few_do_not() {
+        // Rules of gitleaks' shape, one keyword each.
+        let words = [
+            "adafruit",
+            "adobe",
+            "airtable",
+            "algolia",
+            "alibaba",
+            "asana",
+            "atlassian",
+            "authress",
+            "beamer",
+            "bitbucket",
+            "bittrex",
+            "clojars",
+            "codecov",
+            "coinbase",
+            "confluent",
+            "contentful",
+            "databricks",
+            "datadog",
+            "defined",
+            "digitalocean",
+            "discord",
+            "doppler",
+            "droneci",
+            "dropbox",
+            "duffel",
+            "dynatrace",
+            "easypost",
+            "etsy",
+            "facebook",
+            "fastly",
+            "finicity",
+            "finnhub",
+            "flickr",
+            "flutterwave",
+            "frameio",
+            "freshbooks",
+            "gitter",
+            "gocardless",
+            "grafana",
+            "harness",
+            "heroku",
+            "hubspot",
+            "huggingface",
+            "intercom",
+            "intra42",
+            "jfrog",
+            "kraken",
+            "kucoin",
+            "launchdarkly",
+            "linear",
+            "linkedin",
+            "lob",
+            "mailchimp",
+            "mailgun",
+            "mapbox",
+            "mattermost",
+            "messagebird",
+            "netlify",
+            "newrelic",
+            "npm",
+            "nytimes",
+            "okta",
+            "openai",
+            "plaid",
+            "planetscale",
+            "postman",
+            "prefect",
+            "pulumi",
+            "rapidapi",
+        ];
+        let rules: Vec<String> = words
+            .iter()
+            .map(|w| format!(r"(?i)[\w.-]{{0,50}}?(?:{w})(?:[ \t\w.-]{{0,20}})[\s'=:]{{0,5}}([a-z0-9]{{32}})\b"))
+            .collect();
+        assert!(words.len() >= 64);
+        assert!(set(&rules).uses_grams());
+        assert!(!set(&rules[..10]).uses_grams());
+        let m = crate::Matcher::new(
+            &rules,
+            &Options {
+                ascii_classes: true,
+                ..Options::regex()
+            },
+        )
+        .unwrap();
+        let secret = "0123456789abcdef0123456789abcdef";
+        let hay = format!("x ADOBE_key = {secret}\nprefect.token: {secret} okta{secret}");
+        let got: Vec<_> = m
+            .find_iter(hay.as_bytes())
+            .map(|m| (m.pattern, m.start))
+            .collect();
+        assert_eq!(got, [(1, 2), (66, 47), (61, 95)]);
     }
 
     #[test]

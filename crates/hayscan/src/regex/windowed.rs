@@ -29,6 +29,7 @@ use aho_corasick::{self as ac, AhoCorasick};
 use regex_automata::{meta, Input};
 
 use super::factors::{ByteSet, Factor};
+use super::grams::GramFilter;
 use crate::Match;
 
 /// Factor sets of at most this many bytes get a DFA.
@@ -72,7 +73,7 @@ pub(crate) struct Confirmed {
 /// The shared literal pass: every distinct factor of every windowed pattern.
 #[derive(Debug)]
 pub(crate) struct FactorIndex {
-    ac: AhoCorasick,
+    pass: Pass,
     /// Per automaton pattern: whether a hit needs its letters' case checked, the factor.
     factors: Box<[Factor]>,
     check_case: Box<[bool]>,
@@ -80,9 +81,38 @@ pub(crate) struct FactorIndex {
     owners: Box<[Box<[u32]>]>,
 }
 
+/// What finds the factors in a haystack.
+#[derive(Debug)]
+enum Pass {
+    /// Sets that Aho-Corasick's prefilters serve (few factors, exact letters), or that
+    /// would fill the gram filter's lanes.
+    Automaton(AhoCorasick),
+    /// Many factors, where the automaton walks every byte (see `grams`).
+    Grams(GramFilter),
+}
+
+/// Fewest factors for which the gram filter is tried: below it, Aho-Corasick's own
+/// prefilters (Teddy up to 64 literals) are faster.
+const MIN_GRAM_FACTORS: usize = 64;
+
+/// Which pass a factor index uses (tests force one or the other).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PassChoice {
+    Auto,
+    Automaton,
+    Grams,
+}
+
 impl FactorIndex {
     /// `per_pattern[i]`: the factors of windowed pattern `i`.
     pub fn new(per_pattern: &[Vec<Factor>]) -> Result<FactorIndex, String> {
+        FactorIndex::with_pass(per_pattern, PassChoice::Auto)
+    }
+
+    pub fn with_pass(
+        per_pattern: &[Vec<Factor>],
+        choice: PassChoice,
+    ) -> Result<FactorIndex, String> {
         let mut ids: std::collections::HashMap<&Factor, usize> = Default::default();
         let mut factors: Vec<Factor> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
@@ -98,42 +128,70 @@ impl FactorIndex {
                 }
             }
         }
-        // A DFA while it stays small (as for literal sets, see `matcher.rs`): case-insensitive
-        // factors defeat the automaton's prefilters, so the automaton's own speed counts.
-        let total: usize = factors.iter().map(|f| f.bytes.len()).sum();
-        let kind = (total <= DFA_MAX_FACTOR_BYTES).then_some(ac::AhoCorasickKind::DFA);
-        let ac = AhoCorasick::builder()
-            .match_kind(ac::MatchKind::Standard)
-            .kind(kind)
-            .ascii_case_insensitive(true)
-            .build(factors.iter().map(|f| &f.bytes))
-            .map_err(|e| e.to_string())?;
+        let grams = match choice {
+            PassChoice::Auto if factors.len() >= MIN_GRAM_FACTORS => GramFilter::new(&factors),
+            PassChoice::Grams => GramFilter::new(&factors),
+            _ => None,
+        };
+        let pass = match grams {
+            Some(g) => Pass::Grams(g),
+            None => {
+                // A DFA while it stays small (as for literal sets, see `matcher.rs`):
+                // case-insensitive factors defeat the automaton's prefilters, so the
+                // automaton's own speed counts.
+                let total: usize = factors.iter().map(|f| f.bytes.len()).sum();
+                let kind = (total <= DFA_MAX_FACTOR_BYTES).then_some(ac::AhoCorasickKind::DFA);
+                Pass::Automaton(
+                    AhoCorasick::builder()
+                        .match_kind(ac::MatchKind::Standard)
+                        .kind(kind)
+                        .ascii_case_insensitive(true)
+                        .build(factors.iter().map(|f| &f.bytes))
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+        };
         Ok(FactorIndex {
-            ac,
+            pass,
             check_case: factors.iter().map(Factor::has_exact_letters).collect(),
             factors: factors.into_boxed_slice(),
             owners: owners.into_iter().map(Vec::into_boxed_slice).collect(),
         })
     }
 
-    /// Calls `on_hit(group_index, factor_start)` for every hit of every factor in `hay`,
-    /// in order of the hits' ends, until it returns false.
+    /// Calls `on_hit(group_index, factor_start)` for every hit of every factor in `hay`
+    /// (in no promised order) until it returns false.
     pub fn for_each_hit(&self, hay: &[u8], mut on_hit: impl FnMut(u32, usize) -> bool) {
-        for m in self.ac.find_overlapping_iter(hay) {
-            let id = m.pattern().as_usize();
-            if self.check_case[id] && !self.factors[id].case_matches(&hay[m.start()..m.end()]) {
-                continue;
+        let mut hit = |id: usize, start: usize| {
+            let f = &self.factors[id];
+            if self.check_case[id] && !f.case_matches(&hay[start..start + f.bytes.len()]) {
+                return true;
             }
-            for &owner in &self.owners[id][..] {
-                if !on_hit(owner, m.start()) {
-                    return;
+            self.owners[id].iter().all(|&owner| on_hit(owner, start))
+        };
+        match &self.pass {
+            Pass::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(hay) {
+                    if !hit(m.pattern().as_usize(), m.start()) {
+                        return;
+                    }
                 }
             }
+            Pass::Grams(g) => g.for_each_hit(hay, &self.factors, hit),
         }
     }
 
+    /// Which pass this index uses (for tests and the bench's description).
+    #[cfg(test)]
+    pub fn uses_grams(&self) -> bool {
+        matches!(self.pass, Pass::Grams(_))
+    }
+
     pub fn memory_usage(&self) -> usize {
-        self.ac.memory_usage()
+        match &self.pass {
+            Pass::Automaton(ac) => ac.memory_usage(),
+            Pass::Grams(g) => g.memory_usage(),
+        }
     }
 }
 
