@@ -111,10 +111,9 @@ impl GramFilter {
             }
             let m = groups[big].0;
             let ids = std::mem::take(&mut groups[big].1);
-            let (a, b): (Vec<(usize, u32)>, Vec<(usize, u32)>) =
-                ids.into_iter().enumerate().partition(|(k, _)| k % 2 == 0);
-            groups[big].1 = a.into_iter().map(|(_, id)| id).collect();
-            groups.push((m, b.into_iter().map(|(_, id)| id).collect()));
+            let half = ids.len() / 2;
+            groups[big].1 = ids[..half].to_vec();
+            groups.push((m, ids[half..].to_vec()));
         }
         let mut table = vec![!0u64; 1 << DOMAIN].into_boxed_slice();
         let mut buckets = Vec::with_capacity(groups.len());

@@ -95,24 +95,9 @@ enum Pass {
 /// prefilters (Teddy up to 64 literals) are faster.
 const MIN_GRAM_FACTORS: usize = 64;
 
-/// Which pass a factor index uses (tests force one or the other).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PassChoice {
-    Auto,
-    Automaton,
-    Grams,
-}
-
 impl FactorIndex {
     /// `per_pattern[i]`: the factors of windowed pattern `i`.
     pub fn new(per_pattern: &[Vec<Factor>]) -> Result<FactorIndex, String> {
-        FactorIndex::with_pass(per_pattern, PassChoice::Auto)
-    }
-
-    pub fn with_pass(
-        per_pattern: &[Vec<Factor>],
-        choice: PassChoice,
-    ) -> Result<FactorIndex, String> {
         let mut ids: std::collections::HashMap<&Factor, usize> = Default::default();
         let mut factors: Vec<Factor> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
@@ -128,11 +113,9 @@ impl FactorIndex {
                 }
             }
         }
-        let grams = match choice {
-            PassChoice::Auto if factors.len() >= MIN_GRAM_FACTORS => GramFilter::new(&factors),
-            PassChoice::Grams => GramFilter::new(&factors),
-            _ => None,
-        };
+        let grams = (factors.len() >= MIN_GRAM_FACTORS)
+            .then(|| GramFilter::new(&factors))
+            .flatten();
         let pass = match grams {
             Some(g) => Pass::Grams(g),
             None => {
