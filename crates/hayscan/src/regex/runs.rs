@@ -170,8 +170,42 @@ pub(crate) struct RunIndex {
 struct Group {
     /// The union of the members' classes, the shortest member run.
     run: Run,
+    table: Table,
     /// `(windowed index, run, stride)`.
     members: Box<[(u32, Run, usize)]>,
+    /// The members' classes.
+    tables: Box<[Table]>,
+}
+
+/// A byte class as a lookup table: one load a byte, where a `ByteSet` test is four
+/// operations (the run scan tests about a byte in five of the text).
+#[derive(Debug)]
+struct Table(Box<[bool; 256]>);
+
+impl Table {
+    fn new(class: &ByteSet) -> Table {
+        let mut t = Box::new([false; 256]);
+        for (b, slot) in t.iter_mut().enumerate() {
+            *slot = class.contains(b as u8);
+        }
+        Table(t)
+    }
+
+    #[inline(always)]
+    fn contains(&self, b: u8) -> bool {
+        self.0[b as usize]
+    }
+}
+
+impl Group {
+    fn new(run: Run, members: Vec<(u32, Run, usize)>) -> Group {
+        Group {
+            run,
+            table: Table::new(&run.class),
+            tables: members.iter().map(|m| Table::new(&m.1.class)).collect(),
+            members: members.into_boxed_slice(),
+        }
+    }
 }
 
 impl RunIndex {
@@ -190,17 +224,9 @@ impl RunIndex {
         // looks at more bytes than the longest needs.
         let longest = runs.iter().map(|r| r.1.len).max().unwrap_or(0);
         let groups = if runs.len() > 1 && union.rare() && longest * 2 <= union.len * 3 {
-            vec![Group {
-                run: union,
-                members: runs.into_boxed_slice(),
-            }]
+            vec![Group::new(union, runs)]
         } else {
-            runs.into_iter()
-                .map(|m| Group {
-                    run: m.1,
-                    members: vec![m].into_boxed_slice(),
-                })
-                .collect()
+            runs.into_iter().map(|m| Group::new(m.1, vec![m])).collect()
         };
         RunIndex {
             groups: groups.into_boxed_slice(),
@@ -223,17 +249,20 @@ impl RunIndex {
         };
         for group in self.groups.iter() {
             let go = match &group.members[..] {
-                [(owner, run, stride)] => {
-                    for_each_run(hay, run, |a, b| emit(*owner, run, *stride, a, b))
-                }
+                [(owner, run, stride)] => for_each_run(hay, run.len, &group.table, |a, b| {
+                    emit(*owner, run, *stride, a, b)
+                }),
                 // A member's maximal runs inside a maximal run of the union are maximal in
                 // `hay`: the bytes on either side are outside the union.
-                members => for_each_run(hay, &group.run, |a, b| {
-                    members.iter().all(|(owner, run, stride)| {
-                        for_each_run(&hay[a..b], run, |x, y| {
-                            emit(*owner, run, *stride, a + x, a + y)
+                members => for_each_run(hay, group.run.len, &group.table, |a, b| {
+                    members
+                        .iter()
+                        .zip(&group.tables[..])
+                        .all(|((owner, run, stride), t)| {
+                            for_each_run(&hay[a..b], run.len, t, |x, y| {
+                                emit(*owner, run, *stride, a + x, a + y)
+                            })
                         })
-                    })
                 }),
             };
             if !go {
@@ -243,11 +272,14 @@ impl RunIndex {
     }
 }
 
-/// Calls `on_run(a, b)` for each maximal run `hay[a..b]` of `run.class` bytes at least
-/// `run.len` long, in order, until it returns false. Returns false if it did.
-fn for_each_run(hay: &[u8], run: &Run, mut on_run: impl FnMut(usize, usize) -> bool) -> bool {
-    let n = run.len;
-    let class = &run.class;
+/// Calls `on_run(a, b)` for each maximal run `hay[a..b]` of `class` bytes at least `n`
+/// long, in order, until it returns false. Returns false if it did.
+fn for_each_run(
+    hay: &[u8],
+    n: usize,
+    class: &Table,
+    mut on_run: impl FnMut(usize, usize) -> bool,
+) -> bool {
     // Bytes before `floor` are known: `hay[floor - 1]` is outside the class (or the start).
     let mut floor = 0;
     let mut p = n - 1;
@@ -417,7 +449,7 @@ mod tests {
                 len: 8,
             };
             let mut got = Vec::new();
-            for_each_run(&hay, &r, |a, b| {
+            for_each_run(&hay, r.len, &Table::new(&r.class), |a, b| {
                 got.push((a, b));
                 true
             });
