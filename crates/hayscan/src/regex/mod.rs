@@ -281,12 +281,12 @@ impl RegexSet {
 
     fn start_cursor(&self, hay: &[u8], start: usize, cur: &mut SetCursor) {
         cur.started = true;
-        cur.hits.clear();
+        cur.found.clear();
         cur.sources.clear();
         cur.heap.clear();
         if self.index.is_some() || self.runs.is_some() {
             let mut push = |owner, fs| {
-                cur.hits.push((owner, fs));
+                cur.found.push((owner, fs));
                 true
             };
             if let Some(index) = &self.index {
@@ -295,8 +295,12 @@ impl RegexSet {
             if let Some(runs) = &self.runs {
                 runs.for_each_hit(hay, &mut push);
             }
-            cur.hits.sort_unstable();
-            cur.hits.dedup();
+            group_by_owner(
+                &cur.found,
+                self.windowed.len(),
+                &mut cur.starts,
+                &mut cur.hits,
+            );
             let mut i = 0;
             while i < cur.hits.len() {
                 let owner = cur.hits[i].0;
@@ -448,6 +452,39 @@ impl RegexSet {
     }
 }
 
+/// `found` sorted by owner then position into `hits`, duplicates dropped: a counting sort
+/// by owner, then a stable sort of each owner's hits, which the passes report nearly in
+/// order (a sort of all hits was 4% of a gitleaks count).
+fn group_by_owner(
+    found: &[(u32, usize)],
+    owners: usize,
+    starts: &mut Vec<usize>,
+    hits: &mut Vec<(u32, usize)>,
+) {
+    starts.clear();
+    starts.resize(owners + 1, 0);
+    for &(owner, _) in found {
+        starts[owner as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    hits.clear();
+    hits.resize(found.len(), (0, 0));
+    // `starts[o]` moves to the end of owner `o`'s hits as they are placed.
+    for &h in found {
+        let slot = &mut starts[h.0 as usize];
+        hits[*slot] = h;
+        *slot += 1;
+    }
+    let mut from = 0;
+    for &end in &starts[..owners] {
+        hits[from..end].sort();
+        from = end;
+    }
+    hits.dedup();
+}
+
 /// Refuses a pattern with a counted repetition over `limit` (see `Options::max_repetition`).
 fn check_repetitions(index: usize, hir: &Hir, limit: u32) -> Result<()> {
     use regex_syntax::hir::HirKind;
@@ -540,7 +577,11 @@ fn build_solo(hir: &Hir) -> std::result::Result<meta::Regex, String> {
 #[derive(Debug, Default)]
 pub(crate) struct SetCursor {
     started: bool,
-    /// Factor hits `(windowed pattern, factor start)`, sorted, grouped by pattern.
+    /// Factor and run hits `(windowed pattern, start)` as the passes report them.
+    found: Vec<(u32, usize)>,
+    /// Scratch for `group_by_owner`.
+    starts: Vec<usize>,
+    /// The hits sorted, grouped by pattern.
     hits: Vec<(u32, usize)>,
     sources: Vec<Source>,
     /// `(start, pattern, source)` of each source's next match.
