@@ -280,27 +280,35 @@ fn for_each_run(
     class: &Table,
     mut on_run: impl FnMut(usize, usize) -> bool,
 ) -> bool {
-    // Bytes before `floor` are known: `hay[floor - 1]` is outside the class (or the start).
-    let mut floor = 0;
-    let mut p = n - 1;
-    while p < hay.len() {
-        if !class.contains(hay[p]) {
-            p += n;
+    // A window `hay[s..s + n]` is read from its right end, as Horspool reads a pattern:
+    // the rightmost byte outside the class rules out every run starting at or before it,
+    // so the window moves past it, and only the bytes of the window's last partial word
+    // are read. `s` is 0 or follows a byte outside the class; `hay[s..known]` are known
+    // to be in it (read by the window before).
+    let len = hay.len();
+    let mut s = 0;
+    let mut known = 0;
+    while s + n <= len {
+        let lo = known.max(s);
+        let mut q = s + n;
+        while q > lo && class.contains(hay[q - 1]) {
+            q -= 1;
+        }
+        if q > lo {
+            // `hay[q - 1]` is outside the class, `hay[q..s + n]` inside.
+            known = s + n;
+            s = q;
             continue;
         }
-        let mut a = p;
-        while a > floor && class.contains(hay[a - 1]) {
-            a -= 1;
-        }
-        let mut b = p + 1;
-        while b < hay.len() && class.contains(hay[b]) {
+        let mut b = s + n;
+        while b < len && class.contains(hay[b]) {
             b += 1;
         }
-        if b - a >= n && !on_run(a, b) {
+        if !on_run(s, b) {
             return false;
         }
-        floor = b + 1;
-        p = b + n;
+        s = b + 1;
+        known = s;
     }
     true
 }
@@ -431,29 +439,25 @@ mod tests {
                     }
                 })
                 .collect();
-            let mut naive = Vec::new();
-            let mut i = 0;
-            while i < hay.len() {
-                let j = i + hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-                if j - i >= 8 {
-                    naive.push((i, j));
+            for len in [1, 2, 3, 5, 8, 13] {
+                let mut naive = Vec::new();
+                let mut i = 0;
+                while i < hay.len() {
+                    let j = i + hay[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                    if j - i >= len {
+                        naive.push((i, j));
+                    }
+                    i = j.max(i + 1);
                 }
-                i = j.max(i + 1);
+                let mut class = ByteSet::default();
+                class.insert_range(b'0', b'9');
+                let mut got = Vec::new();
+                for_each_run(&hay, len, &Table::new(&class), |a, b| {
+                    got.push((a, b));
+                    true
+                });
+                assert_eq!(got, naive, "runs of {len}");
             }
-            let r = Run {
-                class: {
-                    let mut c = ByteSet::default();
-                    c.insert_range(b'0', b'9');
-                    c
-                },
-                len: 8,
-            };
-            let mut got = Vec::new();
-            for_each_run(&hay, r.len, &Table::new(&r.class), |a, b| {
-                got.push((a, b));
-                true
-            });
-            assert_eq!(got, naive);
         }
     }
 }
