@@ -144,6 +144,12 @@ export declare function isMatch(matcher: MatcherHandle, haystack: string | Uint8
 export declare function isMatchMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Uint8Array
 
 /**
+ * Converts the Latin-1 text in `buf[at..]` to UTF-8 in `buf[..n]` and returns `n`. `at`
+ * must be at least the text's length, the most the UTF-8 form can exceed it by.
+ */
+export declare function latin1ToUtf8(buf: Uint8Array, at: number): number
+
+/**
  * Number of live native objects in this process (open matchers, cursors and streams,
  * registered stream handlers), over all threads. Tests use it to prove nothing leaks.
  */

@@ -858,6 +858,7 @@ module.exports.groupNames = nativeBinding.groupNames
 module.exports.isClosed = nativeBinding.isClosed
 module.exports.isMatch = nativeBinding.isMatch
 module.exports.isMatchMany = nativeBinding.isMatchMany
+module.exports.latin1ToUtf8 = nativeBinding.latin1ToUtf8
 module.exports.liveObjects = nativeBinding.liveObjects
 module.exports.matchingPatterns = nativeBinding.matchingPatterns
 module.exports.memoryUsage = nativeBinding.memoryUsage

@@ -11,6 +11,7 @@ const native = require('./binding.js')
 
 const { ErrorCode, HayscanError, AbortError, invalid } = require('./errors.js')
 const { taskOptions, integer, run, filePath, withPath } = require('./tasks.js')
+const { input, isTextNeedingUnits, latin1Exact } = require('./input.js')
 
 // Errors created by the addon in this environment (thread) are HayscanErrors.
 native.setErrorClass(HayscanError)
@@ -125,71 +126,6 @@ function forEachBatch (matcher, given, utf8Text, onBatch) {
 // `find` writes its one match here; no JavaScript runs between the write and the read.
 const FIND = new Float64Array(3)
 
-// Strings at least this long are encoded to UTF-8 here with TextEncoder.encodeInto, which
-// Node runs with SIMD (several GB/s on ASCII), and passed as bytes flagged `utf8Text`;
-// Node-API's own conversion is several times slower on long strings, but saves a call on
-// short ones.
-const ENCODE_IN_JS = 2048
-const encoder = new TextEncoder()
-
-// One reusable buffer for the UTF-8 encoding of long strings, for the calls during which no
-// JavaScript of the caller runs while the addon reads it (isMatch, find, findAll, count,
-// replaceAll). A fresh buffer per call costs its page faults, more than the encoding itself
-// (a 32 MB string: 35 ms instead of 5-20 ms). It grows to the largest string searched, up
-// to SCRATCH_MAX bytes; longer strings, and calls that run callbacks (scan, matches,
-// replaceWith, streams), get a buffer of their own.
-const SCRATCH_MAX = 64 * 1024 * 1024
-let scratch = Buffer.allocUnsafeSlow(0)
-
-// Whether the string `utf8` encoded last was pure ASCII: then its UTF-8 byte offsets are
-// its UTF-16 offsets, and the addon need not convert them (or even check).
-let lastAscii = false
-
-/**
- * The UTF-8 encoding of `s` (lone surrogates become U+FFFD, as in the addon), in the shared
- * scratch buffer if `shared`. Sets `lastAscii`.
- */
-function utf8 (s, shared) {
-  // Room for ASCII plus some headroom; grown once if the text needs more.
-  const want = s.length + (s.length >> 3) + 8
-  let buf
-  if (shared && want <= SCRATCH_MAX) {
-    if (scratch.length < want) {
-      scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(want, 2 * scratch.length)))
-    }
-    buf = scratch
-  } else {
-    buf = Buffer.allocUnsafeSlow(want)
-  }
-  let { read, written } = encoder.encodeInto(s, buf)
-  // Every non-ASCII UTF-16 unit takes more than one byte, so equal counts mean ASCII.
-  lastAscii = read === s.length && written === read
-  if (read < s.length) {
-    const bigger = Buffer.allocUnsafeSlow(written + (s.length - read) * 3)
-    bigger.set(buf.subarray(0, written))
-    written += encoder.encodeInto(s.slice(read), bigger.subarray(written)).written
-    buf = bigger
-    if (shared && bigger.length <= SCRATCH_MAX) scratch = bigger
-  }
-  return buf.subarray(0, written)
-}
-
-/**
- * What to pass to the addon for `haystack`: long strings as their UTF-8 bytes, in the
- * shared scratch buffer (see above) unless `own`. Sets `lastAscii` (false for anything
- * the addon converts or that is not a string).
- */
-function input (haystack, own) {
-  if (typeof haystack === 'string' && haystack.length >= ENCODE_IN_JS) return utf8(haystack, !own)
-  lastAscii = false
-  return haystack
-}
-
-/** The `utf8Text` flag for `haystack` once `input` has run: a string whose offsets need converting. */
-function isTextNeedingUnits (haystack) {
-  return typeof haystack === 'string' && !lastAscii
-}
-
 /**
  * A compiled set of patterns. Build it once, search with it many times; share the
  * patterns (not the object) with workers.
@@ -199,6 +135,9 @@ class Matcher {
   #m
   // See `literalTexts`.
   #texts
+  // See `latin1Exact` (lib/input.js): long Latin-1 strings are searched as their Latin-1
+  // bytes by the calls that return only offsets.
+  #latin1
   // Regex matchers: pattern id -> its group names, fetched by `captures` on first use.
   #names = []
 
@@ -209,6 +148,7 @@ class Matcher {
   constructor (patterns, options) {
     this.#m = native.createMatcher(patterns, options)
     this.#texts = literalTexts(patterns, options)
+    this.#latin1 = latin1Exact(patterns, options)
   }
 
   /** A matcher whose patterns are regular expressions. */
@@ -229,18 +169,18 @@ class Matcher {
   }
 
   isMatch (haystack) {
-    return native.isMatch(this.#m, input(haystack))
+    return native.isMatch(this.#m, input(haystack, false, this.#latin1))
   }
 
   find (haystack) {
-    if (!native.find(this.#m, input(haystack), FIND, isTextNeedingUnits(haystack))) return null
+    if (!native.find(this.#m, input(haystack, false, this.#latin1), FIND, isTextNeedingUnits(haystack))) return null
     return typeof haystack === 'string'
       ? textMatch(FIND[0], FIND[1], FIND[2], haystack, this.#texts)
       : byteMatch(FIND[0], FIND[1], FIND[2])
   }
 
   findAll (haystack) {
-    const given = input(haystack)
+    const given = input(haystack, false, this.#latin1)
     const units = isTextNeedingUnits(haystack)
     if (!(given instanceof Uint8Array) || given.length <= SMALL_INPUT) {
       const flat = native.findAll(this.#m, given, units)
@@ -256,7 +196,7 @@ class Matcher {
   }
 
   count (haystack) {
-    return native.count(this.#m, input(haystack))
+    return native.count(this.#m, input(haystack, false, this.#latin1))
   }
 
   /**
@@ -264,23 +204,23 @@ class Matcher {
    * and `end` (Float64Array), one entry per match in `findAll` order, offsets as `findAll`.
    */
   findAllColumns (haystack) {
-    const given = input(haystack)
+    const given = input(haystack, false, this.#latin1)
     return native.findAllColumns(this.#m, given, isTextNeedingUnits(haystack))
   }
 
   /** Per pattern id, its number of matches (a Float64Array of `patternCount` entries). */
   countByPattern (haystack) {
-    return native.countByPattern(this.#m, input(haystack))
+    return native.countByPattern(this.#m, input(haystack, false, this.#latin1))
   }
 
   /** The distinct ids of the patterns that match, ascending (a Uint32Array). */
   matchingPatterns (haystack) {
-    return native.matchingPatterns(this.#m, input(haystack))
+    return native.matchingPatterns(this.#m, input(haystack, false, this.#latin1))
   }
 
   /** Per pattern id, its first match (as `find` gives it) or `null`. */
   firstMatchPerPattern (haystack) {
-    const flat = native.firstMatchPerPattern(this.#m, input(haystack), isTextNeedingUnits(haystack))
+    const flat = native.firstMatchPerPattern(this.#m, input(haystack, false, this.#latin1), isTextNeedingUnits(haystack))
     const out = new Array(flat.length / 2)
     const isText = typeof haystack === 'string'
     for (let p = 0; p < out.length; p++) {
@@ -339,7 +279,7 @@ class Matcher {
     // Small inputs: all matches in one native call. Large ones: batches from a cursor, so
     // memory stays bounded and a stop early saves the rest of the search.
     // The callback may search too: this call's bytes must be its own.
-    const given = input(haystack, true)
+    const given = input(haystack, true, this.#latin1)
     const units = isTextNeedingUnits(haystack)
     if (given != null && given.length <= SMALL_INPUT) {
       const flat = native.findAll(this.#m, given, units)
@@ -359,7 +299,7 @@ class Matcher {
    * `for...of` early (`break`, `return`, a throw) releases it at once.
    */
   matches (haystack) {
-    const given = input(haystack, true)
+    const given = input(haystack, true, this.#latin1)
     const cursor = native.cursor(this.#m, given, isTextNeedingUnits(haystack))
     try {
       return iterate(cursor, haystack, typeof given === 'string' ? undefined : given, this.#texts)
@@ -514,7 +454,7 @@ class Matcher {
   async countAsync (haystack, options) {
     const { signal, threads = 1 } = taskOptions(options, ['signal', 'threads'])
     integer(threads, 0, 'options.threads')
-    const given = input(haystack, true)
+    const given = input(haystack, true, this.#latin1)
     const report = await run(signal, (token) => native.countAsync(this.#m, given, threads, token))
     return report.matches
   }
@@ -522,7 +462,7 @@ class Matcher {
   /** `findAll` on the libuv pool: the same matches, offsets and texts. */
   async findAllAsync (haystack, options) {
     const { signal } = taskOptions(options, ['signal'])
-    const given = input(haystack, true)
+    const given = input(haystack, true, this.#latin1)
     const units = isTextNeedingUnits(haystack)
     const report = await run(signal, (token) => native.findAllAsync(this.#m, given, units, token))
     const flat = report.value

@@ -25,6 +25,7 @@ mod typed_array;
 // register exports in `cfg(test)` builds).
 pub mod answers;
 pub mod cancel;
+pub mod latin1;
 pub mod matcher;
 pub mod stream;
 pub mod task;
