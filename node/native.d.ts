@@ -70,6 +70,18 @@ export declare function countByPattern(matcher: MatcherHandle, haystack: string 
  */
 export declare function countFile(matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle): Promise<TaskReport<undefined>>
 
+/**
+ * Number of matches of `matcher` (literal syntax) in `haystack`, a string without
+ * characters above U+00FF, read as Latin-1 `chunk` characters at a time: each chunk is
+ * copied (`slice`, which must be `String.prototype.slice`, then a memcpy) into a buffer
+ * that stays in the CPU's cache, widened to UTF-8 there if `widen`, and fed to a stream,
+ * so the text crosses memory once instead of being copied whole and then read again.
+ * For literal sets a stream's matches are exactly those of one whole-buffer scan, for
+ * any split of the input. Without `widen`, the wrapper calls this only for matchers
+ * whose Latin-1 answers equal their UTF-8 ones.
+ */
+export declare function countLatin1(matcher: MatcherHandle, haystack: string, slice: Function, chunk: number, widen: boolean): number
+
 /** Per input of `inputs`, its number of matches. */
 export declare function countMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array
 

@@ -842,6 +842,7 @@ module.exports.count = nativeBinding.count
 module.exports.countAsync = nativeBinding.countAsync
 module.exports.countByPattern = nativeBinding.countByPattern
 module.exports.countFile = nativeBinding.countFile
+module.exports.countLatin1 = nativeBinding.countLatin1
 module.exports.countMany = nativeBinding.countMany
 module.exports.createCancel = nativeBinding.createCancel
 module.exports.createMatcher = nativeBinding.createMatcher

@@ -11,7 +11,7 @@ const native = require('./binding.js')
 
 const { ErrorCode, HayscanError, AbortError, invalid } = require('./errors.js')
 const { taskOptions, integer, run, filePath, withPath } = require('./tasks.js')
-const { input, isTextNeedingUnits, latin1Exact } = require('./input.js')
+const { input, isTextNeedingUnits, latin1Exact, countInChunks } = require('./input.js')
 
 // Errors created by the addon in this environment (thread) are HayscanErrors.
 native.setErrorClass(HayscanError)
@@ -138,6 +138,8 @@ class Matcher {
   // See `latin1Exact` (lib/input.js): long Latin-1 strings are searched as their Latin-1
   // bytes by the calls that return only offsets.
   #latin1
+  // True for literal syntax (see `countInChunks`).
+  #literal
   // Regex matchers: pattern id -> its group names, fetched by `captures` on first use.
   #names = []
 
@@ -149,6 +151,7 @@ class Matcher {
     this.#m = native.createMatcher(patterns, options)
     this.#texts = literalTexts(patterns, options)
     this.#latin1 = latin1Exact(patterns, options)
+    this.#literal = options == null || options.syntax !== 'regex'
   }
 
   /** A matcher whose patterns are regular expressions. */
@@ -196,6 +199,10 @@ class Matcher {
   }
 
   count (haystack) {
+    if (this.#literal) {
+      const n = countInChunks(this.#m, haystack, this.#latin1)
+      if (n !== undefined) return n
+    }
     return native.count(this.#m, input(haystack, false, this.#latin1))
   }
 

@@ -106,6 +106,25 @@ function input (haystack, own, latin1) {
   return buf.subarray(0, native.latin1ToUtf8(buf.subarray(0, 2 * len), len))
 }
 
+// `count` of a literal matcher reads Latin-1 strings at least this long in chunks of
+// COUNT_CHUNK characters (`countLatin1`, src/latin1.rs): each chunk is copied while the
+// search still finds it in the CPU's cache, instead of the whole string copied and read
+// back from memory (sparse sets: 9 ms instead of 12 ms for 32 MB, against 7 ms for a
+// Buffer). Shorter strings fit in the cache anyway.
+const COUNT_IN_CHUNKS = 1 << 20
+const COUNT_CHUNK = 128 << 10
+const slice = String.prototype.slice
+
+/**
+ * `count` for a literal matcher `m` (its native handle) if `haystack` is a long string
+ * without characters above U+00FF, else undefined. With `latin1`, the matcher's answers
+ * on Latin-1 bytes are its UTF-8 ones (`latin1Exact`); otherwise each chunk is widened.
+ */
+function countInChunks (m, haystack, latin1) {
+  if (typeof haystack !== 'string' || haystack.length < COUNT_IN_CHUNKS || NON_LATIN1.test(haystack)) return undefined
+  return native.countLatin1(m, haystack, slice, COUNT_CHUNK, latin1 !== true)
+}
+
 /** The `utf8Text` flag for `haystack` once `input` has run: a string whose offsets need converting. */
 function isTextNeedingUnits (haystack) {
   return typeof haystack === 'string' && !lastInUnits
@@ -135,4 +154,4 @@ function latin1Exact (patterns, options) {
   return true
 }
 
-module.exports = { input, isTextNeedingUnits, latin1Exact, ENCODE_IN_JS }
+module.exports = { input, isTextNeedingUnits, latin1Exact, countInChunks, ENCODE_IN_JS }

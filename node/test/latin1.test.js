@@ -231,3 +231,70 @@ describe('latin1ToUtf8 (the addon half of the Latin-1 path)', () => {
     }
   })
 })
+
+describe('count of long Latin-1 strings, in chunks (countLatin1)', () => {
+  const LITERAL = [
+    [ASCII_PATTERNS, undefined, true],
+    [ASCII_PATTERNS, { matchKind: 'overlapping' }, true],
+    [ASCII_PATTERNS, { matchKind: 'leftmost-longest' }, true],
+    [ASCII_PATTERNS, { caseInsensitive: true }, false],
+    [['a', 'ab', 'b'], { wholeWords: true }, false],
+    [LATIN1_PATTERNS, undefined, false],
+    [LATIN1_PATTERNS, { matchKind: 'overlapping' }, false],
+    [LATIN1_PATTERNS, { caseInsensitive: true }, false],
+    [['é', 'ab', 'ÿ'], { wholeWords: true }, false],
+  ]
+
+  it('counts what one whole-buffer scan of the UTF-8 counts, for any chunk size', () => {
+    const next = random(99)
+    const strings = [('ab ÿ é\x80a\0b bé ÉÉ ba ').repeat(40), text(next, 3000, LATIN1_ALPHABET), 'é'.repeat(500)]
+    for (const [patterns, options, exact] of LITERAL) {
+      const m = native.createMatcher(patterns, options)
+      try {
+        for (const s of strings) {
+          const want = native.count(m, Buffer.from(s))
+          for (const chunk of [1, 2, 3, 7, 64, 4096]) {
+            const what = `${JSON.stringify(patterns)} ${JSON.stringify(options)}, chunk ${chunk}`
+            assert.equal(native.countLatin1(m, s, String.prototype.slice, chunk, true), want, `widened: ${what}`)
+            if (exact) assert.equal(native.countLatin1(m, s, String.prototype.slice, chunk, false), want, `as Latin-1: ${what}`)
+          }
+        }
+      } finally {
+        native.close(m)
+      }
+    }
+  })
+
+  it('is what count uses on strings of a million characters', () => {
+    const s = ('ab ÿ é\x80a\0b bé ÉÉ ba ').repeat(60000)
+    assert.ok(s.length >= 1 << 20)
+    for (const [patterns, options] of LITERAL) {
+      const m = new Matcher(patterns, options)
+      try {
+        assert.equal(m.count(s), m.count(Buffer.from(s)), `${JSON.stringify(patterns)} ${JSON.stringify(options)}`)
+        assert.equal(m.count(s + '€'), m.count(Buffer.from(s + '€')), 'a character above U+00FF: the UTF-8 path')
+      } finally {
+        m.close()
+      }
+    }
+  })
+
+  it('refuses regex matchers, a zero chunk, a slice that is not String.prototype.slice and non-strings', () => {
+    const invalid = (e) => {
+      assert.ok(e instanceof HayscanError, String(e))
+      assert.equal(e.code, ErrorCode.INVALID_ARGUMENT)
+      return true
+    }
+    const r = native.createMatcher(['a+'], { syntax: 'regex' })
+    const m = native.createMatcher(['a'], undefined)
+    try {
+      assert.throws(() => native.countLatin1(r, 'aaa', String.prototype.slice, 2, true), invalid)
+      assert.throws(() => native.countLatin1(m, 'aaa', String.prototype.slice, 0, true), invalid)
+      assert.throws(() => native.countLatin1(m, 'aaa', () => 'a', 2, true), invalid)
+      assert.throws(() => native.countLatin1(m, 42, String.prototype.slice, 2, true))
+    } finally {
+      native.close(r)
+      native.close(m)
+    }
+  })
+})
