@@ -114,6 +114,8 @@ function input (haystack, own, latin1) {
 const COUNT_IN_CHUNKS = 1 << 20
 const COUNT_CHUNK = 128 << 10
 const slice = String.prototype.slice
+const SAMPLE = 1 << 16
+const SPARSE = 32
 
 /**
  * `count` for a literal matcher `m` (its native handle) if `haystack` is a long string
@@ -122,6 +124,10 @@ const slice = String.prototype.slice
  */
 function countInChunks (m, haystack, latin1) {
   if (typeof haystack !== 'string' || haystack.length < COUNT_IN_CHUNKS || NON_LATIN1.test(haystack)) return undefined
+  // The stream costs more per match than a whole-buffer count: on text dense with
+  // matches (more than one per SPARSE characters in a sample of its start) the whole
+  // copy wins (dense-1000: 0.90x of count(Buffer) in chunks, 0.94x copied whole).
+  if (native.count(m, input(haystack.slice(0, SAMPLE), false, latin1)) * SPARSE > SAMPLE) return undefined
   return native.countLatin1(m, haystack, slice, COUNT_CHUNK, latin1 !== true)
 }
 
