@@ -173,10 +173,12 @@ impl RegexSet {
                 .or_else(|| {
                     // The rarest factors give no window (`\b(ey…{17,}\.ey…)`: `.ey` has no
                     // bound before it): one at the start may (`ey`, confirmed anchored).
-                    // Not when a match can run on across lines (`-----\s*?BEGIN…[\s\S]*?`):
-                    // an anchored search at each of a common factor's hits could then read
-                    // to the end of the text, where the residual group reads it once.
-                    if parse::has_unbounded_newline_repetition(hir) {
+                    // Not when a match can run on over any text (`-----BEGIN…[\s\S]*?`): an
+                    // anchored search at each of a common factor's hits could then read to
+                    // the end of the text, where the residual group reads it once. Runs of
+                    // white space (`data:…\s+…`, gitleaks' kubernetes rule) are read by the
+                    // few hits just before them, as runs of `\S+` are.
+                    if parse::has_unbounded_wide_repetition(hir) {
                         return None;
                     }
                     anchorable_factors(hir, MAX_RUN_LEAD)
@@ -633,6 +635,10 @@ mod tests {
         assert_eq!(set(&[r"\b[0-9a-f]{4}\b"]).strategy_counts(), (0, 1));
         // A factor but no bound on the match around it (it may span lines): residual.
         assert_eq!(set(&[r"[a-z]+curl\b(?s:.*)"]).strategy_counts(), (0, 1));
+        // A long lead before the rarest factor, and runs of white space across lines
+        // (gitleaks' kubernetes rule): anchored at its first factor.
+        let k8s = r"(?i)\bkind:[ \t]*\bsecret\b(?s:.){0,200}?\bdata:\s+([a-z0-9+/]{10,})|\bdata:\s+([a-z0-9+/]{10,})(?s:.){0,200}?\bkind:[ \t]*\bsecret\b";
+        assert_eq!(set(&[k8s]).strategy_counts(), (1, 0));
         // Unless the factor starts within a few bytes of every match: anchored searches.
         assert_eq!(
             set(&[r"\bcurl\b(?s:.*)", r#"["']?key\s*=\s*\S+"#]).strategy_counts(),

@@ -16,6 +16,7 @@
 use regex_syntax::ast::{self, Ast, ClassAsciiKind, ClassPerlKind, ClassSet, ClassSetItem};
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 
+use super::factors::{class_bytes, ByteSet};
 use crate::Error;
 
 /// How patterns are parsed (the `Options` that concern syntax).
@@ -185,6 +186,48 @@ pub(crate) fn has_unbounded_newline_repetition(hir: &Hir) -> bool {
     }
 }
 
+/// True if `hir` has an unbounded repetition of something that can match `\n` and most
+/// other bytes (`[\s\S]*?`, `(?s:.)+`, `[^x]*`), not only white space (`\s+`): an anchored
+/// search from a point can then read to the end of the text. Through `\s+` it reads one
+/// run of white space, which only hits a bounded distance before that run share, as they
+/// share a run of `\S+` (accepted for anchored windows).
+pub(crate) fn has_unbounded_wide_repetition(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Literal(_) | HirKind::Class(_) => false,
+        HirKind::Repetition(rep) => {
+            let wide = || {
+                let bytes = bytes_of(&rep.sub);
+                bytes.contains(b'\n') && (0u8..0x80).filter(|&b| bytes.contains(b)).count() > 32
+            };
+            (rep.max.is_none() && wide()) || has_unbounded_wide_repetition(&rep.sub)
+        }
+        HirKind::Capture(cap) => has_unbounded_wide_repetition(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(has_unbounded_wide_repetition)
+        }
+    }
+}
+
+/// Every byte some match of `hir` can contain.
+fn bytes_of(hir: &Hir) -> ByteSet {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => ByteSet::default(),
+        HirKind::Literal(lit) => {
+            let mut set = ByteSet::default();
+            for &b in lit.0.iter() {
+                set.insert_range(b, b);
+            }
+            set
+        }
+        HirKind::Class(c) => class_bytes(c),
+        HirKind::Repetition(rep) => bytes_of(&rep.sub),
+        HirKind::Capture(cap) => bytes_of(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(ByteSet::default(), |acc, s| acc.union(bytes_of(s))),
+    }
+}
+
 /// True if some match of `hir` can contain the byte `\n`.
 pub(crate) fn can_match_newline(hir: &Hir) -> bool {
     match hir.kind() {
@@ -280,5 +323,14 @@ mod tests {
         assert!(far(r"a(?:x|\s+)b"));
         assert!(!far(r"a\s{0,3}[a-z]+"));
         assert!(!far(r"curl.*x"));
+        let wide =
+            |p: &str| has_unbounded_wide_repetition(&parse(0, p.as_bytes(), opts(false)).unwrap());
+        assert!(wide(r"BEGIN[\s\S]*?END"));
+        assert!(wide(r"(?s)a.+"));
+        assert!(wide(r"a[^x]*"));
+        assert!(!wide(r"a(?:x|\s+)b"));
+        assert!(!wide(r"data:\s+[a-z]+:\S+"));
+        assert!(!wide(r"a\s{0,3}[a-z]+"));
+        assert!(!wide(r"(?s)a.{0,200}b"));
     }
 }
