@@ -8,8 +8,9 @@ const { spawnSync } = require('node:child_process')
 const { Worker } = require('node:worker_threads')
 const { Matcher, liveObjects } = require('..')
 
-it('main thread + 4 workers load and scan; terminated workers; the process exits cleanly', () => {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'workers-exit.js')], {
+/** Runs fixtures/`name` in its own process; asserts it exits cleanly; its parsed stdout. */
+function runFixture (name) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', name)], {
     encoding: 'utf8',
     timeout: 120000, // a hang guard, not a performance threshold
   })
@@ -17,8 +18,11 @@ it('main thread + 4 workers load and scan; terminated workers; the process exits
   assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr}`)
   assert.equal(r.status, 0, r.stderr)
   assert.equal(r.stderr, '')
-  const out = JSON.parse(r.stdout)
-  assert.deepEqual(out, { ok: true, workers: 4, count: 10000 })
+  return JSON.parse(r.stdout)
+}
+
+it('main thread + 4 workers load and scan; terminated workers; the process exits cleanly', () => {
+  assert.deepEqual(runFixture('workers-exit.js'), { ok: true, workers: 4, count: 10000 })
 })
 
 it('8 concurrent scans from workers on one pattern list equal sequential scans', async () => {
@@ -83,13 +87,5 @@ it('the async API works in workers: the same answers as the main thread, nothing
 })
 
 it('workers terminated during file scans and tasks: the process exits cleanly', () => {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'async-workers-exit.js')], {
-    encoding: 'utf8',
-    timeout: 120000, // a hang guard, not a performance threshold
-  })
-  assert.equal(r.error, undefined, `the process did not exit on its own: ${r.error}`)
-  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr}`)
-  assert.equal(r.status, 0, r.stderr)
-  assert.equal(r.stderr, '')
-  assert.deepEqual(JSON.parse(r.stdout), { ok: true, workers: 2 })
+  assert.deepEqual(runFixture('async-workers-exit.js'), { ok: true, workers: 2 })
 })

@@ -11,18 +11,11 @@
 #define LEN(s) (sizeof(s) - 1)
 
 static hayscan_matcher_t *regex_with(const char *const *pats, size_t n, uint32_t ascii_classes) {
-    hayscan_bytes_t list[16];
-    for (size_t i = 0; i < n; i++) {
-        list[i].ptr = pats[i];
-        list[i].len = strlen(pats[i]);
-    }
     hayscan_options_t opts;
     OK(hayscan_options_init(&opts));
     opts.syntax = HAYSCAN_SYNTAX_REGEX;
     opts.ascii_classes = ascii_classes;
-    hayscan_matcher_t *m = NULL;
-    OK(hayscan_matcher_new(list, n, &opts, &m));
-    return m;
+    return matcher_of(pats, n, &opts);
 }
 
 static void test_diagnostics(void) {

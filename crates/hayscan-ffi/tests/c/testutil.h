@@ -40,19 +40,25 @@ static int test_failures = 0;
         }                                                                                     \
     } while (0)
 
-/* A literal matcher of `n` NUL-terminated words (at most 16) with match kind `kind`. */
-static inline hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t kind) {
+/* A matcher of `n` NUL-terminated patterns (at most 16) with options `opts`. */
+static inline hayscan_matcher_t *matcher_of(const char *const *pats, size_t n,
+                                            const hayscan_options_t *opts) {
     hayscan_bytes_t list[16];
     for (size_t i = 0; i < n; i++) {
-        list[i].ptr = words[i];
-        list[i].len = strlen(words[i]);
+        list[i].ptr = pats[i];
+        list[i].len = strlen(pats[i]);
     }
+    hayscan_matcher_t *m = NULL;
+    OK(hayscan_matcher_new(list, n, opts, &m));
+    return m;
+}
+
+/* A literal matcher of `n` NUL-terminated words (at most 16) with match kind `kind`. */
+static inline hayscan_matcher_t *literal(const char *const *words, size_t n, uint32_t kind) {
     hayscan_options_t opts;
     OK(hayscan_options_init(&opts));
     opts.match_kind = kind;
-    hayscan_matcher_t *m = NULL;
-    OK(hayscan_matcher_new(list, n, &opts, &m));
-    return m;
+    return matcher_of(words, n, &opts);
 }
 
 #endif

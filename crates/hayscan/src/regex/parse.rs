@@ -309,22 +309,20 @@ mod tests {
 
     #[test]
     fn newline_reachability() {
-        let nl = |p: &str| can_match_newline(&parse(0, p.as_bytes(), opts(false)).unwrap());
+        let hir = |p: &str| parse(0, p.as_bytes(), opts(false)).unwrap();
+        let nl = |p: &str| can_match_newline(&hir(p));
         assert!(nl(r"a\sb"));
         assert!(nl(r"(?s)a.b"));
         assert!(nl(r"[^x]"));
         assert!(!nl(r"a.b"));
         assert!(!nl(r"[a-z]+\b"));
         assert!(!nl(r"a(?:\n){0}"));
-        let far = |p: &str| {
-            has_unbounded_newline_repetition(&parse(0, p.as_bytes(), opts(false)).unwrap())
-        };
+        let far = |p: &str| has_unbounded_newline_repetition(&hir(p));
         assert!(far(r"BEGIN[\s\S]*?END"));
         assert!(far(r"a(?:x|\s+)b"));
         assert!(!far(r"a\s{0,3}[a-z]+"));
         assert!(!far(r"curl.*x"));
-        let wide =
-            |p: &str| has_unbounded_wide_repetition(&parse(0, p.as_bytes(), opts(false)).unwrap());
+        let wide = |p: &str| has_unbounded_wide_repetition(&hir(p));
         assert!(wide(r"BEGIN[\s\S]*?END"));
         assert!(wide(r"(?s)a.+"));
         assert!(wide(r"a[^x]*"));
