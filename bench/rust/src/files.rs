@@ -12,7 +12,8 @@
 //!
 //! `-c` counts matching lines, not matches: the tools stop at a line's first match, so they
 //! do less work than `count_file`, which counts every match (rows carry both results).
-//! `rg --count-matches` counts every match, the same job as `count_file`.
+//! `rg --count-matches` counts every match, the same job as `count_file`;
+//! `count_file_lines` (on one thread and on two) counts matching lines, the job of `-c`.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -109,6 +110,18 @@ impl Contender for CountFile {
     }
 }
 
+/// `count_file_lines`: matching lines, the job `rg -F -c` and `grep -F -c` do.
+struct CountLines(Arc<Matcher>, PathBuf, usize);
+impl Contender for CountLines {
+    fn run(&mut self) -> usize {
+        match self.2 {
+            1 => self.0.count_file_lines(&self.1),
+            n => self.0.count_file_lines_parallel(&self.1, n),
+        }
+        .expect("count_file_lines")
+    }
+}
+
 struct CountMemory(Arc<Matcher>, Arc<Vec<u8>>, usize);
 impl Contender for CountMemory {
     fn run(&mut self) -> usize {
@@ -165,10 +178,14 @@ pub fn main() {
             "count_file",
             "count (memory, 1 thread)",
             "count_parallel (memory, 2 threads)",
+            "count_file_lines",
+            "count_file_lines_parallel (2 threads)",
         ];
         let mut file = CountFile(Arc::clone(&m), path.clone());
         let mut one = CountMemory(Arc::clone(&m), Arc::clone(&in_memory), 1);
         let mut two = CountMemory(Arc::clone(&m), Arc::clone(&in_memory), 2);
+        let mut lines = CountLines(Arc::clone(&m), path.clone(), 1);
+        let mut lines2 = CountLines(Arc::clone(&m), path.clone(), 2);
         let p = path.display().to_string();
         let f = pat_path.display().to_string();
         let mut rg = Tool(["rg", "-F", "-c", "-f", &f, &p].map(String::from).to_vec());
@@ -182,7 +199,8 @@ pub fn main() {
                 .map(String::from)
                 .to_vec(),
         );
-        let mut sides: Vec<&mut dyn Contender> = vec![&mut file, &mut one, &mut two];
+        let mut sides: Vec<&mut dyn Contender> =
+            vec![&mut file, &mut one, &mut two, &mut lines, &mut lines2];
         if have("rg") {
             names.push("rg -F -c -f");
             sides.push(&mut rg);

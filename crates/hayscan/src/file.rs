@@ -58,7 +58,7 @@ impl Matcher {
 }
 
 /// Files smaller than this per thread are counted on one.
-const MIN_FILE_SEGMENT: u64 = 1 << 20;
+pub(crate) const MIN_FILE_SEGMENT: u64 = 1 << 20;
 
 impl Matcher {
     /// `count_file` on up to `threads` threads (0: the available cores, at most 8), with
@@ -95,20 +95,44 @@ impl Matcher {
                     && self.plain_automaton().is_some()
             }
         };
+        let at_lines = self.options().syntax == crate::Syntax::Regex;
+        self.count_file_segments(
+            path,
+            if splittable { threads } else { 1 },
+            min_segment,
+            at_lines,
+            |path| self.count_file(path),
+            |file, start, end| self.count_segment(file, start, end),
+        )
+    }
+
+    /// A count of the file at `path` on up to `threads` threads: `whole` on the calling
+    /// thread for special files and files under `min_segment` bytes per thread, else
+    /// the sum of `segment` over segments (starting at line starts if `at_lines`), each on
+    /// a thread of its own.
+    pub(crate) fn count_file_segments(
+        &self,
+        path: &Path,
+        threads: usize,
+        min_segment: u64,
+        at_lines: bool,
+        whole: impl FnOnce(&Path) -> std::io::Result<usize>,
+        segment: impl Fn(&std::fs::File, u64, u64) -> std::io::Result<usize> + Sync,
+    ) -> std::io::Result<usize> {
         let meta = std::fs::metadata(path)?;
         let threads = crate::parallel::thread_count(threads);
         let n = (meta.len() / min_segment.max(1)).min(threads as u64).max(1) as usize;
-        if !splittable || !meta.is_file() || n < 2 {
-            return self.count_file(path);
+        if !meta.is_file() || n < 2 {
+            return whole(path);
         }
         let file = std::fs::File::open(path)?;
-        let bounds = self.segments(&file, meta.len(), n)?;
+        let bounds = self.segments(&file, meta.len(), n, at_lines)?;
         let counts: Vec<std::io::Result<usize>> = std::thread::scope(|scope| {
             let handles: Vec<_> = bounds
                 .iter()
                 .map(|&(start, end)| {
-                    let file = &file;
-                    scope.spawn(move || self.count_segment(file, start, end))
+                    let (file, segment) = (&file, &segment);
+                    scope.spawn(move || segment(file, start, end))
                 })
                 .collect();
             handles
@@ -119,19 +143,20 @@ impl Matcher {
         counts.into_iter().sum()
     }
 
-    /// `n` segments of a file of `len` bytes; for regex sets each starts at a line start.
+    /// `n` segments of a file of `len` bytes; with `at_lines` each starts at a line start.
     fn segments(
         &self,
         file: &std::fs::File,
         len: u64,
         n: usize,
+        at_lines: bool,
     ) -> std::io::Result<Vec<(u64, u64)>> {
         use std::os::unix::fs::FileExt;
         let mut cuts = vec![0u64];
         let mut window = vec![0u8; 64 << 10];
         for k in 1..n as u64 {
             let mut at = (len * k / n as u64).max(*cuts.last().expect("starts with 0"));
-            if self.options().syntax == crate::Syntax::Regex {
+            if at_lines {
                 // The byte after the first newline at or after `at`.
                 at = loop {
                     let got = file.read_at(&mut window, at)?;
@@ -159,7 +184,6 @@ impl Matcher {
         start: u64,
         end: u64,
     ) -> std::io::Result<usize> {
-        use std::os::unix::fs::FileExt;
         let overlapping = self.options().match_kind == crate::MatchKind::Overlapping
             && self.options().syntax == crate::Syntax::Literal;
         let from = if overlapping {
@@ -177,22 +201,36 @@ impl Matcher {
             }
             ControlFlow::Continue(())
         };
-        let mut buf = vec![0u8; crate::job::CHUNK];
-        let mut at = from;
-        while at < end {
-            let want = ((end - at) as usize).min(buf.len());
-            let got = match file.read_at(&mut buf[..want], at) {
-                Ok(0) => break, // the file shrank: count what is there
-                Ok(got) => got,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let _ = stream.feed(&buf[..got], &mut count);
-            at += got as u64;
-        }
+        read_segment(file, from, end, |chunk| {
+            let _ = stream.feed(chunk, &mut count);
+        })?;
         let _ = stream.finish(&mut count);
         Ok(n)
     }
+}
+
+/// Reads `[start, end)` of `file` in chunks into `each` (less if the file shrank).
+pub(crate) fn read_segment(
+    file: &std::fs::File,
+    start: u64,
+    end: u64,
+    mut each: impl FnMut(&[u8]),
+) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; crate::job::CHUNK];
+    let mut at = start;
+    while at < end {
+        let want = ((end - at) as usize).min(buf.len());
+        let got = match file.read_at(&mut buf[..want], at) {
+            Ok(0) => break, // the file shrank: count what is there
+            Ok(got) => got,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        each(&buf[..got]);
+        at += got as u64;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

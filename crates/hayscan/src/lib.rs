@@ -26,6 +26,7 @@ mod file;
 mod fold;
 mod handlers;
 mod job;
+mod lines;
 pub(crate) mod matcher;
 mod parallel;
 mod regex;
@@ -35,6 +36,7 @@ mod words;
 pub use error::{Error, Result};
 pub use handlers::{HandlerId, Handlers};
 pub use job::{BatchCallback, Delivery, Job, Outcome, Source};
+pub use lines::{LineCounter, LONG_LINE};
 pub use matcher::{Cursor, FindIter, Matcher};
 pub use stream::Stream;
 

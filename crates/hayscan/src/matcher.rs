@@ -495,6 +495,43 @@ impl Matcher {
         }
     }
 
+    /// Literal sets: true if a pattern is empty (it matches in every line, even an empty
+    /// one). False for regex sets.
+    pub(crate) fn has_empty_literal(&self) -> bool {
+        matches!(&self.engine, Engine::Literal { anchored, empties, .. } if *anchored || !empties.is_empty())
+    }
+
+    /// Literal sets without empty patterns: an occurrence starting at or after `from` in
+    /// an already folded haystack such that no occurrence lies wholly before the line it
+    /// starts in (see `lines`): the leftmost-starting one for the leftmost kinds and whole
+    /// words, the earliest-ending one for the overlapping kind (its automaton has standard
+    /// semantics).
+    pub(crate) fn first_occurrence(&self, hay: &[u8], from: usize) -> Option<Match> {
+        match &self.engine {
+            Engine::Literal {
+                ac,
+                words: Some(words),
+                ..
+            } => words::find_leftmost(
+                ac,
+                *words,
+                MatchKind::LeftmostFirst,
+                self.max_pattern_len,
+                hay,
+                from,
+            ),
+            Engine::Literal { ac, .. } => {
+                ac.find(ac::Input::new(hay).span(from..hay.len()))
+                    .map(|m| Match {
+                        pattern: m.pattern().as_u32(),
+                        start: m.start(),
+                        end: m.end(),
+                    })
+            }
+            Engine::Regex(_) => unreachable!("regex sets count lines frame by frame"),
+        }
+    }
+
     /// True if haystacks are folded before searching.
     pub(crate) fn folds(&self) -> bool {
         matches!(self.engine, Engine::Literal { fold: true, .. })
