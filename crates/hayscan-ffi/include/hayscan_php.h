@@ -446,6 +446,34 @@ hayscan_matcher_count_file (
     size_t * out_count);
 
 /** \brief
+ *  `hayscan_matcher_count_lines` of the file at `path` (`path_len` bytes, not
+ *  NUL-terminated), read in chunks: memory stays bounded (the chunk, and the current line
+ *  up to 1 MiB for literal sets, `max_line_len` for regex sets) whatever the file's size.
+ *  `HAYSCAN_STATUS_IO` if the file cannot be opened or read (or is a directory); `*out` is
+ *  then unchanged.
+ */
+hayscan_status_t
+hayscan_matcher_count_file_lines (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
+    size_t * out_count);
+
+/** \brief
+ *  `hayscan_matcher_count_file_lines` on up to `threads` threads (0: the available cores,
+ *  at most 8), with exactly its answer in every kind: a regular file is split at line
+ *  starts, one thread per segment. Pipes and files under 1 MiB per thread are counted on
+ *  the calling thread.
+ */
+hayscan_status_t
+hayscan_matcher_count_file_lines_parallel (
+    hayscan_matcher_t const * matcher,
+    char const * path,
+    size_t path_len,
+    size_t threads,
+    size_t * out_count);
+
+/** \brief
  *  `hayscan_matcher_count_file` on up to `threads` threads (0: the available cores, at
  *  most 8), with exactly its answer. A regular file is split into segments read and
  *  scanned by one thread each: regex sets at line starts, overlapping literal sets with an
@@ -459,6 +487,19 @@ hayscan_matcher_count_file_parallel (
     char const * path,
     size_t path_len,
     size_t threads,
+    size_t * out_count);
+
+/** \brief
+ *  Writes the number of lines of `hay` in which a pattern matches to `*out` (see the
+ *  definition of a line above). Every match kind gives the same answer (the kind chooses
+ *  among a line's matches, not whether it has one). A set with an empty pattern counts
+ *  every line, empty lines too.
+ */
+hayscan_status_t
+hayscan_matcher_count_lines (
+    hayscan_matcher_t const * matcher,
+    char const * hay,
+    size_t len,
     size_t * out_count);
 
 /** \brief

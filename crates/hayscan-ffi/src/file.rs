@@ -77,17 +77,34 @@ fn count_file(
     threads: Option<usize>,
     out_count: *mut usize,
 ) -> hayscan_status {
+    file_count(
+        matcher,
+        path,
+        path_len,
+        out_count,
+        |m, path| match threads {
+            None => m.count_file(path),
+            Some(t) => m.count_file_parallel(path, t),
+        },
+    )
+}
+
+/// Every count of a file by path: checks the arguments, runs `count`, names the file in
+/// an I/O error.
+pub(crate) fn file_count(
+    matcher: *const hayscan_matcher,
+    path: *const c_char,
+    path_len: usize,
+    out_count: *mut usize,
+    count: impl FnOnce(&Arc<hayscan_core::Matcher>, &std::path::Path) -> std::io::Result<usize>,
+) -> hayscan_status {
     guard(|| {
         let m = matcher_of(matcher)?;
         let path = path_of(path, path_len)?;
         if out_count.is_null() {
             return Err(Fail::arg("out is NULL"));
         }
-        let n = match threads {
-            None => m.count_file(&path),
-            Some(t) => m.count_file_parallel(&path, t),
-        }
-        .map_err(|e| Fail::io(&path.display().to_string(), &e))?;
+        let n = count(&m, &path).map_err(|e| Fail::io(&path.display().to_string(), &e))?;
         out(out_count, "out", n)
     })
 }

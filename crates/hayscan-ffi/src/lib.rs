@@ -29,6 +29,7 @@ mod file;
 mod handles;
 mod iter;
 mod job;
+mod lines;
 mod matcher;
 mod options;
 mod replace;

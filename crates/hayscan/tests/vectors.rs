@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use hayscan::{Error, Match, MatchKind, Matcher, Options, Stream, Syntax};
+use hayscan::{Error, LineCounter, Match, MatchKind, Matcher, Options, Stream, Syntax};
 use serde_json::Value;
 
 fn bytes(v: &Value) -> Vec<u8> {
@@ -301,6 +301,22 @@ fn run_case(case: &Value) -> usize {
                 })
                 .unwrap();
             assert_eq!(got, want, "{name}: stream with chunk sizes {sizes:?}");
+        }
+        checks += 1;
+    }
+    if let Some(want) = expect.get("lines") {
+        let want = want.as_u64().unwrap() as usize;
+        assert_eq!(matcher.count_lines(&hay), want, "{name}: count_lines");
+        for size in [1, 2, 3, 7] {
+            let mut counter = LineCounter::new(Arc::clone(&matcher));
+            for chunk in hay.chunks(size) {
+                counter.feed(chunk);
+            }
+            assert_eq!(
+                counter.finish(),
+                want,
+                "{name}: LineCounter, chunks of {size}"
+            );
         }
         checks += 1;
     }

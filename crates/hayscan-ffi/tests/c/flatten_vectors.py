@@ -15,6 +15,7 @@ JSON parser. Byte strings become lowercase hex ("-" when empty). One record per 
     routput <hex> | rerror <CODE>
     stream <n> <size>...                     (one line per chunking)
     smatches <n> <p s e>...                  (expected stream matches)
+    lines <n>                                (expected count_lines)
     end
 """
 import base64, glob, json, os, sys
@@ -78,6 +79,8 @@ def main(vector_dir):
                     out.append("stream %d %s" % (len(sizes), " ".join(map(str, sizes))))
                 sm = st.get("matches", ex.get("matches"))
                 out.append("smatches %d %s" % (len(sm), triples(sm)))
+            if "lines" in ex:
+                out.append("lines %d" % ex["lines"])
             out.append("end")
     sys.stdout.write("\n".join(out) + "\n")
 

@@ -443,6 +443,59 @@ static void test_files(void) {
     CHECK(hayscan_live_objects() == 0);
 }
 
+/* Matching lines (grep -c's answer): in memory, a file on one and two threads, a pipe-like
+ * special file, and the errors of every argument. */
+static void test_count_lines(void) {
+    char path[] = "/tmp/hayscan-c-lines-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    /* 3 MiB: two segments of at least 1 MiB; every third line has two matches. */
+    size_t want = 0;
+    for (int i = 0; ftell(f) < (3 << 20); i++) {
+        if (i % 3 == 0) {
+            fputs("a needle and a NEEDLE needle\n", f);
+            want++;
+        } else {
+            fputs("hay, only hay\n", f);
+        }
+    }
+    fclose(f);
+    const char *w[] = {"needle"};
+    hayscan_matcher_t *m = literal(w, 1, HAYSCAN_MATCH_OVERLAPPING);
+    static const char hay[] = "needle needle\nhay\n\nneedle";
+    size_t n = 0;
+    OK(hayscan_matcher_count_lines(m, hay, LEN(hay), &n));
+    CHECK(n == 2);
+    OK(hayscan_matcher_count_lines(m, NULL, 0, &n));
+    CHECK(n == 0);
+    OK(hayscan_matcher_count_file_lines(m, path, strlen(path), &n));
+    CHECK(n == want);
+    n = 0;
+    OK(hayscan_matcher_count_file_lines_parallel(m, path, strlen(path), 2, &n));
+    CHECK(n == want);
+    OK(hayscan_matcher_count_file_lines_parallel(m, path, strlen(path), 0, &n));
+    CHECK(n == want);
+    OK(hayscan_matcher_count_file_lines(m, "/dev/null", 9, &n));
+    CHECK(n == 0);
+    n = 77;
+    FAILS(hayscan_matcher_count_lines(m, NULL, 3, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_lines(m, hay, LEN(hay), NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_lines(NULL, hay, LEN(hay), &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_file_lines(m, "/no/such/hayscan/file", 21, &n), HAYSCAN_STATUS_IO);
+    CHECK(strstr(hayscan_last_error_message(), "/no/such/hayscan/file") != NULL);
+    FAILS(hayscan_matcher_count_file_lines_parallel(m, "/no/such/hayscan/file", 21, 2, &n), HAYSCAN_STATUS_IO);
+    FAILS(hayscan_matcher_count_file_lines(m, "/tmp", 4, &n), HAYSCAN_STATUS_IO);
+    FAILS(hayscan_matcher_count_file_lines(m, "/tmp\0x", 6, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_file_lines(m, "", 0, &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    FAILS(hayscan_matcher_count_file_lines_parallel(m, path, strlen(path), 2, NULL), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(n == 77);
+    remove(path);
+    hayscan_matcher_free(m);
+    FAILS(hayscan_matcher_count_lines(m, hay, LEN(hay), &n), HAYSCAN_STATUS_INVALID_ARGUMENT);
+    CHECK(hayscan_live_objects() == 0);
+}
+
 static void test_captures(void) {
     const char *pats[] = {"(?P<key>[a-z]+)=(\\d+)?;", "x(?P<tail>y)"};
     hayscan_matcher_t *m = regex_with(pats, 2, 0);
@@ -1014,6 +1067,7 @@ int main(void) {
     test_options_versions_and_ascii_classes();
     test_answers();
     test_files();
+    test_count_lines();
     test_captures();
     test_captures_of_literal_sets_are_unsupported();
     test_operations();

@@ -1,9 +1,10 @@
 /* Runs every shared conformance vector (the JSON files in tests/vectors, flattened by
  * flatten_vectors.py) through the C ABI: construction (both constructors), errors,
  * scan, pull iterator, count, find, is_match, capture groups and their names,
- * replace_all, replace_with and streams. */
+ * replace_all, replace_with, streams and matching-line counts (in memory and of a file). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -127,6 +128,8 @@ typedef struct {
     size_t n_chunkings;
     matches_t smatches;
     int has_stream;
+    int has_lines;
+    size_t lines;
 } vcase_t;
 
 static int checks = 0;
@@ -321,6 +324,26 @@ static void run_stream(vcase_t *c, hayscan_matcher_t *m) {
     }
 }
 
+/* count_lines, and the file counts over the haystack written to a file. */
+static void run_lines(const vcase_t *c, const hayscan_matcher_t *m) {
+    size_t n = 12345;
+    OK(hayscan_matcher_count_lines(m, c->hay.data, c->hay.len, &n));
+    if (n != c->lines) fail(c, "count_lines");
+    char path[] = "/tmp/hayscan-c-lines-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(c->hay.len == 0 || write(fd, c->hay.data, c->hay.len) == (ssize_t)c->hay.len);
+    close(fd);
+    n = 12345;
+    OK(hayscan_matcher_count_file_lines(m, path, strlen(path), &n));
+    if (n != c->lines) fail(c, "count_file_lines");
+    n = 12345;
+    OK(hayscan_matcher_count_file_lines_parallel(m, path, strlen(path), 2, &n));
+    if (n != c->lines) fail(c, "count_file_lines_parallel");
+    unlink(path);
+    checks++;
+}
+
 static void run_case(vcase_t *c) {
     for (int packed = 0; packed <= 1; packed++) {
         hayscan_status_t st;
@@ -417,6 +440,7 @@ static void run_case(vcase_t *c) {
             checks++;
         }
         if (c->has_stream && packed == 0) run_stream(c, m);
+        if (c->has_lines) run_lines(c, m);
         hayscan_matcher_free(m);
     }
 }
@@ -512,6 +536,9 @@ int main(int argc, char **argv) {
         } else if (strcmp(kw, "smatches") == 0) {
             c.has_stream = 1;
             read_triples(&c.smatches);
+        } else if (strcmp(kw, "lines") == 0) {
+            c.has_lines = 1;
+            c.lines = (size_t)atol(tok());
         } else if (strcmp(kw, "end") == 0) {
             run_case(&c);
             cases++;
