@@ -41,6 +41,7 @@ use FFI\CData;
 final class Matcher
 {
     use Answers;
+    use Lines;
 
     /** Matches fetched per native call by findAll() and matches(). */
     public const BATCH = 256;

@@ -55,9 +55,12 @@ final class VectorsTest extends TestCase
         $count = iterator_count(self::cases());
         // The core's own vector test requires at least 60; fewer here means files went missing.
         self::assertGreaterThanOrEqual(60, $count, 'tests/vectors/*.json not found or nearly empty');
+        $lines = 0;
         foreach (self::cases() as $name => [$case]) {
-            self::assertNotEmpty(array_intersect(array_keys($case['expect']), ['matches', 'replace', 'stream', 'error']), "$name checks nothing");
+            $lines += (int) array_key_exists('lines', $case['expect']);
+            self::assertNotEmpty(array_intersect(array_keys($case['expect']), ['matches', 'replace', 'stream', 'error', 'lines']), "$name checks nothing");
         }
+        self::assertGreaterThanOrEqual(20, $lines, 'tests/vectors/lines.json not found or nearly empty');
     }
 
     /**
@@ -104,6 +107,10 @@ final class VectorsTest extends TestCase
             }
             self::checkCaptures($name, $m, $hay, $pulled, $expect, ($options['syntax'] ?? 'literal') === 'regex');
             self::checkAnswers($name, $m, $hay, $want, count($patterns));
+        }
+
+        if (array_key_exists('lines', $expect)) {
+            self::checkLines($name, $m, $hay, $expect['lines']);
         }
 
         if (isset($expect['group_names'])) {
@@ -237,6 +244,24 @@ final class VectorsTest extends TestCase
         self::assertSame([$want, $empty, $want], array_map(self::triples(...), $many), "$name: findMany");
         foreach ($many[2] as $h) {
             self::assertSame(substr($hay, $h->start, $h->end - $h->start), $h->text, "$name: findMany Hit::\$text");
+        }
+    }
+
+    /**
+     * countLines() of the haystack, and countFileLines() of a file holding it on one thread
+     * and on two.
+     */
+    private static function checkLines(string $name, Matcher $m, string $hay, mixed $want): void
+    {
+        self::assertIsInt($want, "$name: expect.lines must be an integer");
+        self::assertSame($want, $m->countLines($hay), "$name: countLines");
+        $path = (string) tempnam(sys_get_temp_dir(), 'hayscan-vector-');
+        try {
+            self::assertNotFalse(file_put_contents($path, $hay), "$name: writing $path");
+            self::assertSame($want, $m->countFileLines($path), "$name: countFileLines");
+            self::assertSame($want, $m->countFileLines($path, 2), "$name: countFileLines on 2 threads");
+        } finally {
+            unlink($path);
         }
     }
 
