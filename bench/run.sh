@@ -3,8 +3,9 @@
 #
 #   bench/run.sh            full run: 32 MiB English-like corpus, 5 repetitions (~30 min here)
 #   QUICK=1 bench/run.sh    4 MiB corpus, 3 repetitions, fewer calls (under 6 minutes)
-#   bench/run.sh --only rulesets     only the real-ruleset section (also: SECTIONS=rulesets);
-#                                    the report is still written from every section's latest rows
+#   bench/run.sh --only rulesets     only the real-ruleset section (also: SECTIONS=rulesets;
+#                                    `--only files`: the large-file section); the report is
+#                                    still written from every section's latest rows
 #   bench/run.sh --verify   rerun measurements of the ruleset section whose spread exceeds
 #                           10% (also: VERIFY=1)
 #
@@ -22,13 +23,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SECTIONS="${SECTIONS:-hosts,rulesets}"
+SECTIONS="${SECTIONS:-hosts,files,rulesets}"
 VERIFY="${VERIFY:-0}"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --only) SECTIONS="${2:?--only needs hosts or rulesets}"; shift 2 ;;
+        --only) SECTIONS="${2:?--only needs hosts, files or rulesets}"; shift 2 ;;
         --verify) VERIFY=1; shift ;;
-        *) echo "usage: bench/run.sh [--only hosts|rulesets] [--verify]" >&2; exit 2 ;;
+        *) echo "usage: bench/run.sh [--only hosts|files|rulesets] [--verify]" >&2; exit 2 ;;
     esac
 done
 section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
@@ -149,6 +150,7 @@ version() { "$@" 2>/dev/null | head -1 || true; }
 RUN_FILES=()
 section hosts && RUN_FILES+=("$OUT/machine.json")
 section rulesets && RUN_FILES+=("$OUT/rulesets-run.json")
+section files && RUN_FILES+=("$OUT/files-run.json")
 python3 - "$OUT/run-info.tmp" <<EOF
 import json, os, platform, subprocess, sys
 def first(cmd):
@@ -241,6 +243,15 @@ memory_run() { # memory_run FILE HOST CMD...: one process, its JSON line appende
             "$host" "${MEM_WORKLOAD:-memory}" "memory run failed: $*" >>"$file"
 }
 
+if section files; then
+# One large file by path and in memory (1 and 2 threads), its matching lines, against rg
+# and grep.
+FILE_MB=$([ "$MODE" = quick ] && echo 32 || echo 100)
+run_driver rust-files "$LONG" target/release/hayscan-bench --files --data "$DATA" --mb "$FILE_MB" \
+    --reps "$REPS" --min-rep-ms "$MIN_REP_MS" --dir "$OUT"
+rm -f "$OUT"/hayscan-bench-english-*mb.txt
+fi
+
 if section hosts; then
 : >"$OUT/core-ref.jsonl"
 
@@ -251,11 +262,6 @@ LIT_VERIFY=()
 [ "$VERIFY" = "1" ] && LIT_VERIFY=(--verify)
 run_driver rust-literals "$LONG" target/release/hayscan-bench --literals --data "$DATA" --reps "$((REPS + 2))" \
     --min-rep-ms "$MIN_REP_MS" "${LIT_VERIFY[@]}"
-# One large file by path and in memory (1 and 2 threads) against rg and grep.
-FILE_MB=$([ "$MODE" = quick ] && echo 32 || echo 100)
-run_driver rust-files "$LONG" target/release/hayscan-bench --files --data "$DATA" --mb "$FILE_MB" \
-    --reps "$REPS" --min-rep-ms "$MIN_REP_MS" --dir "$OUT"
-rm -f "$OUT"/hayscan-bench-english-*mb.txt
 core_ref before-c
 run_driver c-hayscan "$LONG" "$BIN/hayscan_driver" "${COMMON[@]}" --min-rep-ms "$MIN_REP_MS"
 if [ -z "$HYPERSCAN_BUILD_ERROR" ]; then

@@ -37,11 +37,10 @@ def load(results):
     mpath = os.path.join(results, "machine.json")
     if os.path.exists(mpath):
         machine = json.load(open(mpath))
-    rs_run = {}
-    rpath = os.path.join(results, "rulesets-run.json")
-    if os.path.exists(rpath):
-        rs_run = json.load(open(rpath))
-    return rows, machine, rs_run
+    def run_info(name):
+        path = os.path.join(results, name)
+        return json.load(open(path)) if os.path.exists(path) else {}
+    return rows, machine, run_info("rulesets-run.json"), run_info("files-run.json")
 
 
 class Rows:
@@ -701,32 +700,49 @@ def section_literals(R):
     return out
 
 
-def section_files(R):
-    """A large file counted by path, in memory on 1 and 2 threads, and by rg and grep
-    (hayscan-bench --files)."""
+# Which job a side of the files section does: every match, or matching lines (-c).
+LINE_SIDES = ("count_file_lines", "count_file_lines_parallel (2 threads)", "rg -F -c -f", "grep -F -c -f")
+
+
+def section_files(R, run):
+    """A large file counted by path, in memory on 1 and 2 threads, its matching lines, and
+    by rg and grep (hayscan-bench --files)."""
     rows = R.find(host="rust", workload="files")
     if not rows:
         return []
     out = ["## Files and threads", "",
            "One file of English text counted by path (`count_file`: 256 KiB reads, memory bounded), the same bytes "
-           "counted in memory on one thread (`count`) and on two (`count_parallel`), and the command-line tools on "
-           "the same file and patterns, interleaved. `rg -c` and `grep -c` count matching lines and stop at a line's "
-           "first match, a smaller job than counting every match; `rg --count-matches` counts every match, the "
-           "same job as `count_file`. CPU time includes the tools' (child processes).", ""]
-    header = ["set", "side", "result", "wall median", "CPU median", "MB/s (wall)", "vs count_file (wall)"]
+           "counted in memory on one thread (`count`) and on two (`count_parallel`), its matching lines "
+           "(`count_file_lines`, grep -c's answer, on one thread and on two), and the command-line tools on the "
+           "same file and patterns, interleaved. Two jobs: counting every match (`count_file`, `count`, "
+           "`rg --count-matches`) and counting the lines that hold a match (`count_file_lines`, `rg -c`, `grep -c`, "
+           "which stop at a line's first match); *vs rg* compares each side with rg doing the same job. "
+           "CPU time includes the tools' (child processes)."]
+    if run:
+        out += ["", f"Run: commit `{run.get('commit')}`, started {run.get('started')}, load before "
+                    f"{' '.join(run.get('load_before', []))}; `bench/run.sh --only files` reruns this section."]
+    out.append("")
+    header = ["set", "side", "job", "result", "wall median", "CPU median", "MB/s (wall)", "vs rg, same job (wall)"]
     body = []
     for st in sorted({r.get("set") for r in rows}, key=str):
         grp = [r for r in rows if r.get("set") == st]
-        base = next((r for r in grp if r.get("api") == "count_file" and r.get("status") == "ok"), None)
+        ok = {r.get("api"): r for r in grp if r.get("status") == "ok"}
         for r in grp:
             if r.get("status") != "ok":
-                body.append([st, r.get("api", ""), "", f"*{r.get('status')}*", "", "", ""])
+                body.append([st, r.get("api", ""), "", "", f"*{r.get('status')}*", "", "", ""])
                 continue
-            vs = fmt_ratio(r["median_s"] / base["median_s"]) if base else "—"
-            body.append([st, r.get("api", ""), f"{r.get('result', 0):,}", fmt_time(r["median_s"]) + spread(r),
-                         fmt_time(r["cpu_median_s"]), fmt_rate(r.get("mbps")), vs])
+            lines = r.get("api") in LINE_SIDES
+            rg = ok.get("rg -F -c -f" if lines else "rg -F --count-matches -f")
+            vs = "—"
+            if rg is not None and rg is not r:
+                vs = fmt_ratio(rg["median_s"] / r["median_s"])
+                if rg.get("result") != r.get("result"):
+                    vs += " (**results differ**)"
+            body.append([st, r.get("api", ""), "lines" if lines else "matches", f"{r.get('result', 0):,}",
+                         fmt_time(r["median_s"]) + spread(r), fmt_time(r["cpu_median_s"]),
+                         fmt_rate(r.get("mbps")), vs])
     out += [table(header, body), "",
-            "*vs count_file* above 1 means the side took longer than `count_file` by that factor.", ""]
+            "*vs rg* above 1 means the side is that many times faster than rg doing the same job.", ""]
     return out
 
 
@@ -1240,7 +1256,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--plots", required=True)
     args = ap.parse_args()
-    rows, machine, rs_run = load(args.results)
+    rows, machine, rs_run, files_run = load(args.results)
     if not rows:
         sys.exit(f"no results in {args.results}")
     R = Rows(rows)
@@ -1262,7 +1278,7 @@ def main():
     doc += section_data(machine, R)
     doc += section_rust(R)
     doc += section_literals(R)
-    doc += section_files(R)
+    doc += section_files(R, files_run)
     doc += section_c(R)
     for host in ("php", "ruby", "node"):
         doc += section_host(R, host)
