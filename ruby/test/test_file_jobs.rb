@@ -384,6 +384,8 @@ class TestFileJobs < Minitest::Test
       replace_all: -> { m.replace_all(hay, "x") }, replace: -> { m.replace(hay) { "x" } },
       match_many?: -> { m.match_many?([hay]) }, count_many: -> { m.count_many([hay]) },
       find_many: -> { m.find_many([hay]) }, count_file: -> { m.count_file(@path) },
+      count_lines: -> { m.count_lines(hay) }, count_file_lines: -> { m.count_file_lines(@path) },
+      count_file_lines_threads: -> { m.count_file_lines(@path, threads: 2) },
       scan_file: -> { m.scan_file(@path) { nil } }, replace_file: -> { m.replace_file(@path, out, "x") }
     }
     ticks = 0

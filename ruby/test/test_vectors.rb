@@ -5,6 +5,7 @@
 
 require_relative "test_helper"
 require "base64"
+require "tmpdir"
 
 class TestVectors < Minitest::Test
   VECTOR_DIR = File.join(HayscanTestHelpers::REPO, "tests", "vectors")
@@ -96,6 +97,10 @@ class TestVectors < Minitest::Test
         end
         if (st = expect["stream"])
           check_stream(name, m, hay, st.fetch("chunks"), st["matches"] || expect.fetch("matches"))
+          checks += 1
+        end
+        if (want = expect["lines"])
+          check_lines(name, m, hay, want)
           checks += 1
         end
       ensure
@@ -221,6 +226,21 @@ class TestVectors < Minitest::Test
       got = m.replace(hay) { |x| pick.call(x) }
       assert_equal out.b, got.b, "#{name}: replace"
       assert_equal hay.encoding, got.encoding, "#{name}: replace keeps the encoding"
+    end
+  end
+
+  # count_lines of the haystack (as given and binary), and count_file_lines of a file
+  # holding it, on the calling thread and split between one and two native threads.
+  def check_lines(name, m, hay, want)
+    assert_equal want, m.count_lines(hay), "#{name}: count_lines"
+    assert_equal want, m.count_lines(hay.b), "#{name}: count_lines (binary haystack)"
+    Dir.mktmpdir("hayscan-vectors") do |dir|
+      path = File.join(dir, "haystack.txt")
+      File.binwrite(path, hay)
+      assert_equal want, m.count_file_lines(path), "#{name}: count_file_lines"
+      [1, 2].each do |t|
+        assert_equal want, m.count_file_lines(path, threads: t), "#{name}: count_file_lines(threads: #{t})"
+      end
     end
   end
 

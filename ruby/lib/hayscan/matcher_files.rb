@@ -1,10 +1,10 @@
 # frozen_string_literal: true
 
 module Hayscan
-  # Matcher's methods over files by path: #count_file, #scan_file and #replace_file. The
-  # library opens and reads the file, so it never becomes a Ruby String (memory stays
-  # bounded), and the reading and scanning run without the GVL: threads scan files in
-  # parallel. Included in Matcher.
+  # Matcher's methods over files by path: #count_file, #count_file_lines, #scan_file and
+  # #replace_file. The library opens and reads the file, so it never becomes a Ruby
+  # String (memory stays bounded), and the reading and scanning run without the GVL:
+  # threads scan files in parallel. Included in Matcher.
   module MatcherFiles
     # Bytes #scan_file reads from the file at once to give a batch's matches their text
     # (regex and case-insensitive sets); a batch spread wider reads each match alone.
@@ -24,24 +24,19 @@ module Hayscan
     # overlap of the longest pattern. Leftmost literal sets, pipes and files under 1 MiB
     # per thread are counted on one thread.
     def count_file(path, threads: nil)
-      path = file_path(path)
-      n = threads.nil? ? nil : limit(:threads, threads, Matcher::SIZE_MAX)
-      out = FFI::MemoryPointer.new(:size_t)
-      handle = enter_unlocked
-      begin
-        status = if n.nil?
-                   Native.hayscan_matcher_count_file(handle, path, path.bytesize, out)
-                 else
-                   Native.hayscan_matcher_count_file_parallel(handle, path, path.bytesize, n, out)
-                 end
-        error = Status.error_for(status) unless status == Status::OK
-      ensure
-        leave_unlocked
-      end
-      raise file_error(path, error) if status == Status::FILE
-      raise error if error
+      file_count(path, threads, :hayscan_matcher_count_file, :hayscan_matcher_count_file_parallel)
+    end
 
-      out.read(:size_t)
+    # The number of lines of the file at +path+ (String or Pathname) in which a pattern
+    # matches: #count_lines of its bytes (grep -c's answer; #count_file counts matches),
+    # read by the library in chunks with the GVL released, so memory stays bounded and
+    # threads count files in parallel. Errors are #count_file's (Errno::ENOENT,
+    # Errno::EISDIR, ..., TypeError, ClosedError). With `threads: n`, a regular file is
+    # split at line starts between up to n native threads (0: the available cores, at
+    # most 8), with the same answer in every kind; pipes and files under 1 MiB per thread
+    # are counted on one thread.
+    def count_file_lines(path, threads: nil)
+      file_count(path, threads, :hayscan_matcher_count_file_lines, :hayscan_matcher_count_file_lines_parallel)
     end
 
     # Yields each match in the file at +path+ (String or Pathname), in order, as a
@@ -102,6 +97,29 @@ module Hayscan
     end
 
     private
+
+    # A count of the file at `path` by the library, without the GVL: the native function
+    # `single`, or `parallel` with the thread count when `threads` is given.
+    def file_count(path, threads, single, parallel)
+      path = file_path(path)
+      n = threads.nil? ? nil : limit(:threads, threads, Matcher::SIZE_MAX)
+      out = FFI::MemoryPointer.new(:size_t)
+      handle = enter_unlocked
+      begin
+        status = if n.nil?
+                   Native.public_send(single, handle, path, path.bytesize, out)
+                 else
+                   Native.public_send(parallel, handle, path, path.bytesize, n, out)
+                 end
+        error = Status.error_for(status) unless status == Status::OK
+      ensure
+        leave_unlocked
+      end
+      raise file_error(path, error) if status == Status::FILE
+      raise error if error
+
+      out.read(:size_t)
+    end
 
     def file_path(path)
       path = path.to_path if path.respond_to?(:to_path)

@@ -273,6 +273,7 @@ module Hayscan
     { hayscan_matcher_is_match: %i[pointer pointer size_t pointer],
       hayscan_matcher_find: %i[pointer pointer size_t pointer pointer],
       hayscan_matcher_count: %i[pointer pointer size_t pointer],
+      hayscan_matcher_count_lines: %i[pointer pointer size_t pointer],
       hayscan_matcher_replace_all: %i[pointer pointer size_t pointer size_t pointer pointer],
       hayscan_iter_next: %i[pointer pointer size_t pointer],
       # Answers without a match object per match, and the calls over many inputs.
@@ -290,6 +291,10 @@ module Hayscan
     attach_function :hayscan_matcher_count_file, %i[pointer pointer size_t pointer], :int32,
                     blocking: true
     attach_function :hayscan_matcher_count_file_parallel, %i[pointer pointer size_t size_t pointer], :int32,
+                    blocking: true
+    attach_function :hayscan_matcher_count_file_lines, %i[pointer pointer size_t pointer], :int32,
+                    blocking: true
+    attach_function :hayscan_matcher_count_file_lines_parallel, %i[pointer pointer size_t size_t pointer], :int32,
                     blocking: true
 
     # count on several threads: the GVL twin for short inputs (counted on the calling
