@@ -71,6 +71,14 @@ export declare function countByPattern(matcher: MatcherHandle, haystack: string 
 export declare function countFile(matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle): Promise<TaskReport<undefined>>
 
 /**
+ * Counts the lines of the file at `path` in which a pattern matches (grep -c's answer,
+ * in the report's `matches`) on the libuv pool, reading it in chunks. `threads` other
+ * than 1 (0: the available cores, at most 8) splits a regular file at line starts
+ * between threads (`Matcher::count_file_lines_parallel`); the answer is the same.
+ */
+export declare function countFileLines(matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle): Promise<TaskReport<undefined>>
+
+/**
  * Number of matches of `matcher` (literal syntax) in `haystack`, a string without
  * characters above U+00FF, read as Latin-1 `chunk` characters at a time: each chunk is
  * copied (`slice`, which must be `String.prototype.slice`, then a memcpy) into a buffer
@@ -81,6 +89,12 @@ export declare function countFile(matcher: MatcherHandle, path: string | Uint8Ar
  * whose Latin-1 answers equal their UTF-8 ones.
  */
 export declare function countLatin1(matcher: MatcherHandle, haystack: string, slice: Function, chunk: number, widen: boolean): number
+
+/**
+ * Number of lines of `haystack` in which a pattern matches (every match kind gives the
+ * same answer; a set with an empty pattern counts every line, empty lines too).
+ */
+export declare function countLines(matcher: MatcherHandle, haystack: string | Uint8Array): number
 
 /** Per input of `inputs`, its number of matches. */
 export declare function countMany(matcher: MatcherHandle, inputs: Array<string | Uint8Array>): Float64Array

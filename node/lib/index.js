@@ -10,7 +10,8 @@ const { Transform } = require('node:stream')
 const native = require('./binding.js')
 
 const { ErrorCode, HayscanError, AbortError, invalid } = require('./errors.js')
-const { taskOptions, integer, run, filePath, withPath } = require('./tasks.js')
+const { taskOptions, integer, run, filePath, withPath, fileCount } = require('./tasks.js')
+const { countLines, countFileLines } = require('./lines.js')
 const { input, isTextNeedingUnits, latin1Exact, countInChunks } = require('./input.js')
 
 // Errors created by the addon in this environment (thread) are HayscanErrors.
@@ -204,6 +205,14 @@ class Matcher {
       if (n !== undefined) return n
     }
     return native.count(this.#m, input(haystack, false, this.#latin1))
+  }
+
+  /**
+   * Number of lines (split at `\n`; a final line without one counts) in which a pattern
+   * matches: grep -c's answer, where `count` is the number of matches.
+   */
+  countLines (haystack) {
+    return countLines(this.#m, haystack, this.#latin1)
   }
 
   /**
@@ -487,15 +496,16 @@ class Matcher {
   }
 
   /** Number of matches in the file at `path`, read in chunks on the libuv pool. */
-  async countFile (path, options) {
-    const { signal, threads = 1 } = taskOptions(options, ['signal', 'threads'])
-    integer(threads, 0, 'options.threads')
-    const file = filePath(path, 'path')
-    try {
-      return (await run(signal, (token) => native.countFile(this.#m, file, threads, token))).matches
-    } catch (err) {
-      throw withPath(err, file)
-    }
+  countFile (path, options) {
+    return fileCount(native.countFile, this.#m, path, options)
+  }
+
+  /**
+   * Number of lines of the file at `path` in which a pattern matches (see `countLines`),
+   * read in chunks on the libuv pool; options and errors as `countFile`.
+   */
+  countFileLines (path, options) {
+    return countFileLines(this.#m, path, options)
   }
 
   /**

@@ -76,4 +76,20 @@ function withPath (err, path) {
   return err
 }
 
-module.exports = { taskOptions, integer, run, filePath, withPath }
+/**
+ * A count of the file at `path` by `count(m, file, threads, token)` (`native.countFile`,
+ * `native.countFileLines`) for the matcher handle `m`: options `{ signal, threads }`
+ * (default 1 thread), IO errors carrying the path.
+ */
+async function fileCount (count, m, path, options) {
+  const { signal, threads = 1 } = taskOptions(options, ['signal', 'threads'])
+  integer(threads, 0, 'options.threads')
+  const file = filePath(path, 'path')
+  try {
+    return (await run(signal, (token) => count(m, file, threads, token))).matches
+  } catch (err) {
+    throw withPath(err, file)
+  }
+}
+
+module.exports = { taskOptions, integer, run, filePath, withPath, fileCount }

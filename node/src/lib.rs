@@ -26,6 +26,7 @@ mod typed_array;
 pub mod answers;
 pub mod cancel;
 pub mod latin1;
+pub mod lines;
 pub mod matcher;
 pub mod stream;
 pub mod task;

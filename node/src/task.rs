@@ -1,5 +1,6 @@
 //! Scans on the libuv pool, as Promises: `countAsync`, `findAllAsync`, `replaceAllAsync`
-//! over a string or `Uint8Array`, and `countFile`, `scanFile`, `replaceFile` by path.
+//! over a string or `Uint8Array`, and `countFile`, `countFileLines`, `scanFile`,
+//! `replaceFile` by path.
 //!
 //! Each call builds one [`ScanTask`] (napi-rs `AsyncTask`) on the JavaScript thread: a
 //! counted reference to the compiled set (so `close()` during the task is safe: the
@@ -27,6 +28,7 @@ use crate::cancel;
 use crate::delivery::Delivery;
 use crate::error::{core_error, throw, Code};
 use crate::haystack;
+use crate::lines;
 use crate::live::Live;
 use crate::matcher::{output, slot};
 use crate::pinned::{pin, Pinned};
@@ -36,6 +38,8 @@ use crate::typed_array::typed_array;
 enum Work {
     /// Count; more than one thread (0: the available cores) uses `count_parallel`.
     Count { threads: usize },
+    /// Count the file's matching lines (`crate::lines::file_lines`).
+    CountLines { threads: usize },
     /// Every match, as flat `[pattern, start, end, ...]` offsets in the caller's units.
     FindAll,
     /// The input with every match replaced.
@@ -108,6 +112,13 @@ impl ScanTask {
                 Ok((Produced::Nothing, outcome))
             }
             Work::Count { .. } => Ok((Produced::Nothing, m.count_source(source, cancel)?)),
+            Work::CountLines { threads } => {
+                let Source::File(path) = source else {
+                    unreachable!("countFileLines tasks read a file")
+                };
+                let outcome = lines::file_lines(m, path, *threads, cancel)?;
+                Ok((Produced::Nothing, outcome))
+            }
             Work::FindAll => {
                 let bytes = self.input.bytes();
                 let mut units = self.input.units();
@@ -371,6 +382,28 @@ pub fn count_file(
     let cancel = cancel::flag(&env, &token)?;
     let input = Pinned::file(read_path(&env, &path, "path")?);
     task(&env, &matcher, input, Work::Count { threads }, cancel)
+}
+
+/// Counts the lines of the file at `path` in which a pattern matches (grep -c's answer,
+/// in the report's `matches`) on the libuv pool, reading it in chunks. `threads` other
+/// than 1 (0: the available cores, at most 8) splits a regular file at line starts
+/// between threads (`Matcher::count_file_lines_parallel`); the answer is the same.
+#[napi(
+    catch_unwind,
+    ts_args_type = "matcher: MatcherHandle, path: string | Uint8Array, threads: number, token: CancelHandle",
+    ts_return_type = "Promise<TaskReport<undefined>>"
+)]
+pub fn count_file_lines(
+    env: Env,
+    matcher: Unknown<'_>,
+    path: Unknown<'_>,
+    threads: f64,
+    token: Unknown<'_>,
+) -> Result<AsyncTask<ScanTask>> {
+    let threads = read_count(&env, threads, 0.0, "threads")?;
+    let cancel = cancel::flag(&env, &token)?;
+    let input = Pinned::file(read_path(&env, &path, "path")?);
+    task(&env, &matcher, input, Work::CountLines { threads }, cancel)
 }
 
 /// Scans the file at `path` on the libuv pool; `onBatch(flat)` receives the matches on

@@ -131,7 +131,13 @@ it('npm pack → npm install into an empty project → require, import and tsc w
     new Matcher(['a'], { wholeWords: 1 })
     // @ts-expect-error: the inputs are a list
     w.isMatchMany('cat')
-    void counts; void ids; void firsts; void byteFirsts; void colPattern; void colStart; void many; void manyCounts; void found; void foundBytes
+    const lines: number = w.countLines(Buffer.from('cat cat'))
+    const fileLines: Promise<number> = w.countFileLines(new URL('file:///tmp/x'), { threads: 2, signal: AbortSignal.timeout(1) })
+    // @ts-expect-error: numbers are not haystacks
+    w.countLines(42)
+    // @ts-expect-error: countFileLines takes no batch option
+    void w.countFileLines('x', { batch: 2 })
+    void lines; void fileLines; void counts; void ids; void firsts; void byteFirsts; void colPattern; void colStart; void many; void manyCounts; void found; void foundBytes
     void t; void b; void first; void out; void outBytes; void report; void names
   `
   fs.writeFileSync(path.join(project, 'usage.ts'), usage)

@@ -4,7 +4,8 @@
 // haystack is valid UTF-8, with string input (offsets converted to UTF-16 here). Each run
 // has an async pass: countAsync (one and two threads), findAllAsync and replaceAllAsync
 // give the sync answers, and for literal sets over Buffers so do countFile and scanFile on
-// the haystack written to a file.
+// the haystack written to a file. `expect.lines` is checked by countLines, and by
+// countFileLines (one and two threads) on the haystack written to a file.
 
 const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
@@ -32,7 +33,7 @@ function asText (buf) {
 // Every option and expectation this runner knows; a vector using another one fails
 // instead of being half-run (tests/vectors/README.md: never skip silently).
 const OPTION_KEYS = ['syntax', 'match_kind', 'case_insensitive', 'ascii_classes', 'whole_words', 'max_line_len']
-const EXPECT_KEYS = ['matches', 'captures', 'group_names', 'replace', 'stream', 'error']
+const EXPECT_KEYS = ['matches', 'captures', 'group_names', 'replace', 'stream', 'error', 'lines']
 
 function options (o) {
   if (!o) return undefined
@@ -237,6 +238,18 @@ async function checkAsync (m, hay, c, want, text) {
   }
 }
 
+// `count_lines`, in memory and of the haystack's bytes written to a file (the file only
+// once per case: its bytes are the same in every mode).
+async function checkLines (m, hay, hayBytes, want, mode) {
+  assert.equal(m.countLines(hay), want, 'countLines')
+  if (mode !== 'buffer') return
+  const file = path.join(TMP, `case-${fileSeq++}`)
+  fs.writeFileSync(file, hayBytes)
+  assert.equal(await m.countFileLines(file), want, 'countFileLines')
+  assert.equal(await m.countFileLines(file, { threads: 2 }), want, 'countFileLines, 2 threads')
+  fs.rmSync(file)
+}
+
 async function runCase (c, mode) {
   const patternBytes = c.patterns.map(bytes)
   // Patterns as JS strings where they are text (as users write them), else Buffers;
@@ -271,6 +284,7 @@ async function runCase (c, mode) {
         assert.deepEqual(m.groupNames(pattern), names, `group names of pattern ${pattern}`)
       })
     }
+    if (expect.lines !== undefined) await checkLines(m, hay, hayBytes, expect.lines, mode)
     if (expect.replace) checkReplace(m, hay, expect.replace, text !== null)
     if (expect.stream) {
       const wantBytes = expect.stream.matches || expect.matches
