@@ -496,7 +496,7 @@ class Matcher {
   }
 
   /** Number of matches in the file at `path`, read in chunks on the libuv pool. */
-  countFile (path, options) {
+  async countFile (path, options) {
     return fileCount(native.countFile, this.#m, path, options)
   }
 
@@ -504,7 +504,7 @@ class Matcher {
    * Number of lines of the file at `path` in which a pattern matches (see `countLines`),
    * read in chunks on the libuv pool; options and errors as `countFile`.
    */
-  countFileLines (path, options) {
+  async countFileLines (path, options) {
     return countFileLines(this.#m, path, options)
   }
 
