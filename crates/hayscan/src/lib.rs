@@ -31,6 +31,7 @@ pub(crate) mod matcher;
 mod parallel;
 mod regex;
 mod stream;
+mod walk;
 mod words;
 
 pub use error::{Error, Result};

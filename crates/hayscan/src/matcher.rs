@@ -11,6 +11,7 @@ use aho_corasick::{self as ac, AhoCorasick, AhoCorasickKind};
 
 use crate::fold;
 use crate::regex::{RegexSet, SetCursor};
+use crate::walk::Walker;
 use crate::words::{self, WordChars};
 use crate::{Captures, Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
 
@@ -54,6 +55,8 @@ pub struct Matcher {
     pattern_count: usize,
     /// Longest literal pattern in bytes (0 for regex sets); bounds stream buffering.
     max_pattern_len: usize,
+    /// Overlapping plain literal sets: the DFA `count` walks four ways (see `walk`).
+    walker: Option<Walker>,
 }
 
 /// Where a resumable search stands. Obtained from [`Matcher::cursor`] and advanced by
@@ -93,12 +96,17 @@ impl Matcher {
             Syntax::Literal => patterns.iter().map(|p| p.as_ref().len()).max().unwrap_or(0),
             Syntax::Regex => 0,
         };
-        Ok(Matcher {
+        let mut matcher = Matcher {
             engine,
             options: options.clone(),
             pattern_count: patterns.len(),
             max_pattern_len,
-        })
+            walker: None,
+        };
+        if options.match_kind == MatchKind::Overlapping && matcher.plain_automaton().is_some() {
+            matcher.walker = Walker::new(patterns, options.case_insensitive);
+        }
+        Ok(matcher)
     }
 
     /// The options the matcher was built with.
@@ -118,10 +126,12 @@ impl Matcher {
 
     /// Heap memory used by the compiled automaton, in bytes.
     pub fn memory_usage(&self) -> usize {
-        match &self.engine {
-            Engine::Literal { ac, .. } => ac.memory_usage(),
-            Engine::Regex(set) => set.memory_usage(),
-        }
+        let walker = self.walker.as_ref().map_or(0, Walker::memory_usage);
+        walker
+            + match &self.engine {
+                Engine::Literal { ac, .. } => ac.memory_usage(),
+                Engine::Regex(set) => set.memory_usage(),
+            }
     }
 
     /// True if any pattern matches anywhere in `haystack`.
@@ -180,6 +190,13 @@ impl Matcher {
 
     /// Number of matches.
     pub fn count(&self, haystack: &[u8]) -> usize {
+        if let Some(n) = self
+            .walker
+            .as_ref()
+            .and_then(|w| self.walk_count(w, haystack))
+        {
+            return n;
+        }
         let mut n = 0;
         let _ = self.each(haystack, |_| {
             n += 1;

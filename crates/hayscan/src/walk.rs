@@ -1,0 +1,241 @@
+//! Counting an overlapping literal set by walking its DFA over four parts of the haystack
+//! at once.
+//!
+//! Why it exists: on text dense with matches an overlapping count is one DFA transition
+//! per byte, and each transition is a load whose address is the previous load's result,
+//! so the CPU waits on one load at a time (the latency of L1, or of L2/L3 once the DFA
+//! outgrows L1). aho-corasick builds no prefilter for such sets (standard semantics, first
+//! bytes covering the alphabet), so nothing skips. Four walks over four parts of the
+//! haystack, interleaved in one loop, are independent chains: four loads in flight
+//! instead of one. 32 MiB of English text: 1,000 dense keywords 228 → 111 ms, 10 keywords
+//! 74 → 45 ms, 10,000 keywords (a 24 MB DFA, where the single walk is cache-bound) 467 →
+//! 377 ms.
+//!
+//! Exactness: part `i` starts `longest - 1` bytes before its boundary and counts only the
+//! matches that end after it. A match ending at `e` starts at `e - longest` or later, so
+//! the walk has read all of it; and once a walk has read `longest` bytes its state is the
+//! whole-haystack state (a DFA state is the longest suffix read that is a prefix of a
+//! pattern, at most `longest` bytes). Each match is counted by exactly one part, as in
+//! `parallel`.
+//!
+//! When: [`Matcher::count`] of overlapping literal sets without empty patterns, whole words
+//! or folding (the plain automaton), with at most [`WALK_MAX_PATTERN_BYTES`] of patterns,
+//! no prefilter, on a haystack of at least [`WALK_MIN_HAYSTACK`] bytes and 64 bytes per
+//! pattern byte (the DFA's build is paid once, on the first such count, and then kept:
+//! 5 ms and 1.6 MB for 1,000 words, 59 ms and 24 MB for 10,000). Sets with a prefilter
+//! keep aho-corasick's search, which skips: their count is not a walk over every byte.
+
+use std::sync::OnceLock;
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, Anchored};
+
+use crate::Matcher;
+
+/// Largest total of pattern bytes whose DFA is built for walking.
+pub(crate) const WALK_MAX_PATTERN_BYTES: usize = 100_000;
+/// Smallest haystack counted by walking.
+pub(crate) const WALK_MIN_HAYSTACK: usize = 1 << 20;
+/// Walks interleaved in one loop.
+const WAYS: usize = 4;
+
+/// The patterns an overlapping set keeps for its walking DFA, and the DFA once built.
+#[derive(Debug)]
+pub(crate) struct Walker {
+    patterns: Box<[Box<[u8]>]>,
+    total: usize,
+    ascii_case_insensitive: bool,
+    dfa: OnceLock<Option<dfa::DFA>>,
+}
+
+impl Walker {
+    /// A walker for an overlapping plain set, if it is small enough.
+    pub(crate) fn new<P: AsRef<[u8]>>(
+        patterns: &[P],
+        ascii_case_insensitive: bool,
+    ) -> Option<Walker> {
+        let total: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
+        (total <= WALK_MAX_PATTERN_BYTES).then(|| Walker {
+            patterns: patterns.iter().map(|p| p.as_ref().into()).collect(),
+            total,
+            ascii_case_insensitive,
+            dfa: OnceLock::new(),
+        })
+    }
+
+    /// The DFA, built on first use; `None` if it has a prefilter (or does not build).
+    fn dfa(&self) -> Option<&dfa::DFA> {
+        self.dfa
+            .get_or_init(|| {
+                dfa::Builder::new()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .ascii_case_insensitive(self.ascii_case_insensitive)
+                    .build(self.patterns.iter())
+                    .ok()
+                    .filter(|d| d.prefilter().is_none())
+            })
+            .as_ref()
+    }
+
+    /// Memory of the DFA, if built.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.dfa
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, |d| d.memory_usage())
+            + self.total
+    }
+}
+
+impl Matcher {
+    /// The overlapping count of `hay` by walking, if this set and haystack take it.
+    pub(crate) fn walk_count(&self, walker: &Walker, hay: &[u8]) -> Option<usize> {
+        if hay.len() < WALK_MIN_HAYSTACK.max(64 * walker.total) {
+            return None;
+        }
+        Some(count(walker.dfa()?, hay, self.max_pattern_len()))
+    }
+}
+
+/// Overlapping matches of `aut` (standard semantics, no prefilter) in `hay`, which is at
+/// least `WAYS` times `longest` bytes long.
+// `j` indexes four parts at once: that is the interleaving.
+#[allow(clippy::needless_range_loop)]
+fn count<A: Automaton>(aut: &A, hay: &[u8], longest: usize) -> usize {
+    let len = hay.len();
+    let start = aut.start_state(Anchored::No).expect("unanchored search");
+    let bounds: [usize; WAYS + 1] = std::array::from_fn(|i| len * i / WAYS);
+    // Each part's state at its boundary, from `longest - 1` bytes before it.
+    let mut sid: [_; WAYS] = std::array::from_fn(|i| {
+        let from = bounds[i].saturating_sub(longest.saturating_sub(1));
+        hay[from..bounds[i]]
+            .iter()
+            .fold(start, |s, &b| aut.next_state(Anchored::No, s, b))
+    });
+    let parts: [&[u8]; WAYS] = std::array::from_fn(|i| &hay[bounds[i]..bounds[i + 1]]);
+    let common = parts.iter().map(|p| p.len()).min().unwrap_or(0);
+    let mut n = 0;
+    for j in 0..common {
+        for i in 0..WAYS {
+            let s = aut.next_state(Anchored::No, sid[i], parts[i][j]);
+            sid[i] = s;
+            if aut.is_special(s) && aut.is_match(s) {
+                n += aut.match_len(s);
+            }
+        }
+    }
+    for i in 0..WAYS {
+        let mut s = sid[i];
+        for &b in &parts[i][common..] {
+            s = aut.next_state(Anchored::No, s, b);
+            if aut.is_special(s) && aut.is_match(s) {
+                n += aut.match_len(s);
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk against aho-corasick's overlapping search, over haystacks whose part
+    /// boundaries fall inside matches, with patterns of every length up to `longest`.
+    #[test]
+    fn the_walk_counts_what_the_overlapping_search_finds() {
+        let patterns = [
+            "a",
+            "ab",
+            "abc",
+            "abcab",
+            "bca",
+            "cab",
+            "ca",
+            "bb",
+            "abcabcabca",
+        ];
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(patterns)
+            .unwrap();
+        // Three start bytes would give this set a prefilter: walk its DFA without one.
+        let walking = |patterns: &[&str], ci: bool| {
+            dfa::Builder::new()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .ascii_case_insensitive(ci)
+                .prefilter(false)
+                .build(patterns)
+                .unwrap()
+        };
+        let dfa = &walking(&patterns, false);
+        let longest = 10;
+        let mut seed = 7u64;
+        for len in [40, 41, 42, 43, 97, 1000, 4099] {
+            for _ in 0..20 {
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        b"abcx"[(seed >> 61) as usize % 4]
+                    })
+                    .collect();
+                let want = ac.find_overlapping_iter(&hay).count();
+                assert_eq!(
+                    count(dfa, &hay, longest),
+                    want,
+                    "{}",
+                    String::from_utf8_lossy(&hay)
+                );
+            }
+        }
+        // Case-insensitive sets walk with the same folding.
+        // AB Bc ab | ab bc | bc BC | AB | Ab
+        assert_eq!(
+            count(&walking(&["ab", "BC"], true), b"ABcab abc bcBC AB Ab", 2),
+            9
+        );
+    }
+
+    /// `Matcher::count` walks a large haystack (its DFA appears in `memory_usage`) and
+    /// gives the overlapping search's count, with and without ASCII case folding.
+    #[test]
+    fn count_walks_large_haystacks() {
+        let words = [
+            "the", "he", "e t", "then", "hen", "a", "at", "tea", "eat", "ate", "ten", "net", "n",
+        ];
+        let mut hay = Vec::new();
+        let mut seed = 1u64;
+        while hay.len() < 2 * WALK_MIN_HAYSTACK + 3 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            hay.extend_from_slice(words[(seed >> 59) as usize % words.len()].as_bytes());
+            hay.push(if seed & 1 == 0 { b' ' } else { b'T' });
+        }
+        for case_insensitive in [false, true] {
+            let opts = crate::Options {
+                match_kind: crate::MatchKind::Overlapping,
+                case_insensitive,
+                ..crate::Options::default()
+            };
+            let m = Matcher::new(&words, &opts).unwrap();
+            let before = m.memory_usage();
+            let want = m.find_iter(&hay).count();
+            assert_eq!(m.count(&hay[..1000]), m.find_iter(&hay[..1000]).count());
+            assert_eq!(m.memory_usage(), before, "a small haystack is not walked");
+            assert_eq!(m.count(&hay), want);
+            assert!(m.memory_usage() > before, "the walking DFA was built");
+        }
+    }
+
+    #[test]
+    fn sets_with_a_prefilter_are_not_walked() {
+        // A rare byte in every pattern: aho-corasick skips to it.
+        let walker = Walker::new(&["xqzj", "yqzj", "wqzj"], false).unwrap();
+        assert!(walker.dfa().is_none());
+        let big = vec![b"abcdefghij".to_vec(); WALK_MAX_PATTERN_BYTES / 10 + 1];
+        assert!(Walker::new(&big, false).is_none());
+    }
+}
