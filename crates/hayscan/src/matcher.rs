@@ -104,7 +104,7 @@ impl Matcher {
             walker: None,
         };
         if options.match_kind == MatchKind::Overlapping && matcher.plain_automaton().is_some() {
-            matcher.walker = Walker::new(patterns, options.case_insensitive);
+            matcher.walker = Walker::new(patterns, options.case_insensitive, DFA_MAX_PATTERN_BYTES);
         }
         Ok(matcher)
     }
@@ -190,10 +190,11 @@ impl Matcher {
 
     /// Number of matches.
     pub fn count(&self, haystack: &[u8]) -> usize {
+        let longest = self.max_pattern_len;
         if let Some(n) = self
             .walker
             .as_ref()
-            .and_then(|w| self.walk_count(w, haystack))
+            .and_then(|w| w.count(haystack, longest))
         {
             return n;
         }

@@ -182,3 +182,37 @@ fn repetition_limits_name_the_pattern_and_can_be_raised() {
         Err(Error::InvalidPattern { index: 1, .. })
     ));
 }
+
+/// An overlapping count of a large haystack walks the set's DFA four ways (see `walk`: the
+/// DFA shows in `memory_usage` once built) and gives the overlapping search's count, with
+/// and without ASCII case folding; a small haystack is not walked.
+#[test]
+fn overlapping_counts_of_large_haystacks_walk_and_agree() {
+    let words = [
+        "the", "he", "e t", "then", "hen", "a", "at", "tea", "eat", "ate", "ten", "net", "n",
+    ];
+    let mut hay = Vec::new();
+    let mut seed = 1u64;
+    while hay.len() < (2 << 20) + 3 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        hay.extend_from_slice(words[(seed >> 59) as usize % words.len()].as_bytes());
+        hay.push(if seed & 1 == 0 { b' ' } else { b'T' });
+    }
+    for case_insensitive in [false, true] {
+        let opts = Options {
+            match_kind: MatchKind::Overlapping,
+            case_insensitive,
+            ..Options::default()
+        };
+        let m = Matcher::new(&words, &opts).unwrap();
+        let before = m.memory_usage();
+        assert_eq!(m.count(&hay[..1000]), m.find_iter(&hay[..1000]).count());
+        assert_eq!(m.memory_usage(), before, "a small haystack is not walked");
+        let want = m.find_iter(&hay).count();
+        assert_eq!(m.count(&hay), want);
+        assert!(m.memory_usage() > before, "the walking DFA was built");
+        assert_eq!(m.count_parallel(&hay, 2), want);
+    }
+}
