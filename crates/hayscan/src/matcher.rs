@@ -550,6 +550,11 @@ impl Matcher {
         }
     }
 
+    /// Overlapping plain sets: the walker `count` uses (see `walk`).
+    pub(crate) fn walker(&self) -> Option<&Walker> {
+        self.walker.as_ref()
+    }
+
     /// True if haystacks are folded before searching.
     pub(crate) fn folds(&self) -> bool {
         matches!(self.engine, Engine::Literal { fold: true, .. })

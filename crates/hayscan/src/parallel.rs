@@ -142,7 +142,15 @@ impl Matcher {
                 .iter()
                 .map(|&(start, end)| {
                     scope.spawn(move || {
-                        if overlapping {
+                        let walked = (overlapping && !collect)
+                            .then(|| self.walker()?.count_span(hay, start, end, longest))
+                            .flatten();
+                        if let Some(count) = walked {
+                            Segment {
+                                count,
+                                ..Segment::new(start, end)
+                            }
+                        } else if overlapping {
                             overlapping_segment(ac, hay, start, end, longest, collect)
                         } else {
                             leftmost_segment(ac, hay, start, end, collect)

@@ -90,27 +90,38 @@ impl Walker {
     /// The overlapping count of `hay` by walking, if this haystack takes it; `longest` is
     /// the longest pattern's length.
     pub(crate) fn count(&self, hay: &[u8], longest: usize) -> Option<usize> {
-        if hay.len() < WALK_MIN_HAYSTACK.max(64 * self.total) {
+        self.count_span(hay, 0, hay.len(), longest)
+    }
+
+    /// The overlapping matches of `hay` whose end falls in `(start, end]`, by walking, if
+    /// this span takes it (`parallel`'s segments).
+    pub(crate) fn count_span(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        longest: usize,
+    ) -> Option<usize> {
+        if end - start < WALK_MIN_HAYSTACK.max(64 * self.total) {
             return None;
         }
-        Some(count(self.dfa()?, hay, longest))
+        Some(count(self.dfa()?, hay, start, end, longest))
     }
 }
 
-/// Overlapping matches of `aut` (standard semantics, no prefilter) in `hay`, which is at
-/// least `WAYS` times `longest` bytes long.
+/// Overlapping matches of `aut` (standard semantics, no prefilter) in `hay` whose end falls
+/// in `(start, end]`, reading from `longest - 1` bytes before `start`.
 // `j` indexes four parts at once: that is the interleaving.
 #[allow(clippy::needless_range_loop)]
-fn count<A: Automaton>(aut: &A, hay: &[u8], longest: usize) -> usize {
-    let len = hay.len();
-    let start = aut.start_state(Anchored::No).expect("unanchored search");
-    let bounds: [usize; WAYS + 1] = std::array::from_fn(|i| len * i / WAYS);
+fn count<A: Automaton>(aut: &A, hay: &[u8], start: usize, end: usize, longest: usize) -> usize {
+    let first = aut.start_state(Anchored::No).expect("unanchored search");
+    let bounds: [usize; WAYS + 1] = std::array::from_fn(|i| start + (end - start) * i / WAYS);
     // Each part's state at its boundary, from `longest - 1` bytes before it.
     let mut sid: [_; WAYS] = std::array::from_fn(|i| {
         let from = bounds[i].saturating_sub(longest.saturating_sub(1));
         hay[from..bounds[i]]
             .iter()
-            .fold(start, |s, &b| aut.next_state(Anchored::No, s, b))
+            .fold(first, |s, &b| aut.next_state(Anchored::No, s, b))
     });
     let parts: [&[u8]; WAYS] = std::array::from_fn(|i| &hay[bounds[i]..bounds[i + 1]]);
     let common = parts.iter().map(|p| p.len()).min().unwrap_or(0);
@@ -182,18 +193,22 @@ mod tests {
                     })
                     .collect();
                 let want = ac.find_overlapping_iter(&hay).count();
-                assert_eq!(
-                    count(dfa, &hay, longest),
-                    want,
-                    "{}",
-                    String::from_utf8_lossy(&hay)
-                );
+                let text = String::from_utf8_lossy(&hay);
+                assert_eq!(count(dfa, &hay, 0, len, longest), want, "{text}");
+                // A span: the matches ending in (start, end].
+                let (start, end) = (len / 3, len - len / 5);
+                let span = ac
+                    .find_overlapping_iter(&hay[..end])
+                    .filter(|m| m.end() > start)
+                    .count();
+                assert_eq!(count(dfa, &hay, start, end, longest), span, "{text}");
             }
         }
         // Case-insensitive sets walk with the same folding.
         // AB Bc ab | ab bc | bc BC | AB | Ab
+        let hay = b"ABcab abc bcBC AB Ab";
         assert_eq!(
-            count(&walking(&["ab", "BC"], true), b"ABcab abc bcBC AB Ab", 2),
+            count(&walking(&["ab", "BC"], true), hay, 0, hay.len(), 2),
             9
         );
     }
