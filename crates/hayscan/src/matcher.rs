@@ -11,7 +11,7 @@ use aho_corasick::{self as ac, AhoCorasick, AhoCorasickKind};
 
 use crate::fold;
 use crate::regex::{RegexSet, SetCursor};
-use crate::walk::Walker;
+use crate::walk::{Walker, WALK_MAX_PATTERN_BYTES};
 use crate::words::{self, WordChars};
 use crate::{Captures, Error, Match, MatchKind, Options, Result, ScanReport, Syntax};
 
@@ -104,7 +104,8 @@ impl Matcher {
             walker: None,
         };
         if options.match_kind == MatchKind::Overlapping && matcher.plain_automaton().is_some() {
-            matcher.walker = Walker::new(patterns, options.case_insensitive, DFA_MAX_PATTERN_BYTES);
+            matcher.walker =
+                Walker::new(patterns, options.case_insensitive, WALK_MAX_PATTERN_BYTES);
         }
         Ok(matcher)
     }
