@@ -4,7 +4,7 @@
 #   bench/run.sh            full run: 32 MiB English-like corpus, 5 repetitions (~30 min here)
 #   QUICK=1 bench/run.sh    4 MiB corpus, 3 repetitions, fewer calls (under 6 minutes)
 #   bench/run.sh --only rulesets     only the real-ruleset section (also: SECTIONS=rulesets;
-#                                    `--only files`: the large-file section); the report is
+#                                    `--only literals`, `--only files`, or several, comma-separated); the report is
 #                                    still written from every section's latest rows
 #   bench/run.sh --verify   rerun measurements of the ruleset section whose spread exceeds
 #                           10% (also: VERIFY=1)
@@ -23,13 +23,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SECTIONS="${SECTIONS:-hosts,files,rulesets}"
+SECTIONS="${SECTIONS:-hosts,literals,files,rulesets}"
 VERIFY="${VERIFY:-0}"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --only) SECTIONS="${2:?--only needs hosts, files or rulesets}"; shift 2 ;;
+        --only) SECTIONS="${2:?--only needs hosts, literals, files or rulesets (comma-separated)}"; shift 2 ;;
         --verify) VERIFY=1; shift ;;
-        *) echo "usage: bench/run.sh [--only hosts|files|rulesets] [--verify]" >&2; exit 2 ;;
+        *) echo "usage: bench/run.sh [--only hosts|literals|files|rulesets[,...]] [--verify]" >&2; exit 2 ;;
     esac
 done
 section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
@@ -151,6 +151,7 @@ RUN_FILES=()
 section hosts && RUN_FILES+=("$OUT/machine.json")
 section rulesets && RUN_FILES+=("$OUT/rulesets-run.json")
 section files && RUN_FILES+=("$OUT/files-run.json")
+section literals && RUN_FILES+=("$OUT/literals-run.json")
 python3 - "$OUT/run-info.tmp" <<EOF
 import json, os, platform, subprocess, sys
 def first(cmd):
@@ -243,6 +244,15 @@ memory_run() { # memory_run FILE HOST CMD...: one process, its JSON line appende
             "$host" "${MEM_WORKLOAD:-memory}" "memory run failed: $*" >>"$file"
 }
 
+if section literals; then
+# Literal sets against Hyperscan and the raw crate, interleaved in one process (CPU time;
+# --verify reruns a set whose spread is over 10%).
+LIT_VERIFY=()
+[ "$VERIFY" = "1" ] && LIT_VERIFY=(--verify)
+run_driver rust-literals "$LONG" target/release/hayscan-bench --literals --data "$DATA" --reps "$((REPS + 2))" \
+    --min-rep-ms "$MIN_REP_MS" "${LIT_VERIFY[@]}"
+fi
+
 if section files; then
 # One large file by path and in memory (1 and 2 threads), its matching lines, against rg
 # and grep.
@@ -256,12 +266,6 @@ if section hosts; then
 : >"$OUT/core-ref.jsonl"
 
 run_driver rust "$LONG" target/release/hayscan-bench "${COMMON[@]}"
-# Literal sets against Hyperscan and the raw crate, interleaved in one process (CPU time;
-# --verify reruns a set whose spread is over 10%).
-LIT_VERIFY=()
-[ "$VERIFY" = "1" ] && LIT_VERIFY=(--verify)
-run_driver rust-literals "$LONG" target/release/hayscan-bench --literals --data "$DATA" --reps "$((REPS + 2))" \
-    --min-rep-ms "$MIN_REP_MS" "${LIT_VERIFY[@]}"
 core_ref before-c
 run_driver c-hayscan "$LONG" "$BIN/hayscan_driver" "${COMMON[@]}" --min-rep-ms "$MIN_REP_MS"
 if [ -z "$HYPERSCAN_BUILD_ERROR" ]; then

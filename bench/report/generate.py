@@ -40,7 +40,8 @@ def load(results):
     def run_info(name):
         path = os.path.join(results, name)
         return json.load(open(path)) if os.path.exists(path) else {}
-    return rows, machine, run_info("rulesets-run.json"), run_info("files-run.json")
+    runs = {name: run_info(f"{name}-run.json") for name in ("rulesets", "literals", "files")}
+    return rows, machine, runs
 
 
 class Rows:
@@ -669,7 +670,7 @@ def cpu_ratio(a, b):
     return f"{v:.2f}x" if v < 10 else fmt_ratio(v)
 
 
-def section_literals(R):
+def section_literals(R, run):
     """Literal sets against Hyperscan and the raw crate, every side in one process,
     interleaved (hayscan-bench --literals): the comparison issue 12 asked to be redone."""
     rows = R.find(host="rust", workload="literals")
@@ -681,7 +682,8 @@ def section_literals(R):
            "`--verify`). Hyperscan compiles the same literals with `hs_compile_lit_multi`; it reports every match "
            "end, like hayscan's overlapping kind, so *overlapping vs Hyperscan* compares the same work (*SOM*: "
            "Hyperscan also computing start offsets, which hayscan always reports). Leftmost-first is shown beside "
-           "it: fewer matches, different work.", ""]
+           "it: fewer matches, different work."]
+    out += run_line(run, "literals")
     header = ["set"] + LITERAL_SIDES + ["overlapping vs Hyperscan", "vs Hyperscan SOM", "leftmost-first vs Hyperscan",
                                         "overlapping vs raw crate"]
     body = []
@@ -698,6 +700,14 @@ def section_literals(R):
                 cpu_ratio(side["hayscan overlapping"], side["aho-corasick overlapping"])])
     out += [table(header, body), ""]
     return out
+
+
+def run_line(run, section):
+    """The run a section's rows come from (when it ran on its own), then a blank line."""
+    if not run:
+        return [""]
+    return ["", f"Run: commit `{run.get('commit')}`, started {run.get('started')}, load before "
+                f"{' '.join(run.get('load_before', []))}; `bench/run.sh --only {section}` reruns this section.", ""]
 
 
 # Which job a side of the files section does: every match, or matching lines (-c).
@@ -718,10 +728,7 @@ def section_files(R, run):
            "`rg --count-matches`) and counting the lines that hold a match (`count_file_lines`, `rg -c`, `grep -c`, "
            "which stop at a line's first match); *vs rg* compares each side with rg doing the same job. "
            "CPU time includes the tools' (child processes)."]
-    if run:
-        out += ["", f"Run: commit `{run.get('commit')}`, started {run.get('started')}, load before "
-                    f"{' '.join(run.get('load_before', []))}; `bench/run.sh --only files` reruns this section."]
-    out.append("")
+    out += run_line(run, "files")
     header = ["set", "side", "job", "result", "wall median", "CPU median", "MB/s (wall)", "vs rg, same job (wall)"]
     body = []
     for st in sorted({r.get("set") for r in rows}, key=str):
@@ -1256,7 +1263,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--plots", required=True)
     args = ap.parse_args()
-    rows, machine, rs_run, files_run = load(args.results)
+    rows, machine, runs = load(args.results)
+    rs_run = runs["rulesets"]
     if not rows:
         sys.exit(f"no results in {args.results}")
     R = Rows(rows)
@@ -1277,8 +1285,8 @@ def main():
     doc += section_machine(machine, R)
     doc += section_data(machine, R)
     doc += section_rust(R)
-    doc += section_literals(R)
-    doc += section_files(R, files_run)
+    doc += section_literals(R, runs["literals"])
+    doc += section_files(R, runs["files"])
     doc += section_c(R)
     for host in ("php", "ruby", "node"):
         doc += section_host(R, host)
