@@ -378,10 +378,9 @@ pub fn count_file(
     threads: f64,
     token: Unknown<'_>,
 ) -> Result<AsyncTask<ScanTask>> {
-    let threads = read_count(&env, threads, 0.0, "threads")?;
-    let cancel = cancel::flag(&env, &token)?;
-    let input = Pinned::file(read_path(&env, &path, "path")?);
-    task(&env, &matcher, input, Work::Count { threads }, cancel)
+    file_task(&env, &matcher, &path, threads, &token, |threads| {
+        Work::Count { threads }
+    })
 }
 
 /// Counts the lines of the file at `path` in which a pattern matches (grep -c's answer,
@@ -400,10 +399,24 @@ pub fn count_file_lines(
     threads: f64,
     token: Unknown<'_>,
 ) -> Result<AsyncTask<ScanTask>> {
-    let threads = read_count(&env, threads, 0.0, "threads")?;
-    let cancel = cancel::flag(&env, &token)?;
-    let input = Pinned::file(read_path(&env, &path, "path")?);
-    task(&env, &matcher, input, Work::CountLines { threads }, cancel)
+    file_task(&env, &matcher, &path, threads, &token, |threads| {
+        Work::CountLines { threads }
+    })
+}
+
+/// A count of the file at `path` on `threads` threads, as `work` says.
+fn file_task(
+    env: &Env,
+    matcher: &Unknown<'_>,
+    path: &Unknown<'_>,
+    threads: f64,
+    token: &Unknown<'_>,
+    work: impl FnOnce(usize) -> Work,
+) -> Result<AsyncTask<ScanTask>> {
+    let threads = read_count(env, threads, 0.0, "threads")?;
+    let cancel = cancel::flag(env, token)?;
+    let input = Pinned::file(read_path(env, path, "path")?);
+    task(env, matcher, input, work(threads), cancel)
 }
 
 /// Scans the file at `path` on the libuv pool; `onBatch(flat)` receives the matches on

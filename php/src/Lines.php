@@ -29,16 +29,8 @@ trait Lines
      */
     public function countLines(string $text): int
     {
-        $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
-        if (self::$flag === null) {
-            self::cells();
-        }
-        $status = $ffi->hayscan_matcher_count_lines($handle, $text, strlen($text), self::$sizePtr);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        return self::$size->cdata;
+        return $this->sizeAnswer(null, fn ($ffi, $handle, $out) =>
+            $ffi->hayscan_matcher_count_lines($handle, $text, strlen($text), $out));
     }
 
     /**
@@ -56,20 +48,8 @@ trait Lines
      */
     public function countFileLines(string $path, int $threads = 1): int
     {
-        $handle = $this->handle ?? throw self::closed();
-        $ffi = Library::ffi();
-        if (self::$flag === null) {
-            self::cells();
-        }
-        if ($threads < 0) {
-            throw new InvalidArgumentException("threads must be 0 (the available cores) or more, $threads given");
-        }
-        $status = $threads === 1
-            ? $ffi->hayscan_matcher_count_file_lines($handle, $path, strlen($path), self::$sizePtr)
-            : $ffi->hayscan_matcher_count_file_lines_parallel($handle, $path, strlen($path), $threads, self::$sizePtr);
-        if ($status !== Status::OK) {
-            throw Library::fail($status);
-        }
-        return self::$size->cdata;
+        return $this->sizeAnswer($threads, fn ($ffi, $handle, $out) => $threads === 1
+            ? $ffi->hayscan_matcher_count_file_lines($handle, $path, strlen($path), $out)
+            : $ffi->hayscan_matcher_count_file_lines_parallel($handle, $path, strlen($path), $threads, $out));
     }
 }

@@ -331,17 +331,28 @@ final class Matcher
      */
     public function countFile(string $path, int $threads = 1): int
     {
+        return $this->sizeAnswer($threads, fn ($ffi, $handle, $out) => $threads === 1
+            ? $ffi->hayscan_matcher_count_file($handle, $path, strlen($path), $out)
+            : $ffi->hayscan_matcher_count_file_parallel($handle, $path, strlen($path), $threads, $out));
+    }
+
+    /**
+     * The size_t answer of one native call: $call($ffi, $handle, $out) makes it and returns
+     * its status. $threads, when given, must be 0 or more.
+     *
+     * @param \Closure(\FFI, \FFI\CData, \FFI\CData): int $call
+     */
+    private function sizeAnswer(?int $threads, \Closure $call): int
+    {
         $handle = $this->handle ?? throw self::closed();
         $ffi = Library::ffi();
         if (self::$flag === null) {
             self::cells();
         }
-        if ($threads < 0) {
+        if ($threads !== null && $threads < 0) {
             throw new InvalidArgumentException("threads must be 0 (the available cores) or more, $threads given");
         }
-        $status = $threads === 1
-            ? $ffi->hayscan_matcher_count_file($handle, $path, strlen($path), self::$sizePtr)
-            : $ffi->hayscan_matcher_count_file_parallel($handle, $path, strlen($path), $threads, self::$sizePtr);
+        $status = $call($ffi, $handle, self::$sizePtr);
         if ($status !== Status::OK) {
             throw Library::fail($status);
         }

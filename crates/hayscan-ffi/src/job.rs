@@ -15,7 +15,7 @@ use safer_ffi::prelude::*;
 use crate::bytes::hayscan_bytes;
 use crate::file::path_of;
 use crate::handles::{self, bytes, out, LiveCount, Object};
-use crate::matcher::{hayscan_matcher, matcher_of};
+use crate::matcher::{count_with, hayscan_matcher, matcher_of};
 use crate::scan::hayscan_match;
 use crate::status::{guard, hayscan_status, Fail};
 use crate::stream::hayscan_release_t;
@@ -398,12 +398,7 @@ pub fn hayscan_matcher_count_parallel(
     threads: usize,
     out_count: *mut usize,
 ) -> hayscan_status {
-    guard(|| {
-        let m = matcher_of(matcher)?;
-        let hay = bytes(hay, len, "hay")?;
-        if out_count.is_null() {
-            return Err(Fail::arg("out is NULL"));
-        }
-        out(out_count, "out", m.count_parallel(hay, threads))
+    count_with(matcher, hay, len, out_count, |m, hay| {
+        m.count_parallel(hay, threads)
     })
 }

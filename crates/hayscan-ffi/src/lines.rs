@@ -8,9 +8,8 @@ use safer_ffi::c_char;
 use safer_ffi::prelude::*;
 
 use crate::file::file_count;
-use crate::handles::{bytes, out};
-use crate::matcher::{hayscan_matcher, matcher_of};
-use crate::status::{guard, hayscan_status, Fail};
+use crate::matcher::{count_with, hayscan_matcher};
+use crate::status::hayscan_status;
 
 /// Writes the number of lines of `hay` in which a pattern matches to `*out` (see the
 /// definition of a line above). Every match kind gives the same answer (the kind chooses
@@ -23,14 +22,7 @@ pub fn hayscan_matcher_count_lines(
     len: usize,
     out_count: *mut usize,
 ) -> hayscan_status {
-    guard(|| {
-        let m = matcher_of(matcher)?;
-        let hay = bytes(hay, len, "hay")?;
-        if out_count.is_null() {
-            return Err(Fail::arg("out is NULL"));
-        }
-        out(out_count, "out", m.count_lines(hay))
-    })
+    count_with(matcher, hay, len, out_count, |m, hay| m.count_lines(hay))
 }
 
 /// `hayscan_matcher_count_lines` of the file at `path` (`path_len` bytes, not

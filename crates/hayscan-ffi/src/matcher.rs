@@ -190,13 +190,25 @@ pub fn hayscan_matcher_count(
     len: usize,
     out_count: *mut usize,
 ) -> hayscan_status {
+    count_with(matcher, hay, len, out_count, |m, hay| m.count(hay))
+}
+
+/// Every count of a buffer: checks the arguments, writes `count(matcher, hay)` to
+/// `*out_count`.
+pub(crate) fn count_with(
+    matcher: *const hayscan_matcher,
+    hay: *const c_char,
+    len: usize,
+    out_count: *mut usize,
+    count: impl FnOnce(&Matcher, &[u8]) -> usize,
+) -> hayscan_status {
     guard(|| {
         let m = matcher_of(matcher)?;
         let hay = bytes(hay, len, "hay")?;
         if out_count.is_null() {
             return Err(Fail::arg("out is NULL"));
         }
-        out(out_count, "out", m.count(hay))
+        out(out_count, "out", count(&m, hay))
     })
 }
 
