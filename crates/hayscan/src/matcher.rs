@@ -539,15 +539,8 @@ impl Matcher {
                 hay,
                 from,
             ),
-            Engine::Literal { ac, .. } => {
-                ac.find(ac::Input::new(hay).span(from..hay.len()))
-                    .map(|m| Match {
-                        pattern: m.pattern().as_u32(),
-                        start: m.start(),
-                        end: m.end(),
-                    })
-            }
-            Engine::Regex(_) => unreachable!("regex sets count lines frame by frame"),
+            // Without empty patterns the search is unanchored: the automaton's own kind.
+            _ => self.find_at(hay, from),
         }
     }
 
