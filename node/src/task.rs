@@ -28,7 +28,6 @@ use crate::cancel;
 use crate::delivery::Delivery;
 use crate::error::{core_error, throw, Code};
 use crate::haystack;
-use crate::lines;
 use crate::live::Live;
 use crate::matcher::{output, slot};
 use crate::pinned::{pin, Pinned};
@@ -38,7 +37,7 @@ use crate::typed_array::typed_array;
 enum Work {
     /// Count; more than one thread (0: the available cores) uses `count_parallel`.
     Count { threads: usize },
-    /// Count the file's matching lines (`crate::lines::file_lines`).
+    /// Count the file's matching lines (`Matcher::count_lines_source`).
     CountLines { threads: usize },
     /// Every match, as flat `[pattern, start, end, ...]` offsets in the caller's units.
     FindAll,
@@ -112,13 +111,10 @@ impl ScanTask {
                 Ok((Produced::Nothing, outcome))
             }
             Work::Count { .. } => Ok((Produced::Nothing, m.count_source(source, cancel)?)),
-            Work::CountLines { threads } => {
-                let Source::File(path) = source else {
-                    unreachable!("countFileLines tasks read a file")
-                };
-                let outcome = lines::file_lines(m, path, *threads, cancel)?;
-                Ok((Produced::Nothing, outcome))
-            }
+            Work::CountLines { threads } => Ok((
+                Produced::Nothing,
+                m.count_lines_source(source, *threads, cancel)?,
+            )),
             Work::FindAll => {
                 let bytes = self.input.bytes();
                 let mut units = self.input.units();

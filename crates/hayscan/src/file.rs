@@ -44,16 +44,24 @@ impl Matcher {
                 matches: outcome.matches,
                 stopped: outcome.stopped,
             }),
-            Err(Error::Io {
-                kind,
-                os_code,
-                message,
-            }) => Err(match os_code {
-                Some(code) => std::io::Error::from_raw_os_error(code),
-                None => std::io::Error::new(kind, message),
-            }),
-            Err(e) => Err(std::io::Error::other(e)),
+            Err(e) => Err(into_io(e)),
         }
+    }
+}
+
+/// A file scan's error as the `std::io::Error` the by-path methods return (the system's
+/// error where there is one; the caller names the file).
+pub(crate) fn into_io(e: Error) -> std::io::Error {
+    match e {
+        Error::Io {
+            kind,
+            os_code,
+            message,
+        } => match os_code {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::new(kind, message),
+        },
+        e => std::io::Error::other(e),
     }
 }
 

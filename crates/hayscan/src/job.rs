@@ -406,18 +406,7 @@ impl Matcher {
             Source::File(path) => {
                 let mut file = open_input(path)?;
                 let mut stream = Stream::new(Arc::clone(self));
-                let mut buf = vec![0u8; chunk];
-                loop {
-                    let n = match file.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => n,
-                        Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(io_at(path, e)),
-                    };
-                    if !run.feed(&mut stream, &buf[..n]) {
-                        break;
-                    }
-                }
+                read_chunks(&mut file, path, chunk, |bytes| run.feed(&mut stream, bytes))?;
                 run.finish(&mut stream);
             }
         }
@@ -559,8 +548,30 @@ fn open_input(path: &Path) -> Result<File> {
     Ok(file)
 }
 
+/// Reads `file` (at `path`) in chunks of `chunk` bytes into `each` until the end or until
+/// `each` returns false. A failing read is an error naming the file.
+pub(crate) fn read_chunks(
+    file: &mut File,
+    path: &Path,
+    chunk: usize,
+    mut each: impl FnMut(&[u8]) -> bool,
+) -> Result<()> {
+    let mut buf = vec![0u8; chunk];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_at(path, e)),
+        };
+        if !each(&buf[..n]) {
+            return Ok(());
+        }
+    }
+}
+
 /// An I/O error on `path`, its message naming the file.
-fn io_at(path: &Path, e: std::io::Error) -> Error {
+pub(crate) fn io_at(path: &Path, e: std::io::Error) -> Error {
     Error::Io {
         kind: e.kind(),
         os_code: e.raw_os_error(),

@@ -34,9 +34,10 @@
 
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::{fold, Matcher, Stream, Syntax};
+use crate::{fold, Matcher, Outcome, Result, Source, Stream, Syntax};
 
 /// A literal set's partial line longer than this goes through a stream rather than being
 /// kept whole.
@@ -59,19 +60,61 @@ impl Matcher {
     /// the file's size (the chunk, the current line up to [`LONG_LINE`] bytes for literal
     /// sets, `max_line_len` for regex sets). Pipes and special files work as files do.
     pub fn count_file_lines(self: &Arc<Self>, path: impl AsRef<Path>) -> std::io::Result<usize> {
-        use std::io::Read;
-        let mut file = std::fs::File::open(path)?;
+        let never = AtomicBool::new(false);
+        let source = Source::File(path.as_ref().into());
+        match self.count_lines_source(&source, 1, &never) {
+            Ok(outcome) => Ok(outcome.matches),
+            Err(e) => Err(crate::file::into_io(e)),
+        }
+    }
+
+    /// `count_lines` of `source` (in `Outcome::matches`), stopping early, `cancelled`, once
+    /// `cancel` is set: it is looked at before each 256 KiB. `threads` other than 1 counts a
+    /// file with `count_file_lines_parallel`, which looks at `cancel` only before it starts
+    /// (bytes in memory are counted on this thread). I/O errors name the file.
+    pub fn count_lines_source(
+        self: &Arc<Self>,
+        source: &Source,
+        threads: usize,
+        cancel: &AtomicBool,
+    ) -> Result<Outcome> {
+        let running = || !cancel.load(Ordering::Relaxed);
         let mut counter = LineCounter::new(Arc::clone(self));
-        let mut buf = vec![0u8; crate::job::CHUNK];
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(got) => counter.feed(&buf[..got]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+        let mut cancelled = !running();
+        match source {
+            _ if cancelled => {}
+            Source::File(path) if threads != 1 => {
+                let lines = self
+                    .count_file_lines_parallel(path, threads)
+                    .map_err(|e| crate::job::io_at(path, e))?;
+                return Ok(Outcome {
+                    matches: lines,
+                    ..Outcome::default()
+                });
+            }
+            Source::File(path) => {
+                let mut file = std::fs::File::open(path).map_err(|e| crate::job::io_at(path, e))?;
+                crate::job::read_chunks(&mut file, path, crate::job::CHUNK, |chunk| {
+                    counter.feed(chunk);
+                    cancelled = !running();
+                    !cancelled
+                })?;
+            }
+            Source::Bytes(bytes) => {
+                for chunk in (**bytes).as_ref().chunks(crate::job::CHUNK) {
+                    counter.feed(chunk);
+                    cancelled = !running();
+                    if cancelled {
+                        break;
+                    }
+                }
             }
         }
-        Ok(counter.finish())
+        Ok(Outcome {
+            matches: if cancelled { 0 } else { counter.finish() },
+            cancelled,
+            ..Outcome::default()
+        })
     }
 
     /// `count_file_lines` on up to `threads` threads (0: the available cores, at most 8),

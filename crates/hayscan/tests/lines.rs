@@ -215,3 +215,36 @@ fn files_on_one_and_several_threads() {
     assert!(m.count_file_lines(&dir).is_err(), "a directory");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sources_count_lines_and_stop_when_cancelled() {
+    use hayscan::{Error, Source};
+    use std::sync::atomic::AtomicBool;
+    let dir = std::env::temp_dir().join(format!("hayscan-lines-src-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text: Vec<u8> = b"an apple\nno\napples, apples\n".repeat(100_000);
+    let path = dir.join("src.txt");
+    std::fs::write(&path, &text).unwrap();
+    let m = Arc::new(Matcher::new(&["apple"], &Options::default()).unwrap());
+    let want = m.count_lines(&text);
+    assert_eq!(want, 200_000);
+    let go = AtomicBool::new(false);
+    let stop = AtomicBool::new(true);
+    for source in [Source::bytes(text.clone()), Source::File(path.clone())] {
+        for threads in [1, 2] {
+            let done = m.count_lines_source(&source, threads, &go).unwrap();
+            assert_eq!((done.matches, done.cancelled), (want, false));
+            let cancelled = m.count_lines_source(&source, threads, &stop).unwrap();
+            assert_eq!((cancelled.matches, cancelled.cancelled), (0, true));
+        }
+    }
+    let missing = dir.join("missing.txt");
+    match m.count_lines_source(&Source::File(missing.clone()), 1, &go) {
+        Err(Error::Io { os_code, message, .. }) => {
+            assert_eq!(os_code, Some(2));
+            assert!(message.contains("missing.txt"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
