@@ -240,7 +240,9 @@ fn sources_count_lines_and_stop_when_cancelled() {
     }
     let missing = dir.join("missing.txt");
     match m.count_lines_source(&Source::File(missing.clone()), 1, &go) {
-        Err(Error::Io { os_code, message, .. }) => {
+        Err(Error::Io {
+            os_code, message, ..
+        }) => {
             assert_eq!(os_code, Some(2));
             assert!(message.contains("missing.txt"), "{message}");
         }
